@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+// mvt-build command line: parse arguments, run buildTileset, show progress, print a summary.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { buildTileset, type BuildSummary } from '../build.js';
+import { InputError, UsageError } from '../errors.js';
+import type { BuildOptions } from '../options.js';
+import { createProgress } from './progress.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const int = (name: string) => (v: string) => {
+  if (!/^-?\d+$/.test(v.trim())) throw new InvalidArgumentError(`${name} must be an integer, got "${v}"`);
+  return Number(v);
+};
+const num = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number, got "${v}"`);
+  return n;
+};
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export function makeProgram(): Command {
+  return new Command('mvt-build')
+    .description('Build a Mapbox Vector Tile tileset ({z}/{x}/{y}.pbf + metadata.json) from GeoJSON, in any CRS and tiling scheme.')
+    .version(pkg.version, '-v, --version')
+    .argument('<input...>', 'GeoJSON / GeoJSONSeq files; each becomes one layer')
+    .requiredOption('-o, --output <dir>', 'output tileset directory')
+    .option('-Z, --minzoom <z>', 'minimum zoom (GDAL MINZOOM)', int('minzoom'), 0)
+    .option('-z, --maxzoom <z>', 'maximum zoom (GDAL MAXZOOM)', int('maxzoom'), 5)
+    .option('--tiling-scheme <scheme>', 'preset (WebMercatorQuad, WorldCRS84Quad, ETRS-TM35FIN) or CRS,ULX,ULY,DIM0[,W0,H0] (GDAL TILING_SCHEME)', 'WebMercatorQuad')
+    .option('--s-srs <crs>', 'CRS of the input: EPSG:NNNN, proj4 string or WKT (default: EPSG:4326)')
+    .option('--extent <n>', 'tile extent in units (GDAL EXTENT)', int('extent'), 4096)
+    .option('--buffer <n>', 'buffer around tiles in tile units (GDAL BUFFER; default 5·extent/256 = 80)', int('buffer'))
+    .option('--simplification <tol>', 'Douglas–Peucker tolerance in tile units, 0 = none as GDAL (GDAL SIMPLIFICATION)', num('simplification'), 1)
+    .option('--simplification-max-zoom <tol>', 'tolerance at the max zoom only (GDAL SIMPLIFICATION_MAX_ZOOM)', num('simplification-max-zoom'))
+    .option('-l, --layer <name>', 'layer name for the input at the same position (repeatable; default: file name)', collect)
+    .option('--name <name>', 'tileset name in metadata (GDAL NAME; default: output directory name)')
+    .option('--description <text>', 'tileset description (GDAL DESCRIPTION)')
+    .addOption(new Option('--type <type>', 'metadata type (GDAL TYPE)').choices(['overlay', 'baselayer']).default('overlay'))
+    .option('--no-compress', 'write tiles without gzip (GDAL COMPRESS=NO)')
+    .option('--tile-extension <ext>', 'tile file extension (GDAL TILE_EXTENSION)', 'pbf')
+    .option('-f, --force', 'replace a non-empty output directory')
+    .option('--skip-invalid', 'skip malformed features (counted in the summary) instead of failing')
+    .option('-q, --quiet', 'no progress and no summary')
+    .option('--json', 'print the summary as JSON')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+}
+
+interface CliOptions {
+  output: string;
+  minzoom: number;
+  maxzoom: number;
+  tilingScheme: string;
+  sSrs?: string;
+  extent: number;
+  buffer?: number;
+  simplification: number;
+  simplificationMaxZoom?: number;
+  layer?: string[];
+  name?: string;
+  description?: string;
+  type: 'overlay' | 'baselayer';
+  compress: boolean;
+  tileExtension: string;
+  force?: boolean;
+  skipInvalid?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = makeProgram();
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2; // help/version print and exit 0
+    throw e;
+  }
+  const o = program.opts<CliOptions>();
+  const progress = o.quiet || o.json ? undefined : createProgress(process.stderr);
+  const options: BuildOptions = {
+    inputs: program.args,
+    output: o.output,
+    layerNames: o.layer,
+    minzoom: o.minzoom,
+    maxzoom: o.maxzoom,
+    tilingScheme: o.tilingScheme,
+    sourceSrs: o.sSrs,
+    extent: o.extent,
+    buffer: o.buffer,
+    simplification: o.simplification,
+    simplificationMaxZoom: o.simplificationMaxZoom,
+    name: o.name,
+    description: o.description,
+    type: o.type,
+    compress: o.compress,
+    tileExtension: o.tileExtension,
+    force: o.force,
+    skipInvalid: o.skipInvalid,
+    onProgress: progress?.update,
+  };
+  try {
+    const summary = await buildTileset(options);
+    progress?.stop();
+    if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
+    else if (!o.quiet) process.stderr.write(formatSummary(summary) + '\n');
+    return 0;
+  } catch (e) {
+    progress?.stop();
+    if (e instanceof UsageError) {
+      process.stderr.write(`mvt-build: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`mvt-build: ${e.message}\n`);
+      return 1;
+    }
+    const err = e as NodeJS.ErrnoException;
+    process.stderr.write(`mvt-build: ${err.message ?? String(e)}\n`);
+    if (process.env.MVT_BUILD_DEBUG) process.stderr.write(`${err.stack}\n`);
+    return 1;
+  }
+}
+
+export function formatSummary(s: BuildSummary): string {
+  const mb = (n: number) => (n / 1048576).toFixed(1);
+  const zooms = Object.keys(s.tilesPerZoom).map(Number);
+  const parts = [
+    `${s.tiles} tiles (z${Math.min(...zooms)}–${Math.max(...zooms)})`,
+    `${mb(s.bytes)} MB`,
+    `${s.featuresWritten}/${s.features} features`,
+    `${(s.elapsedMs / 1000).toFixed(1)} s`,
+    `peak ${mb(s.peakRssBytes)} MB RSS`,
+  ];
+  if (s.tiles === 0) parts[0] = '0 tiles';
+  const dropped: string[] = [];
+  if (s.invalid) dropped.push(`${s.invalid} invalid (skipped)`);
+  if (s.noGeometry) dropped.push(`${s.noGeometry} without geometry`);
+  if (s.outside) dropped.push(`${s.outside} outside the tiling scheme or collapsed`);
+  let text = `mvt-build: wrote ${s.output}: ${parts.join(', ')}`;
+  if (dropped.length) text += `\n  not written: ${dropped.join(', ')}`;
+  for (const m of s.invalidMessages) text += `\n  skipped ${m}`;
+  return text;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`mvt-build: internal error: ${(e as Error).stack ?? e}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,137 @@
+// GeoJSON geometry → flat arrays in scheme units, reprojected, checked, with DP importance.
+import type { PointTransform } from '../projection/crs.js';
+import type { TilingScheme } from '../scheme/tiling-scheme.js';
+import { computeImportance } from './simplify.js';
+import { LINESTRING, POINT, POLYGON, type Flat, type Geometry } from './types.js';
+
+/** Thrown for a structurally broken geometry; the caller adds the file/layer/feature. */
+export class GeometryError extends Error {}
+
+export interface ConvertContext {
+  scheme: TilingScheme;
+  /** Source CRS → scheme CRS, null when they are the same. */
+  transform: PointTransform | null;
+  /** Smallest squared tolerance (scheme units) any zoom will use; 0 = no simplification. */
+  minSqTolerance: number;
+}
+
+/**
+ * Converts one GeoJSON geometry into tiler geometries: one per point/line/polygon family, a
+ * GeometryCollection giving one per member. Empty geometries give an empty array.
+ */
+export function convertGeometry(geom: unknown, ctx: ConvertContext): Geometry[] {
+  if (geom === null || geom === undefined) return [];
+  if (typeof geom !== 'object' || Array.isArray(geom)) throw new GeometryError('geometry must be an object or null');
+  const g = geom as { type?: unknown; coordinates?: unknown; geometries?: unknown };
+  const c = g.coordinates;
+  switch (g.type) {
+    case 'Point':
+      return points(isEmpty(c) ? [] : [c], ctx);
+    case 'MultiPoint':
+      return points(array(c, 'MultiPoint coordinates'), ctx);
+    case 'LineString':
+      return lines(isEmpty(c) ? [] : [c], ctx);
+    case 'MultiLineString':
+      return lines(array(c, 'MultiLineString coordinates'), ctx);
+    case 'Polygon':
+      return polygons(isEmpty(c) ? [] : [c], ctx);
+    case 'MultiPolygon':
+      return polygons(array(c, 'MultiPolygon coordinates'), ctx);
+    case 'GeometryCollection': {
+      if (!Array.isArray(g.geometries)) throw new GeometryError('GeometryCollection needs a "geometries" array');
+      return g.geometries.flatMap((m) => convertGeometry(m, ctx));
+    }
+    default:
+      throw new GeometryError(`unknown geometry type ${JSON.stringify(g.type)}`);
+  }
+}
+
+function isEmpty(c: unknown): boolean {
+  if (c === undefined) throw new GeometryError('geometry has no "coordinates"');
+  return Array.isArray(c) && c.length === 0;
+}
+
+function array(c: unknown, what: string): unknown[] {
+  if (!Array.isArray(c)) throw new GeometryError(`${what} must be an array, got ${describe(c)}`);
+  return c;
+}
+
+function describe(v: unknown): string {
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 40 ? s.slice(0, 37) + '...' : s;
+}
+
+/** Reads positions into a flat [u, v, 0] array in scheme units. */
+function flatten(positions: unknown, ctx: ConvertContext, what: string): Flat {
+  const list = array(positions, what);
+  const out: Flat = new Array(list.length * 3);
+  const { transform, scheme } = ctx;
+  const { originX, originY, tileDimensionZ0: d } = scheme;
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i];
+    if (!Array.isArray(p) || p.length < 2) throw new GeometryError(`${what}: position ${i} must be [x, y], got ${describe(p)}`);
+    const x = p[0], y = p[1];
+    if (typeof x !== 'number' || typeof y !== 'number' || !Number.isFinite(x) || !Number.isFinite(y)) {
+      throw new GeometryError(`${what}: position ${i} has a non-numeric or non-finite coordinate: ${describe(p)}`);
+    }
+    out[i * 3] = x;
+    out[i * 3 + 1] = y;
+    out[i * 3 + 2] = 0;
+    if (transform) {
+      transform(out, i * 3);
+      if (!Number.isFinite(out[i * 3]) || !Number.isFinite(out[i * 3 + 1])) {
+        throw new GeometryError(`${what}: position ${i} ${describe(p)} cannot be projected to ${scheme.crs}`);
+      }
+    }
+    out[i * 3] = (out[i * 3] - originX) / d;
+    out[i * 3 + 1] = (originY - out[i * 3 + 1]) / d;
+  }
+  return out;
+}
+
+function points(list: unknown[], ctx: ConvertContext): Geometry[] {
+  if (list.length === 0) return [];
+  const flat: Flat = [];
+  list.forEach((p, i) => {
+    const f = flatten([p], ctx, `point ${i}`);
+    flat.push(f[0], f[1], f[2]);
+  });
+  return [{ type: POINT, points: flat }];
+}
+
+function lines(list: unknown[], ctx: ConvertContext): Geometry[] {
+  const out: Flat[] = [];
+  list.forEach((line, i) => {
+    const f = flatten(line, ctx, `line ${i}`);
+    if (f.length < 6) return;
+    if (ctx.minSqTolerance > 0) computeImportance(f, ctx.minSqTolerance);
+    else markAll(f);
+    out.push(f);
+  });
+  return out.length ? [{ type: LINESTRING, lines: out }] : [];
+}
+
+function polygons(list: unknown[], ctx: ConvertContext): Geometry[] {
+  const out: Flat[][] = [];
+  list.forEach((poly, p) => {
+    const rings: Flat[] = [];
+    array(poly, `polygon ${p}`).forEach((ring, r) => {
+      const f = flatten(ring, ctx, `polygon ${p} ring ${r}`);
+      if (f.length >= 3 && (f[0] !== f[f.length - 3] || f[1] !== f[f.length - 2])) f.push(f[0], f[1], 0); // close it
+      if (f.length < 12) {
+        if (r === 0) rings.length = 0;
+        return;
+      }
+      if (r > 0 && rings.length === 0) return; // no exterior, so no holes
+      if (ctx.minSqTolerance > 0) computeImportance(f, ctx.minSqTolerance);
+      else markAll(f);
+      rings.push(f);
+    });
+    if (rings.length) out.push(rings);
+  });
+  return out.length ? [{ type: POLYGON, polygons: out }] : [];
+}
+
+function markAll(f: Flat): void {
+  for (let i = 2; i < f.length; i += 3) f[i] = 1;
+}

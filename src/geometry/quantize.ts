@@ -1,0 +1,156 @@
+// Scheme units → integer tile coordinates, with the validity rules GDAL's reader and MVT 2.1 expect,
+// straight into MVT geometry commands.
+import { LINESTRING, POINT, POLYGON, type Flat, type Geometry } from './types.js';
+
+/** Where a tile sits and how finely it is drawn. */
+export interface TileFrame {
+  /** 2^z */
+  scale: number;
+  x: number;
+  y: number;
+  extent: number;
+  /** Keep a vertex when its importance is above this (squared, scheme units); 0 keeps all. */
+  sqTolerance: number;
+}
+
+const MOVE_TO = 1, LINE_TO = 2, CLOSE_PATH = 7;
+const command = (id: number, count: number) => (id & 7) | (count << 3);
+const zigzag = (n: number) => (n << 1) ^ (n >> 31);
+
+/**
+ * Encodes `g` for one tile, or returns null when nothing valid is left:
+ * - repeated points removed; MultiPoint duplicates merged (as GDAL does);
+ * - lines need 2 distinct points, rings 3 and a non-zero area;
+ * - exterior rings get positive area in tile coordinates (y down), holes negative;
+ * - a ring whose area sign flips or vanishes through rounding is dropped (a hole alone, an
+ *   exterior with its holes).
+ */
+export function encodeGeometry(g: Geometry, f: TileFrame): number[] | null {
+  const cmds: number[] = [];
+  const cursor = { x: 0, y: 0 };
+  if (g.type === POINT) {
+    const seen = new Set<string>();
+    const pts: number[] = [];
+    const p = g.points;
+    for (let i = 0; i < p.length; i += 3) {
+      const ix = qx(p[i], f), iy = qy(p[i + 1], f);
+      if (p.length > 3) {
+        const key = `${ix},${iy}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      pts.push(ix, iy);
+    }
+    cmds.push(command(MOVE_TO, pts.length / 2));
+    for (let i = 0; i < pts.length; i += 2) delta(cmds, cursor, pts[i], pts[i + 1]);
+    return cmds;
+  }
+  const tmp: number[] = [];
+  if (g.type === LINESTRING) {
+    for (const line of g.lines) {
+      if (quantizeRun(line, f, tmp, false) < 2) continue;
+      writePath(cmds, cursor, tmp, false);
+    }
+    return cmds.length ? cmds : null;
+  }
+  for (const rings of g.polygons) {
+    for (let r = 0; r < rings.length; r++) {
+      const ring = rings[r];
+      if (quantizeRun(ring, f, tmp, true) < 3) {
+        if (r === 0) break;
+        continue;
+      }
+      const after = ringArea(tmp);
+      const before = floatArea(ring, f);
+      if (after === 0 || Math.sign(after) !== Math.sign(before)) {
+        if (r === 0) break;
+        continue;
+      }
+      const wantPositive = r === 0;
+      if (after > 0 !== wantPositive) reversePairs(tmp);
+      writePath(cmds, cursor, tmp, true);
+    }
+  }
+  return cmds.length ? cmds : null;
+}
+
+// Half away from zero, like C's round() in GDAL, so buffer coordinates round as GDAL's do.
+const round = (n: number) => (n < 0 ? -Math.round(-n) : Math.round(n));
+function qx(u: number, f: TileFrame): number {
+  return round((u * f.scale - f.x) * f.extent);
+}
+function qy(v: number, f: TileFrame): number {
+  return round((v * f.scale - f.y) * f.extent);
+}
+
+/**
+ * Rounds the kept vertices of a run into `out` as [x0, y0, x1, y1, …] without consecutive
+ * repeats (and, for rings, without the closing point). Returns the number of points.
+ */
+function quantizeRun(src: Flat, f: TileFrame, out: number[], ring: boolean): number {
+  out.length = 0;
+  const tol = f.sqTolerance;
+  let px = NaN, py = NaN;
+  for (let i = 0; i < src.length; i += 3) {
+    if (tol > 0 && src[i + 2] <= tol) continue;
+    const x = qx(src[i], f), y = qy(src[i + 1], f);
+    if (x === px && y === py) continue;
+    out.push(x, y);
+    px = x;
+    py = y;
+  }
+  let n = out.length / 2;
+  if (ring && n > 1 && out[0] === out[n * 2 - 2] && out[1] === out[n * 2 - 1]) {
+    out.length -= 2;
+    n--;
+  }
+  return n;
+}
+
+/** Twice the signed area (shoelace) of a closed run of integer pairs; y down → positive = clockwise on screen. */
+export function ringArea(p: number[]): number {
+  let s = 0;
+  for (let i = 0, n = p.length, j = n - 2; i < n; j = i, i += 2) s += (p[j] - p[i]) * (p[i + 1] + p[j + 1]);
+  return s;
+}
+
+/** The same, before rounding and simplification filtering, in tile units. */
+function floatArea(src: Flat, f: TileFrame): number {
+  let s = 0;
+  const tol = f.sqTolerance;
+  let fx = NaN, fy = NaN, px = NaN, py = NaN;
+  for (let i = 0; i < src.length; i += 3) {
+    if (tol > 0 && src[i + 2] <= tol) continue;
+    const x = src[i], y = src[i + 1];
+    if (px === px) s += (px - x) * (y + py);
+    else (fx = x), (fy = y);
+    px = x;
+    py = y;
+  }
+  if (fx === fx) s += (px - fx) * (fy + py);
+  return s;
+}
+
+function reversePairs(p: number[]): void {
+  for (let i = 0, j = p.length - 2; i < j; i += 2, j -= 2) {
+    const x = p[i], y = p[i + 1];
+    p[i] = p[j];
+    p[i + 1] = p[j + 1];
+    p[j] = x;
+    p[j + 1] = y;
+  }
+}
+
+function writePath(cmds: number[], cursor: { x: number; y: number }, p: number[], close: boolean): void {
+  cmds.push(command(MOVE_TO, 1));
+  delta(cmds, cursor, p[0], p[1]);
+  cmds.push(command(LINE_TO, p.length / 2 - 1));
+  for (let i = 2; i < p.length; i += 2) delta(cmds, cursor, p[i], p[i + 1]);
+  if (close) cmds.push(command(CLOSE_PATH, 1));
+}
+
+function delta(cmds: number[], c: { x: number; y: number }, x: number, y: number): void {
+  cmds.push(zigzag(x - c.x), zigzag(y - c.y));
+  c.x = x;
+  c.y = y;
+}

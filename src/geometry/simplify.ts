@@ -1,0 +1,56 @@
+// Douglas–Peucker importance, computed once per feature and filtered per zoom (as geojson-vt does).
+import type { Flat } from './types.js';
+
+/**
+ * Writes into each vertex's third slot the largest squared tolerance at which Douglas–Peucker would
+ * still keep it, capped by its parent's so that the kept set at any tolerance is a true DP result.
+ * End points get 1 (always kept). Vertices that matter less than `minSqTolerance` get 0.
+ * Uses an explicit stack: rings of millions of vertices must not overflow the call stack.
+ */
+export function computeImportance(coords: Flat, minSqTolerance: number): void {
+  const n = coords.length / 3;
+  if (n === 0) return;
+  coords[2] = 1;
+  coords[(n - 1) * 3 + 2] = 1;
+  const stack: number[] = [0, n - 1, Infinity];
+  while (stack.length) {
+    const parentImportance = stack.pop()!;
+    const last = stack.pop()!;
+    const first = stack.pop()!;
+    let maxSqDist = minSqTolerance;
+    let index = -1;
+    const ax = coords[first * 3], ay = coords[first * 3 + 1];
+    const bx = coords[last * 3], by = coords[last * 3 + 1];
+    for (let i = first + 1; i < last; i++) {
+      const d = sqSegDist(coords[i * 3], coords[i * 3 + 1], ax, ay, bx, by);
+      if (d > maxSqDist) {
+        index = i;
+        maxSqDist = d;
+      }
+    }
+    if (index < 0) continue;
+    const importance = Math.min(maxSqDist, parentImportance);
+    coords[index * 3 + 2] = importance;
+    if (index - first > 1) stack.push(first, index, importance);
+    if (last - index > 1) stack.push(index, last, importance);
+  }
+}
+
+/** Squared distance from (px, py) to the segment (ax, ay)–(bx, by). */
+function sqSegDist(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
+  let x = ax, y = ay;
+  let dx = bx - ax, dy = by - ay;
+  if (dx !== 0 || dy !== 0) {
+    const t = ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy);
+    if (t > 1) {
+      x = bx;
+      y = by;
+    } else if (t > 0) {
+      x += dx * t;
+      y += dy * t;
+    }
+  }
+  dx = px - x;
+  dy = py - y;
+  return dx * dx + dy * dy;
+}

@@ -1,0 +1,23 @@
+// mvt-build: GeoJSON → any tiling scheme → MVT tileset that GDAL reads back. The pipeline, in order:
+export { readGeoJSON, type SourceFeature, type GeoJSONFeatureLike, type GeoJSONSourceInfo } from './readers/geojson.js';
+export { resolveCrs, createTransform, type ResolvedCrs, type PointTransform } from './projection/crs.js';
+export {
+  parseTilingScheme, formatTilingScheme, validateTilingScheme, tileBounds, tileDimension, matrixSize,
+  isWebMercatorQuad, PRESETS, MAX_ZOOM, type TilingScheme,
+} from './scheme/tiling-scheme.js';
+export { convertGeometry, GeometryError, type ConvertContext } from './geometry/convert.js';
+export { computeImportance } from './geometry/simplify.js';
+export { clipGeometry } from './geometry/clip.js';
+export { encodeGeometry, ringArea, type TileFrame } from './geometry/quantize.js';
+export { POINT, LINESTRING, POLYGON, type Geometry, type GeomType, type Flat } from './geometry/types.js';
+export { tileGeometry, type TilerOptions, type FragmentSink } from './tiler/tile-feature.js';
+export { MemoryTileStore, type TileStore, type Fragment, type FeatureRecord, type TileFragments } from './tiler/tile-store.js';
+export { LayerSchema } from './tiler/layer-schema.js';
+export { encodeTile, type TileLayer, type TileFeature } from './mvt/encode-tile.js';
+export { valueTag, normalizeProperties, type PropertyValue, type FieldType } from './mvt/values.js';
+export { DirectorySink, type DirectoryOptions } from './writers/directory.js';
+export { metadataJson, vectorLayersJson, type TilesetMetadata } from './writers/metadata.js';
+export type { TileSink } from './writers/sink.js';
+export { buildTileset, featureId, type BuildSummary } from './build.js';
+export type { BuildOptions, LayerInput, Progress } from './options.js';
+export { UsageError, InputError, FeatureError } from './errors.js';

@@ -1,0 +1,105 @@
+// MVT v2 encoder on pbf's writer: layers sorted by name, keys and values deduplicated per layer.
+import { PbfWriter } from 'pbf';
+import type { GeomType } from '../geometry/types.js';
+import { coerce, valueTag, ValueTag, type FieldType, type PropertyValue } from './values.js';
+
+export interface TileFeature {
+  /** Non-negative integer id, written as the MVT feature id. */
+  id?: number;
+  type: GeomType;
+  /** MVT geometry commands (see geometry/quantize.ts). */
+  geometry: number[];
+  properties: Iterable<[string, PropertyValue]>;
+}
+
+export interface TileLayer {
+  name: string;
+  extent: number;
+  features: TileFeature[];
+  /** Final field types; values of a String field are written as strings. */
+  fieldTypes?: ReadonlyMap<string, FieldType>;
+  /** Fields whose integral values are written as `int` (GDAL's Real fields). */
+  realFields?: ReadonlySet<string>;
+}
+
+/** Encodes one tile. Layers are written sorted by name, as GDAL does. */
+export function encodeTile(layers: TileLayer[]): Uint8Array {
+  const pbf = new PbfWriter();
+  const sorted = [...layers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const layer of sorted) {
+    if (layer.features.length) pbf.writeMessage(3, writeLayer, layer);
+  }
+  return pbf.finish();
+}
+
+interface LayerState {
+  layer: TileLayer;
+  keys: Map<string, number>;
+  values: Map<string, number>;
+  valueList: { tag: ValueTag; v: PropertyValue }[];
+  tags: number[];
+}
+
+// Field order as GDAL writes it: name, features, keys, values, extent, version.
+function writeLayer(layer: TileLayer, pbf: PbfWriter): void {
+  pbf.writeStringField(1, layer.name);
+  const st: LayerState = { layer, keys: new Map(), values: new Map(), valueList: [], tags: [] };
+  for (const f of layer.features) {
+    tagsOf(f, st);
+    pbf.writeMessage(2, writeFeature, { f, tags: st.tags });
+  }
+  for (const k of st.keys.keys()) pbf.writeStringField(3, k);
+  for (const val of st.valueList) pbf.writeMessage(4, writeValue, val);
+  pbf.writeVarintField(5, layer.extent);
+  pbf.writeVarintField(15, 2);
+}
+
+/** A feature's keys are indexed before its values, as GDAL does, so tables come out in its order. */
+function tagsOf(f: TileFeature, st: LayerState): void {
+  const tags = (st.tags = [] as number[]);
+  const { fieldTypes, realFields } = st.layer;
+  for (const [key] of f.properties) {
+    let ki = st.keys.get(key);
+    if (ki === undefined) st.keys.set(key, (ki = st.keys.size));
+    tags.push(ki, 0);
+  }
+  let i = 1;
+  for (const [key, raw] of f.properties) {
+    const v = coerce(raw, fieldTypes?.get(key));
+    const tag = valueTag(v, realFields?.has(key));
+    const vkey = `${tag}:${v}`;
+    let vi = st.values.get(vkey);
+    if (vi === undefined) {
+      st.values.set(vkey, (vi = st.valueList.length));
+      st.valueList.push({ tag, v });
+    }
+    tags[i] = vi;
+    i += 2;
+  }
+}
+
+function writeFeature({ f, tags }: { f: TileFeature; tags: number[] }, pbf: PbfWriter): void {
+  if (f.id !== undefined) pbf.writeVarintField(1, f.id);
+  if (tags.length) pbf.writePackedVarint(2, tags);
+  pbf.writeVarintField(3, f.type);
+  pbf.writePackedVarint(4, f.geometry);
+}
+
+function writeValue({ tag, v }: { tag: ValueTag; v: PropertyValue }, pbf: PbfWriter): void {
+  switch (tag) {
+    case ValueTag.String:
+      return pbf.writeStringField(1, v as string);
+    case ValueTag.Float:
+      return pbf.writeFloatField(2, v as number);
+    case ValueTag.Double:
+      return pbf.writeDoubleField(3, v as number);
+    case ValueTag.Int:
+      return pbf.writeVarintField(4, v as number);
+    case ValueTag.Uint:
+      return pbf.writeVarintField(5, v as number);
+    case ValueTag.Sint:
+      return pbf.writeSVarintField(6, v as number);
+    case ValueTag.Bool:
+      return pbf.writeBooleanField(7, v as boolean);
+  }
+}

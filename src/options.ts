@@ -1,0 +1,118 @@
+// The one options object of buildTileset, its defaults, and up-front validation with precise messages.
+import { UsageError } from './errors.js';
+import type { GeoJSONFeatureLike } from './readers/geojson.js';
+import { MAX_ZOOM } from './scheme/tiling-scheme.js';
+import type { TilingScheme } from './scheme/tiling-scheme.js';
+import type { TileSink } from './writers/sink.js';
+
+/** A layer fed from code instead of a file. */
+export interface LayerInput {
+  /** Output layer name. */
+  name: string;
+  features: AsyncIterable<GeoJSONFeatureLike> | Iterable<GeoJSONFeatureLike>;
+  /** CRS of the coordinates (default: the build's sourceSrs, else EPSG:4326). */
+  srs?: string;
+  description?: string;
+  /** Shown in error messages in place of a file name. */
+  source?: string;
+}
+
+export interface Progress {
+  phase: 'read' | 'write';
+  featuresRead: number;
+  tilesWritten: number;
+  /** Known once reading is done. */
+  tilesTotal?: number;
+}
+
+export interface BuildOptions {
+  /** GeoJSON / GeoJSONSeq file paths, or layers from code. Each input is one layer. */
+  inputs: (string | LayerInput)[];
+  /** Output directory, or any TileSink. */
+  output: string | TileSink;
+  /** Layer names for file inputs, by position (default: the file name without extension). */
+  layerNames?: string[];
+  minzoom?: number; //                    default 0
+  maxzoom?: number; //                    default 5 (as GDAL)
+  /** Preset name, GDAL `CRS,ULX,ULY,DIM0[,W0,H0]` string, or an object. Default WebMercatorQuad. */
+  tilingScheme?: string | TilingScheme;
+  /** CRS of the input coordinates. Default: the file's `crs` member, else EPSG:4326. */
+  sourceSrs?: string;
+  extent?: number; //                     default 4096
+  /** Buffer around each tile in tile units. Default 80 at extent 4096 (5·extent/256), as GDAL. */
+  buffer?: number;
+  /** Douglas–Peucker tolerance in tile units at every zoom; 0 = none (GDAL). Default 1. */
+  simplification?: number;
+  /** Tolerance at maxzoom only. Default: `simplification`. */
+  simplificationMaxZoom?: number;
+  name?: string; //                       default: output directory name
+  description?: string; //                default ''
+  type?: 'overlay' | 'baselayer'; //      default 'overlay'
+  compress?: boolean; //                  default true (gzip, as GDAL)
+  tileExtension?: string; //              default 'pbf'
+  /** Replace a non-empty output. Default false. */
+  force?: boolean;
+  /** Skip malformed features (counted in the summary) instead of failing. Default false. */
+  skipInvalid?: boolean;
+  onProgress?: (p: Progress) => void;
+}
+
+export const DEFAULT_SIMPLIFICATION = 1;
+
+export interface ResolvedOptions {
+  minzoom: number;
+  maxzoom: number;
+  extent: number;
+  buffer: number;
+  simplification: number;
+  simplificationMaxZoom: number;
+  compress: boolean;
+  tileExtension: string;
+  type: 'overlay' | 'baselayer';
+  skipInvalid: boolean;
+  force: boolean;
+}
+
+function integer(name: string, v: number | undefined, def: number, min: number, max: number): number {
+  if (v === undefined) return def;
+  if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`${name} must be an integer ${min}..${max}, got ${v}`);
+  return v;
+}
+
+function nonNegative(name: string, v: number | undefined, def: number): number {
+  if (v === undefined) return def;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new UsageError(`${name} must be a number >= 0, got ${v}`);
+  return v;
+}
+
+export function resolveOptions(o: BuildOptions): ResolvedOptions {
+  if (!o.inputs || o.inputs.length === 0) throw new UsageError('no input given');
+  if (!o.output) throw new UsageError('no output given');
+  const minzoom = integer('minzoom', o.minzoom, 0, 0, MAX_ZOOM);
+  const maxzoom = integer('maxzoom', o.maxzoom, Math.max(5, minzoom), 0, MAX_ZOOM);
+  if (minzoom > maxzoom) throw new UsageError(`minzoom (${minzoom}) must not be greater than maxzoom (${maxzoom})`);
+  const extent = integer('extent', o.extent, 4096, 1, 2 ** 24);
+  const buffer = integer('buffer', o.buffer, Math.round((5 * extent) / 256), 0, 2 ** 24);
+  const simplification = nonNegative('simplification', o.simplification, DEFAULT_SIMPLIFICATION);
+  const simplificationMaxZoom = nonNegative('simplification-max-zoom', o.simplificationMaxZoom, simplification);
+  const ext = o.tileExtension ?? 'pbf';
+  if (!/^[\w.-]+$/.test(ext)) throw new UsageError(`tile extension must be letters, digits, '.', '-' or '_', got "${ext}"`);
+  const type = o.type ?? 'overlay';
+  if (type !== 'overlay' && type !== 'baselayer') throw new UsageError(`type must be overlay or baselayer, got "${type}"`);
+  if (o.layerNames && o.layerNames.length > o.inputs.length) {
+    throw new UsageError(`${o.layerNames.length} layer names given for ${o.inputs.length} input(s)`);
+  }
+  return {
+    minzoom,
+    maxzoom,
+    extent,
+    buffer,
+    simplification,
+    simplificationMaxZoom,
+    compress: o.compress ?? true,
+    tileExtension: ext.replace(/^\./, ''),
+    type,
+    skipInvalid: o.skipInvalid ?? false,
+    force: o.force ?? false,
+  };
+}

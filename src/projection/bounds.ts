@@ -1,0 +1,48 @@
+// Data extent in scheme units → [minLon, minLat, maxLon, maxLat] for metadata `bounds`.
+import { fromSchemeUnits, type TilingScheme } from '../scheme/tiling-scheme.js';
+import { createTransform, resolveCrs, type ResolvedCrs } from './crs.js';
+
+/**
+ * Transforms the box's edges, densified (21 points an edge, as GDAL's TransformBounds), so a
+ * projected box maps to lon/lat bounds that cover all of it. GDAL's reader uses `bounds` to pick
+ * tiles, so covering too little would hide data.
+ */
+export function schemeBoundsToLonLat(
+  s: TilingScheme,
+  crs: ResolvedCrs,
+  b: { minU: number; minV: number; maxU: number; maxV: number },
+): [number, number, number, number] {
+  const toLonLat = lonLatOf(crs);
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  const N = 20;
+  for (let i = 0; i <= N; i++) {
+    const f = i / N;
+    for (const [u, v] of [
+      [b.minU + (b.maxU - b.minU) * f, b.minV],
+      [b.minU + (b.maxU - b.minU) * f, b.maxV],
+      [b.minU, b.minV + (b.maxV - b.minV) * f],
+      [b.maxU, b.minV + (b.maxV - b.minV) * f],
+    ]) {
+      const [X, Y] = fromSchemeUnits(s, u, v);
+      const [lon, lat] = toLonLat(X, Y);
+      if (!Number.isFinite(lon) || !Number.isFinite(lat)) continue;
+      minX = Math.min(minX, lon);
+      maxX = Math.max(maxX, lon);
+      minY = Math.min(minY, lat);
+      maxY = Math.max(maxY, lat);
+    }
+  }
+  if (minX > maxX) return [-180, -90, 180, 90];
+  return [Math.max(-180, minX), Math.max(-90, minY), Math.min(180, maxX), Math.min(90, maxY)];
+}
+
+function lonLatOf(crs: ResolvedCrs): (x: number, y: number) => [number, number] {
+  const wgs84 = resolveCrs('EPSG:4326');
+  const t = createTransform(crs, wgs84);
+  if (!t) return (x, y) => [x, y];
+  return (x, y) => {
+    const a = [x, y];
+    t(a, 0);
+    return [a[0], a[1]];
+  };
+}

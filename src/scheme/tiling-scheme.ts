@@ -1,0 +1,148 @@
+// Tiling schemes: GDAL's TILING_SCHEME string, named presets, and the tile-matrix math.
+import { UsageError } from '../errors.js';
+
+/**
+ * A tile matrix set as GDAL's MVT driver understands it: square tiles whose size halves at each
+ * zoom, a zoom-0 matrix of `matrixWidthZ0 × matrixHeightZ0` tiles whose upper-left corner is at
+ * (`originX`, `originY`) in `crs`.
+ */
+export interface TilingScheme {
+  /** Preset name when the scheme is one, else undefined. */
+  name?: string;
+  /** CRS as given, e.g. `EPSG:3067`. */
+  crs: string;
+  originX: number;
+  originY: number;
+  tileDimensionZ0: number;
+  matrixWidthZ0: number;
+  matrixHeightZ0: number;
+}
+
+const MERCATOR_HALF = 20037508.342789244;
+
+export const PRESETS: Readonly<Record<string, TilingScheme>> = {
+  WebMercatorQuad: {
+    name: 'WebMercatorQuad',
+    crs: 'EPSG:3857',
+    originX: -MERCATOR_HALF,
+    originY: MERCATOR_HALF,
+    tileDimensionZ0: 2 * MERCATOR_HALF,
+    matrixWidthZ0: 1,
+    matrixHeightZ0: 1,
+  },
+  WorldCRS84Quad: {
+    name: 'WorldCRS84Quad',
+    crs: 'EPSG:4326',
+    originX: -180,
+    originY: 90,
+    tileDimensionZ0: 180,
+    matrixWidthZ0: 2,
+    matrixHeightZ0: 1,
+  },
+  'ETRS-TM35FIN': {
+    name: 'ETRS-TM35FIN',
+    crs: 'EPSG:3067',
+    originX: -548576,
+    originY: 8388608,
+    tileDimensionZ0: 2097152,
+    matrixWidthZ0: 1,
+    matrixHeightZ0: 1,
+  },
+};
+
+export const WEB_MERCATOR: TilingScheme = PRESETS.WebMercatorQuad;
+
+export const MAX_ZOOM = 30;
+
+/**
+ * Parses a preset name (case-insensitive) or GDAL's `CRS,ULX,ULY,DIM0[,W0,H0]` string.
+ * Throws a UsageError that says which part is wrong.
+ */
+export function parseTilingScheme(text: string): TilingScheme {
+  const trimmed = text.trim();
+  const preset = Object.values(PRESETS).find((p) => p.name!.toLowerCase() === trimmed.toLowerCase());
+  if (preset) return { ...preset };
+
+  const parts = trimmed.split(',').map((p) => p.trim());
+  if (parts.length !== 4 && parts.length !== 6) {
+    throw new UsageError(
+      `tiling scheme must be a preset (${Object.keys(PRESETS).join(', ')}) or ` +
+        `"CRS,ULX,ULY,DIM0[,W0,H0]" (4 or 6 comma-separated parts), got ${parts.length} part(s) in "${text}"`,
+    );
+  }
+  const [crs, ...nums] = parts;
+  if (!crs) throw new UsageError(`tiling scheme "${text}": the CRS (first part) is empty`);
+  const names = ['upper-left X', 'upper-left Y', 'zoom-0 tile dimension', 'zoom-0 matrix width', 'zoom-0 matrix height'];
+  const values = nums.map((s, i) => {
+    const v = Number(s);
+    if (s === '' || !Number.isFinite(v)) throw new UsageError(`tiling scheme "${text}": ${names[i]} must be a number, got "${s}"`);
+    return v;
+  });
+  const scheme: TilingScheme = {
+    crs,
+    originX: values[0],
+    originY: values[1],
+    tileDimensionZ0: values[2],
+    matrixWidthZ0: values[3] ?? 1,
+    matrixHeightZ0: values[4] ?? 1,
+  };
+  validateTilingScheme(scheme, `tiling scheme "${text}"`);
+  return scheme;
+}
+
+export function validateTilingScheme(s: TilingScheme, what = 'tiling scheme'): void {
+  if (!(s.tileDimensionZ0 > 0)) throw new UsageError(`${what}: zoom-0 tile dimension must be > 0, got ${s.tileDimensionZ0}`);
+  for (const [k, v] of [['matrix width', s.matrixWidthZ0], ['matrix height', s.matrixHeightZ0]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new UsageError(`${what}: zoom-0 ${k} must be a positive integer, got ${v}`);
+  }
+}
+
+/** True for the default Web Mercator grid, which needs no tiling-scheme keys in metadata. */
+export function isWebMercatorQuad(s: TilingScheme): boolean {
+  const m = WEB_MERCATOR;
+  return (
+    /^EPSG:3857$/i.test(s.crs) &&
+    Math.abs(s.originX - m.originX) < 1e-3 &&
+    Math.abs(s.originY - m.originY) < 1e-3 &&
+    Math.abs(s.tileDimensionZ0 - m.tileDimensionZ0) < 1e-3 &&
+    s.matrixWidthZ0 === 1 &&
+    s.matrixHeightZ0 === 1
+  );
+}
+
+/** Size of one tile at zoom z, in CRS units. */
+export function tileDimension(s: TilingScheme, z: number): number {
+  return s.tileDimensionZ0 / 2 ** z;
+}
+
+/** Number of tiles along x and y at zoom z. */
+export function matrixSize(s: TilingScheme, z: number): { width: number; height: number } {
+  return { width: s.matrixWidthZ0 * 2 ** z, height: s.matrixHeightZ0 * 2 ** z };
+}
+
+/** Bounds of tile (z, x, y) in CRS units: [minX, minY, maxX, maxY]. */
+export function tileBounds(s: TilingScheme, z: number, x: number, y: number): [number, number, number, number] {
+  const d = tileDimension(s, z);
+  const minX = s.originX + x * d;
+  const maxY = s.originY - y * d;
+  return [minX, maxY - d, minX + d, maxY];
+}
+
+/**
+ * Scheme coordinates are "zoom-0 tile units": u = (X - originX) / dim0, v = (originY - Y) / dim0,
+ * so the zoom-0 matrix covers [0, W0] × [0, H0] and tile (z, x, y) covers [x, x+1] / 2^z.
+ * The tiler works only in these units; this maps them back.
+ */
+export function toSchemeUnits(s: TilingScheme, X: number, Y: number): [number, number] {
+  return [(X - s.originX) / s.tileDimensionZ0, (s.originY - Y) / s.tileDimensionZ0];
+}
+
+export function fromSchemeUnits(s: TilingScheme, u: number, v: number): [number, number] {
+  return [s.originX + u * s.tileDimensionZ0, s.originY - v * s.tileDimensionZ0];
+}
+
+/** The GDAL string form of a scheme, e.g. `EPSG:3067,-548576,8388608,2097152`. */
+export function formatTilingScheme(s: TilingScheme): string {
+  const base = `${s.crs},${s.originX},${s.originY},${s.tileDimensionZ0}`;
+  return s.matrixWidthZ0 === 1 && s.matrixHeightZ0 === 1 ? base : `${base},${s.matrixWidthZ0},${s.matrixHeightZ0}`;
+}

@@ -1,0 +1,76 @@
+// A {z}/{x}/{y}.pbf directory plus metadata.json, built in a temporary sibling and renamed into place.
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { InputError, UsageError } from '../errors.js';
+import { metadataJson, type TilesetMetadata } from './metadata.js';
+import type { TileSink } from './sink.js';
+
+export interface DirectoryOptions {
+  /** Replace a non-empty output directory. */
+  force?: boolean;
+  /** Tile file extension without the dot (default `pbf`). */
+  extension?: string;
+}
+
+export class DirectorySink implements TileSink {
+  readonly path: string;
+  private temp = '';
+  private madeDirs = new Map<string, Promise<unknown>>();
+  private committed = false;
+
+  constructor(path: string, private readonly options: DirectoryOptions = {}) {
+    this.path = resolve(path);
+  }
+
+  async open(): Promise<void> {
+    const st = await stat(this.path).catch(() => null);
+    if (st && !st.isDirectory()) throw new UsageError(`output ${this.path} exists and is not a directory`);
+    if (st && (await readdir(this.path)).length > 0 && !this.options.force) {
+      throw new UsageError(`output ${this.path} exists and is not empty (use --force to replace it)`);
+    }
+    const parent = dirname(this.path);
+    try {
+      await mkdir(parent, { recursive: true });
+      // A sibling, so the final rename stays on one file system and is atomic.
+      this.temp = join(parent, `.${basename(this.path)}.tmp-${process.pid}-${Date.now().toString(36)}`);
+      await mkdir(this.temp);
+    } catch (e) {
+      throw new InputError(`cannot write output: ${(e as Error).message}`, this.path);
+    }
+  }
+
+  /** The temporary directory while building (for cleanup on signals). */
+  get tempPath(): string {
+    return this.temp;
+  }
+
+  async put(z: number, x: number, y: number, data: Uint8Array): Promise<void> {
+    const dir = join(this.temp, String(z), String(x));
+    let made = this.madeDirs.get(dir);
+    if (!made) this.madeDirs.set(dir, (made = mkdir(dir, { recursive: true })));
+    await made;
+    await writeFile(join(dir, `${y}.${this.options.extension ?? 'pbf'}`), data);
+  }
+
+  async commit(metadata: TilesetMetadata): Promise<void> {
+    await writeFile(join(this.temp, 'metadata.json'), metadataJson(metadata));
+    let old: string | undefined;
+    if (existsSync(this.path)) {
+      old = `${this.temp}.old`;
+      await rename(this.path, old);
+    }
+    try {
+      await rename(this.temp, this.path);
+    } catch (e) {
+      if (old) await rename(old, this.path); // put the previous tileset back
+      throw new InputError(`cannot move the finished tileset into place: ${(e as Error).message}`, this.path);
+    }
+    this.committed = true;
+    if (old) await rm(old, { recursive: true, force: true });
+  }
+
+  async abort(): Promise<void> {
+    if (this.temp && !this.committed) await rm(this.temp, { recursive: true, force: true });
+  }
+}

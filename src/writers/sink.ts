@@ -1,0 +1,13 @@
+// The tile sink: where finished tiles go. The core only calls these methods, never `fs`.
+import type { TilesetMetadata } from './metadata.js';
+
+export interface TileSink {
+  /** Prepares the destination (checks it, makes a temporary place). */
+  open(): Promise<void>;
+  /** Stores one encoded (and, if asked, compressed) tile. May be called concurrently. */
+  put(z: number, x: number, y: number, data: Uint8Array): Promise<void>;
+  /** Writes metadata and makes the tileset appear at its final place in one step. */
+  commit(metadata: TilesetMetadata): Promise<void>;
+  /** Removes everything written so far; the previous output, if any, is left as it was. */
+  abort(): Promise<void>;
+}
