@@ -1,11 +1,11 @@
 // Stripe clipping: keep the part of a geometry between two axis-parallel lines (after geojson-vt).
-import { LINESTRING, POINT, POLYGON, type Flat, type Geometry } from './types.js';
+import { KEEP, LINESTRING, POINT, POLYGON, type Flat, type Geometry } from './types.js';
 
 /**
  * Clips `g` to `k1 <= coord[axis] <= k2` (axis 0 = u, 1 = v). Returns `g` itself when it lies wholly
  * inside, null when nothing is left. Lines may split into several; polygon rings are cut
  * Sutherland–Hodgman style, so they run along the cut line where they leave the stripe.
- * New vertices on the cut get importance 1 so that simplification never moves a tile edge.
+ * New vertices on the cut get importance KEEP so that simplification never moves a tile edge.
  */
 export function clipGeometry(g: Geometry, k1: number, k2: number, axis: 0 | 1): Geometry | null {
   const [min, max] = extentAlong(g, axis);
@@ -109,10 +109,10 @@ function clipLine(src: Flat, k1: number, k2: number, axis: 0 | 1, out: Flat[], c
 function cut(out: Flat, ax: number, ay: number, bx: number, by: number, k: number, axis: 0 | 1): void {
   if (axis === 0) {
     const t = (k - ax) / (bx - ax);
-    out.push(k, ay + (by - ay) * t, 1);
+    out.push(k, ay + (by - ay) * t, KEEP);
   } else {
     const t = (k - ay) / (by - ay);
-    out.push(ax + (bx - ax) * t, k, 1);
+    out.push(ax + (bx - ax) * t, k, KEEP);
   }
 }
 

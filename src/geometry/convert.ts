@@ -2,7 +2,7 @@
 import type { PointTransform } from '../projection/crs.js';
 import type { TilingScheme } from '../scheme/tiling-scheme.js';
 import { computeImportance } from './simplify.js';
-import { LINESTRING, POINT, POLYGON, type Flat, type Geometry } from './types.js';
+import { KEEP, LINESTRING, POINT, POLYGON, type Flat, type Geometry } from './types.js';
 
 /** Thrown for a structurally broken geometry; the caller adds the file/layer/feature. */
 export class GeometryError extends Error {}
@@ -26,17 +26,17 @@ export function convertGeometry(geom: unknown, ctx: ConvertContext): Geometry[] 
   const c = g.coordinates;
   switch (g.type) {
     case 'Point':
-      return points(isEmpty(c) ? [] : [c], ctx);
+      return points(isEmpty(c) ? [] : [c], ctx, () => 'Point');
     case 'MultiPoint':
-      return points(array(c, 'MultiPoint coordinates'), ctx);
+      return points(array(c, 'MultiPoint coordinates'), ctx, (i) => `MultiPoint point ${i}`);
     case 'LineString':
-      return lines(isEmpty(c) ? [] : [c], ctx);
+      return lines(isEmpty(c) ? [] : [c], ctx, () => 'LineString');
     case 'MultiLineString':
-      return lines(array(c, 'MultiLineString coordinates'), ctx);
+      return lines(array(c, 'MultiLineString coordinates'), ctx, (i) => `MultiLineString line ${i}`);
     case 'Polygon':
-      return polygons(isEmpty(c) ? [] : [c], ctx);
+      return polygons(isEmpty(c) ? [] : [c], ctx, () => 'Polygon');
     case 'MultiPolygon':
-      return polygons(array(c, 'MultiPolygon coordinates'), ctx);
+      return polygons(array(c, 'MultiPolygon coordinates'), ctx, (p) => `MultiPolygon polygon ${p}`);
     case 'GeometryCollection': {
       if (!Array.isArray(g.geometries)) throw new GeometryError('GeometryCollection needs a "geometries" array');
       return g.geometries.flatMap((m) => convertGeometry(m, ctx));
@@ -69,7 +69,7 @@ function flatten(positions: unknown, ctx: ConvertContext, what: string): Flat {
   const { originX, originY, tileDimensionZ0: d } = scheme;
   for (let i = 0; i < list.length; i++) {
     const p = list[i];
-    if (!Array.isArray(p) || p.length < 2) throw new GeometryError(`${what}: position ${i} must be [x, y], got ${describe(p)}`);
+    if (!Array.isArray(p) || p.length < 2) throw new GeometryError(`${what}: position ${i} must be [x, y, …], got ${describe(p)}`);
     const x = p[0], y = p[1];
     if (typeof x !== 'number' || typeof y !== 'number' || !Number.isFinite(x) || !Number.isFinite(y)) {
       throw new GeometryError(`${what}: position ${i} has a non-numeric or non-finite coordinate: ${describe(p)}`);
@@ -89,20 +89,22 @@ function flatten(positions: unknown, ctx: ConvertContext, what: string): Flat {
   return out;
 }
 
-function points(list: unknown[], ctx: ConvertContext): Geometry[] {
+type Label = (i: number) => string;
+
+function points(list: unknown[], ctx: ConvertContext, label: Label): Geometry[] {
   if (list.length === 0) return [];
   const flat: Flat = [];
   list.forEach((p, i) => {
-    const f = flatten([p], ctx, `point ${i}`);
+    const f = flatten([p], ctx, label(i));
     flat.push(f[0], f[1], f[2]);
   });
   return [{ type: POINT, points: flat }];
 }
 
-function lines(list: unknown[], ctx: ConvertContext): Geometry[] {
+function lines(list: unknown[], ctx: ConvertContext, label: Label): Geometry[] {
   const out: Flat[] = [];
   list.forEach((line, i) => {
-    const f = flatten(line, ctx, `line ${i}`);
+    const f = flatten(line, ctx, label(i));
     if (f.length < 6) return;
     if (ctx.minSqTolerance > 0) computeImportance(f, ctx.minSqTolerance);
     else markAll(f);
@@ -111,12 +113,12 @@ function lines(list: unknown[], ctx: ConvertContext): Geometry[] {
   return out.length ? [{ type: LINESTRING, lines: out }] : [];
 }
 
-function polygons(list: unknown[], ctx: ConvertContext): Geometry[] {
+function polygons(list: unknown[], ctx: ConvertContext, label: Label): Geometry[] {
   const out: Flat[][] = [];
   list.forEach((poly, p) => {
     const rings: Flat[] = [];
-    array(poly, `polygon ${p}`).forEach((ring, r) => {
-      const f = flatten(ring, ctx, `polygon ${p} ring ${r}`);
+    array(poly, label(p)).forEach((ring, r) => {
+      const f = flatten(ring, ctx, `${label(p)} ring ${r}`);
       if (f.length >= 3 && (f[0] !== f[f.length - 3] || f[1] !== f[f.length - 2])) f.push(f[0], f[1], 0); // close it
       if (f.length < 12) {
         if (r === 0) rings.length = 0;
@@ -133,5 +135,5 @@ function polygons(list: unknown[], ctx: ConvertContext): Geometry[] {
 }
 
 function markAll(f: Flat): void {
-  for (let i = 2; i < f.length; i += 3) f[i] = 1;
+  for (let i = 2; i < f.length; i += 3) f[i] = KEEP;
 }

@@ -1,17 +1,18 @@
 // Douglas–Peucker importance, computed once per feature and filtered per zoom (as geojson-vt does).
-import type { Flat } from './types.js';
+import { KEEP, type Flat } from './types.js';
 
 /**
  * Writes into each vertex's third slot the largest squared tolerance at which Douglas–Peucker would
  * still keep it, capped by its parent's so that the kept set at any tolerance is a true DP result.
- * End points get 1 (always kept). Vertices that matter less than `minSqTolerance` get 0.
+ * End points get KEEP. Vertices that matter less than `minSqTolerance` get 0.
  * Uses an explicit stack: rings of millions of vertices must not overflow the call stack.
  */
 export function computeImportance(coords: Flat, minSqTolerance: number): void {
   const n = coords.length / 3;
   if (n === 0) return;
-  coords[2] = 1;
-  coords[(n - 1) * 3 + 2] = 1;
+  for (let i = 5; i < coords.length; i += 3) coords[i] = 0;
+  coords[2] = KEEP;
+  coords[(n - 1) * 3 + 2] = KEEP;
   const stack: number[] = [0, n - 1, Infinity];
   while (stack.length) {
     const parentImportance = stack.pop()!;

@@ -2,7 +2,7 @@
 
 /**
  * A run of points as `[u0, v0, w0, u1, v1, w1, …]` where w is the vertex's simplification
- * importance (squared distance in scheme units; 1 = always kept). Rings are closed (last = first).
+ * importance (squared distance in scheme units; KEEP = always kept). Rings are closed (last = first).
  */
 export type Flat = number[];
 
@@ -19,3 +19,6 @@ export type Geometry =
   | { type: typeof POLYGON; polygons: Flat[][] };
 
 export const STRIDE = 3;
+
+/** Importance of vertices no tolerance may drop: line ends and points added on tile edges. */
+export const KEEP = Infinity;
