@@ -173,3 +173,16 @@ test('quantize: simplification tolerance filters by importance', () => {
   const simplified = decode(encodeGeometry({ type: LINESTRING, lines: [line] }, { ...frame, sqTolerance: 1e-10 })!);
   assert.deepEqual(simplified, [[[0, 0], [4096, 0]]]);
 });
+
+test('quantize: a hole pushed onto its exterior edge by rounding is dropped (GDAL drops it via MakeValid)', () => {
+  // Exterior triangle with legs of 5 units; the hole's long edge rounds onto the hypotenuse.
+  const u = 1 / 4096;
+  const ext = flat([[0, 0], [5 * u, 0], [5 * u, 5 * u], [0, 0]]);
+  const hole = flat([[1.2 * u, 0.8 * u], [4 * u, 3.7 * u], [4.1 * u, 0.9 * u], [1.2 * u, 0.8 * u]]);
+  const parts = decode(encodeGeometry({ type: POLYGON, polygons: [[ext, hole]] }, frame)!);
+  assert.equal(parts.length, 1);
+  // …while a hole well inside stays
+  const big = flat([[0, 0], [50 * u, 0], [50 * u, 50 * u], [0, 0]]);
+  const inner = flat([[30 * u, 10 * u], [40 * u, 30 * u], [40 * u, 10 * u], [30 * u, 10 * u]]);
+  assert.equal(decode(encodeGeometry({ type: POLYGON, polygons: [[big, inner]] }, frame)!).length, 2);
+});

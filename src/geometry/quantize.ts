@@ -23,7 +23,7 @@ const zigzag = (n: number) => (n << 1) ^ (n >> 31);
  * - lines need 2 distinct points, rings 3 and a non-zero area;
  * - exterior rings get positive area in tile coordinates (y down), holes negative;
  * - a ring whose area sign flips or vanishes through rounding is dropped (a hole alone, an
- *   exterior with its holes).
+ *   exterior with its holes), and so is a hole pushed onto or across its exterior (see holeFits).
  */
 export function encodeGeometry(g: Geometry, f: TileFrame): number[] | null {
   const cmds: number[] = [];
@@ -54,6 +54,7 @@ export function encodeGeometry(g: Geometry, f: TileFrame): number[] | null {
     return cmds.length ? cmds : null;
   }
   for (const rings of g.polygons) {
+    let exterior: number[] | null = null;
     for (let r = 0; r < rings.length; r++) {
       const ring = rings[r];
       if (quantizeRun(ring, f, tmp, true) < 3) {
@@ -66,8 +67,9 @@ export function encodeGeometry(g: Geometry, f: TileFrame): number[] | null {
         if (r === 0) break;
         continue;
       }
-      const wantPositive = r === 0;
-      if (after > 0 !== wantPositive) reversePairs(tmp);
+      if (after > 0 !== (r === 0)) reversePairs(tmp);
+      if (r === 0) exterior = tmp.slice();
+      else if (!holeFits(tmp, exterior!)) continue;
       writePath(cmds, cursor, tmp, true);
     }
   }
@@ -105,6 +107,36 @@ function quantizeRun(src: Flat, f: TileFrame, out: number[], ring: boolean): num
     n--;
   }
   return n;
+}
+
+/**
+ * After rounding, a small hole can end up on or across its exterior's boundary, which makes the
+ * polygon invalid (GDAL repairs it with GEOS MakeValid, which drops such a hole). We drop a hole with
+ * a vertex outside the exterior or with more than one vertex on its boundary. The test is exact in
+ * integers; to bound its cost it runs when hole × exterior vertices ≤ 65536, which covers the small
+ * or coarse rings rounding can break; a hole too big for that moved by at most half a unit.
+ */
+function holeFits(hole: number[], ext: number[]): boolean {
+  if ((hole.length / 2) * (ext.length / 2) > 65536) return true;
+  let onBoundary = 0;
+  for (let i = 0; i < hole.length; i += 2) {
+    const where = pointInRing(hole[i], hole[i + 1], ext);
+    if (where < 0) return false;
+    if (where === 0 && ++onBoundary > 1) return false;
+  }
+  return true;
+}
+
+/** 1 inside, 0 on the boundary, -1 outside; exact for integer coordinates. */
+function pointInRing(x: number, y: number, r: number[]): number {
+  let inside = false;
+  for (let i = 0, n = r.length, j = n - 2; i < n; j = i, i += 2) {
+    const xi = r[i], yi = r[i + 1], xj = r[j], yj = r[j + 1];
+    const cross = (xj - xi) * (y - yi) - (yj - yi) * (x - xi);
+    if (cross === 0 && x >= Math.min(xi, xj) && x <= Math.max(xi, xj) && y >= Math.min(yi, yj) && y <= Math.max(yi, yj)) return 0;
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside ? 1 : -1;
 }
 
 /** Twice the signed area (shoelace) of a closed run of integer pairs; y down → positive = clockwise on screen. */

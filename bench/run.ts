@@ -1,0 +1,325 @@
+// Benchmark harness: mvt-build against geojson-vt + vt-pbf, GDAL's ogr2ogr -f MVT and tippecanoe.
+//   node --import tsx bench/run.ts [--ci] [--all] [--keep] [SCENARIO...]
+//     --ci    reduced zoom ranges that finish in a few minutes on 2 cores
+//     --all   also run tools that a scenario skips as too slow (ogr2ogr on countries z0–8)
+//     --keep  keep the tilesets in bench/results/tmp/ (default: deleted once counted)
+// Each tool runs as its own child process so that peak RSS and CPU time are that tool's alone, measured
+// from outside with GNU time (or, without it, by a preload in Node children). Tiles and bytes are counted
+// from the output directory the same way for every tool. Timing never fails the run; the exit code is
+// non-zero only when a tool crashes.
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, release, totalmem } from 'node:os';
+import { basename, delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { prepareData } from './data.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const resultsDir = join(root, 'bench', 'results');
+const tmpDir = join(resultsDir, 'tmp');
+
+interface Scenario {
+  name: string;
+  input: string; // file name in bench/.data
+  maxzoom: number;
+  /** Tools skipped unless --all, because they take far too long here. */
+  slow?: string[];
+}
+
+const FULL: Scenario[] = [
+  // GDAL needs > 40 minutes on the 10m countries at z8, so it only runs there with --all.
+  { name: 'countries', input: 'countries.geojson', maxzoom: 8, slow: ['ogr2ogr'] },
+  { name: 'counties', input: 'counties.geojson', maxzoom: 10 },
+  { name: 'cities', input: 'cities.geojson', maxzoom: 14 },
+  // Memory scaling: 10× the cities of the scenario above, same zooms, GeoJSONSeq input.
+  { name: 'cities-10x', input: 'cities-10x.geojsons', maxzoom: 14 },
+];
+const CI: Scenario[] = [
+  { name: 'countries', input: 'countries.geojson', maxzoom: 5 },
+  { name: 'counties', input: 'counties.geojson', maxzoom: 8 },
+  { name: 'cities', input: 'cities.geojson', maxzoom: 10 },
+];
+
+interface Tool {
+  name: string;
+  /** Node tools can take the rusage preload when GNU time is missing. */
+  node: boolean;
+  timeoutMs: number;
+  available: boolean;
+  args(input: string, out: string, s: Scenario): string[]; // argv[0] is the executable
+}
+
+const onPath = (exe: string) => process.env.PATH?.split(delimiter).some((d) => d && existsSync(join(d, exe))) ?? false;
+const MIN = 60_000;
+
+const TOOLS: Tool[] = [
+  {
+    name: 'mvt-build',
+    node: true,
+    timeoutMs: 60 * MIN, // only so a hang cannot block the run forever
+    available: true,
+    // Equal settings to the peers, uncompressed so that bytes compare.
+    args: (i, o, s) => [process.execPath, join(root, 'dist/cli/main.js'), i, '-o', o, '-Z0', `-z${s.maxzoom}`,
+      '--simplification', '3', '--buffer', '64', '--no-compress', '--force', '--quiet'],
+  },
+  {
+    name: 'geojson-vt',
+    node: true,
+    timeoutMs: 60 * MIN,
+    available: true,
+    // tsx's loader costs a few MB of RSS here; negligible next to the index itself.
+    args: (i, o, s) => [process.execPath, '--import', 'tsx', join(root, 'bench/peers/geojson-vt.ts'), i, o, String(s.maxzoom)],
+  },
+  {
+    name: 'ogr2ogr',
+    node: false,
+    timeoutMs: 15 * MIN,
+    available: onPath('ogr2ogr'),
+    // GDAL_NUM_THREADS left at its default, as a user would run it.
+    args: (i, o, s) => ['ogr2ogr', '-f', 'MVT', o, i, '-dsco', `MAXZOOM=${s.maxzoom}`, '-dsco', 'COMPRESS=NO',
+      '-dsco', 'BUFFER=64', '-dsco', 'SIMPLIFICATION=3'],
+  },
+  {
+    name: 'tippecanoe',
+    node: false,
+    timeoutMs: 15 * MIN,
+    available: onPath('tippecanoe'),
+    // Closest equivalents: buffer is in 1/256 of a tile (64/4096·256 = 4); -r1 and the no-limit flags stop
+    // tippecanoe from dropping features, which the other tools never do. Untested here (not installed).
+    args: (i, o, s) => ['tippecanoe', '-e', o, '--force', '--quiet', '-Z0', `-z${s.maxzoom}`, '-l', basename(i).replace(/\.[^.]*$/, ''),
+      '--no-tile-compression', '--buffer=4', '--simplification=3', '-r1', '--no-feature-limit', '--no-tile-size-limit', i],
+  },
+];
+
+type Status = 'ok' | 'crashed' | 'timeout' | 'skipped';
+interface Result {
+  tool: string;
+  status: Status;
+  note?: string;
+  wallS?: number;
+  userS?: number;
+  sysS?: number;
+  cpuS?: number;
+  peakRssMB?: number;
+  tiles?: number;
+  bytes?: number;
+  exitCode?: number | null;
+  log?: string;
+}
+
+const GNU_TIME = '/usr/bin/time';
+const useGnuTime = !process.env.BENCH_NO_GNU_TIME && existsSync(GNU_TIME) &&
+  /GNU/.test(spawnSync(GNU_TIME, ['--version'], { encoding: 'utf8' }).output.join('')); // BusyBox time lacks -f/-o
+
+/** Runs one tool on one scenario: a detached child (own process group, so a timeout kills all of it). */
+async function runTool(tool: Tool, s: Scenario, input: string): Promise<Result> {
+  const out = join(tmpDir, s.name, tool.name);
+  const log = join(tmpDir, s.name, `${tool.name}.log`);
+  const usageFile = join(tmpDir, s.name, `${tool.name}.usage`);
+  rmSync(out, { recursive: true, force: true }); // ogr2ogr refuses an existing directory
+  rmSync(usageFile, { force: true });
+  mkdirSync(dirname(out), { recursive: true });
+
+  let argv = tool.args(input, out, s);
+  const env = { ...process.env };
+  if (useGnuTime) argv = [GNU_TIME, '-f', '%U %S %M', '-o', usageFile, ...argv];
+  else if (tool.node) {
+    argv = [argv[0]!, '--import', join(root, 'bench/peers/rusage.mjs'), ...argv.slice(1)];
+    env.BENCH_RUSAGE_FILE = usageFile;
+  }
+
+  const fd = openSync(log, 'w');
+  const t0 = performance.now();
+  const child = spawn(argv[0]!, argv.slice(1), { cwd: root, env, stdio: ['ignore', fd, fd], detached: true });
+  closeSync(fd);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }, tool.timeoutMs);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((res) => {
+    child.on('exit', (c, sig) => res([c, sig]));
+    child.on('error', () => res([null, null]));
+  });
+  clearTimeout(timer);
+  const wallS = (performance.now() - t0) / 1000;
+
+  const r: Result = { tool: tool.name, status: 'ok', wallS, exitCode: code, log: relPath(log) };
+  if (timedOut) return { ...r, status: 'timeout', note: `timeout after ${tool.timeoutMs / MIN} min` };
+  if (code !== 0) {
+    r.status = 'crashed';
+    r.note = signal ? `killed by ${signal}` : `exit ${code}`;
+  }
+  Object.assign(r, readUsage(usageFile));
+  if (r.status === 'ok') {
+    Object.assign(r, countTiles(out));
+    if (!keep) rmSync(out, { recursive: true, force: true });
+  }
+  return r;
+}
+
+/** CPU seconds and peak RSS from GNU time's last line ("%U %S %M", KiB) or the preload's JSON. */
+function readUsage(file: string): Partial<Result> {
+  if (!existsSync(file)) return {};
+  const text = readFileSync(file, 'utf8').trim();
+  let userS: number, sysS: number, kib: number;
+  if (text.startsWith('{')) ({ userS, sysS, maxRssKiB: kib } = JSON.parse(text) as { userS: number; sysS: number; maxRssKiB: number });
+  else [userS, sysS, kib] = text.split('\n').at(-1)!.split(' ').map(Number) as [number, number, number];
+  return { userS, sysS, cpuS: userS + sysS, peakRssMB: (kib * 1024) / 1048576 };
+}
+
+/** Tiles and bytes of every *.pbf under dir, counted identically for every tool (metadata excluded). */
+function countTiles(dir: string): { tiles: number; bytes: number } {
+  let tiles = 0;
+  let bytes = 0;
+  const stack = [dir];
+  while (stack.length) {
+    const d = stack.pop()!;
+    if (!existsSync(d)) continue;
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) stack.push(p);
+      else if (e.name.endsWith('.pbf')) (tiles++, (bytes += statSync(p).size));
+    }
+  }
+  return { tiles, bytes };
+}
+
+/** Reads the input once so that the first tool does not pay for a cold page cache. */
+async function warm(file: string): Promise<void> {
+  for await (const _ of createReadStream(file, { highWaterMark: 1 << 22 })) void _;
+}
+
+const relPath = (p: string) => p.slice(root.length + 1);
+const fmt = (v: number | undefined, d: number) => (v === undefined ? '–' : v.toFixed(d));
+const PEERS = ['geojson-vt', 'ogr2ogr', 'tippecanoe'];
+
+/** Markdown table for a scenario: one wall-time ratio column per peer that finished. */
+function table(s: Scenario, results: Result[]): string {
+  const peers = results.filter((r) => PEERS.includes(r.tool) && r.status === 'ok');
+  const head = ['tool', 'wall s', 'CPU s', 'peak RSS MB', 'tiles', 'MB', ...peers.map((p) => `wall × ${p.tool}`), 'note'];
+  const rows = results.map((r) => [
+    r.tool, fmt(r.wallS, 2), fmt(r.cpuS, 2), fmt(r.peakRssMB, 0), r.tiles?.toString() ?? '–',
+    r.bytes === undefined ? '–' : (r.bytes / 1048576).toFixed(2),
+    ...peers.map((p) => (r.status === 'ok' ? (r.wallS! / p.wallS!).toFixed(2) : '–')),
+    r.status === 'ok' ? (r.note ?? '') : `${r.status}${r.note ? `: ${r.note}` : ''}`,
+  ]);
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [`### ${s.name} z0–${s.maxzoom} (${s.input})`, '', line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** Flags tile counts that differ from geojson-vt's by more than 5%: a likely bug in one of the tools. */
+function crossCheck(results: Result[]): void {
+  const ref = results.find((r) => r.tool === 'geojson-vt' && r.status === 'ok');
+  if (!ref?.tiles) return;
+  for (const r of results) {
+    if (r === ref || r.status !== 'ok' || r.tiles === undefined) continue;
+    const d = (r.tiles - ref.tiles) / ref.tiles;
+    if (Math.abs(d) > 0.05) r.note = `tiles ${d > 0 ? '+' : ''}${(d * 100).toFixed(0)}% vs geojson-vt`;
+  }
+}
+
+function machineInfo(): Record<string, string | number> {
+  const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m)?.[1] ?? 'unknown';
+  const version = (exe: string, arg: string) => (onPath(exe) ? spawnSync(exe, [arg], { encoding: 'utf8' }) : undefined);
+  const pkgVersion = (p: string) => (JSON.parse(readFileSync(join(root, p), 'utf8')) as { version: string }).version;
+  const git = spawnSync('git', ['describe', '--always', '--dirty'], { cwd: root, encoding: 'utf8' }).stdout?.trim();
+  return {
+    cpu,
+    cores: availableParallelism(),
+    ramGB: Math.round(totalmem() / 2 ** 30),
+    os: `${process.platform} ${release()}`,
+    node: process.version,
+    mvtBuild: `${pkgVersion('package.json')} (${git || 'no git'})`,
+    geojsonVt: pkgVersion('node_modules/geojson-vt/package.json'),
+    vtPbf: pkgVersion('node_modules/vt-pbf/package.json'),
+    gdal: version('ogr2ogr', '--version')?.stdout.trim() ?? 'absent',
+    tippecanoe: version('tippecanoe', '--version')?.stderr.trim() ?? 'absent',
+    measuredWith: useGnuTime ? 'GNU time (CPU, maxrss), wall from the parent' : 'process.resourceUsage preload (Node tools only)',
+  };
+}
+
+/** Warns (does not rebuild) when src/ changed after dist/ was built: the numbers would be of old code. */
+function checkDist(): void {
+  const cli = join(root, 'dist/cli/main.js');
+  if (!existsSync(cli)) {
+    console.log('dist/ missing: building with tsc');
+    const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+    if (r.status !== 0) process.exit(1);
+    return;
+  }
+  const built = statSync(cli).mtimeMs;
+  const newer = (readdirSync(join(root, 'src'), { recursive: true }) as string[]).filter((f) => statSync(join(root, 'src', f)).mtimeMs > built);
+  if (newer.length) console.warn(`warning: src/ has changes newer than dist/ (${newer.slice(0, 3).join(', ')}…): run npm run build`);
+}
+
+// ---- main ----
+const args = process.argv.slice(2);
+const ci = args.includes('--ci');
+const all = args.includes('--all');
+const keep = args.includes('--keep');
+const names = args.filter((a) => !a.startsWith('--'));
+const catalogue = ci ? CI : FULL;
+const unknown = names.filter((n) => !catalogue.some((s) => s.name === n));
+if (unknown.length) {
+  console.error(`unknown scenario ${unknown.join(', ')}; choose from ${catalogue.map((s) => s.name).join(', ')}`);
+  process.exit(2);
+}
+const scenarios = names.length ? catalogue.filter((s) => names.includes(s.name)) : catalogue;
+
+checkDist();
+const inputs = prepareData((m) => console.log(m));
+const machine = machineInfo();
+console.log(Object.entries(machine).map(([k, v]) => `${k}: ${v}`).join('\n'));
+const report: { mode: string; startedAt: string; machine: typeof machine; scenarios: (Scenario & { results: Result[] })[] } = {
+  mode: ci ? 'ci' : 'full',
+  startedAt: new Date().toISOString(),
+  machine,
+  scenarios: [],
+};
+let crashed = false;
+
+for (const s of scenarios) {
+  const input = inputs[s.input]!;
+  await warm(input);
+  const results: Result[] = [];
+  for (const tool of TOOLS) {
+    if (!tool.available) continue; // absent peers are listed under machine info, not in every table
+    if (s.slow?.includes(tool.name) && !all) {
+      results.push({ tool: tool.name, status: 'skipped', note: 'too slow here, run with --all' });
+      continue;
+    }
+    process.stdout.write(`${s.name} z0–${s.maxzoom}: ${tool.name}… `);
+    const r = await runTool(tool, s, input);
+    console.log(r.status === 'ok' ? `${r.wallS!.toFixed(1)} s` : `${r.status} (${r.note}), log: ${r.log}`);
+    if (r.status === 'crashed') {
+      crashed = true;
+      console.log(readFileSync(join(root, r.log!), 'utf8').split('\n').slice(-15).join('\n'));
+    }
+    results.push(r);
+  }
+  crossCheck(results);
+  report.scenarios.push({ ...s, results });
+  console.log(`\n${table(s, results)}\n`);
+
+  // Written after every scenario, so an interrupted run still leaves what it measured.
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
+  const md = [
+    `# mvt-build benchmark (${report.mode}, ${report.startedAt})`,
+    '',
+    ...Object.entries(machine).map(([k, v]) => `- ${k}: ${v}`),
+    '',
+    'One run per tool, each a separate process; wall time from the harness, CPU = user + sys, tiles and MB counted from the output *.pbf files (uncompressed). Ratios are this row\'s wall time over the peer\'s.',
+    '',
+    ...report.scenarios.map((sc) => table(sc, sc.results) + '\n'),
+  ].join('\n');
+  writeFileSync(join(resultsDir, 'latest.md'), md);
+}
+
+console.log(`results: ${relPath(join(resultsDir, 'latest.md'))}, ${relPath(join(resultsDir, 'latest.json'))}`);
+process.exitCode = crashed ? 1 : 0;
