@@ -1,0 +1,66 @@
+// The library API: buildTileset with layers from code and a custom sink.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { VectorTile } from '@mapbox/vector-tile';
+import { PbfReader } from 'pbf';
+import { buildTileset, FeatureError, type TileSink, type TilesetMetadata } from '../dist/index.js';
+
+class MemorySink implements TileSink {
+  tiles = new Map<string, Uint8Array>();
+  metadata?: TilesetMetadata;
+  aborted = false;
+  async open() {}
+  async put(z: number, x: number, y: number, data: Uint8Array) {
+    this.tiles.set(`${z}/${x}/${y}`, data);
+  }
+  async commit(m: TilesetMetadata) {
+    this.metadata = m;
+  }
+  async abort() {
+    this.aborted = true;
+  }
+}
+
+test('buildTileset: async iterable input, custom sink, summary', async () => {
+  async function* roads() {
+    yield { type: 'Feature', id: 5, properties: { name: 'A', lanes: 2 }, geometry: { type: 'LineString', coordinates: [[10, 50], [11, 51]] } };
+    yield { type: 'Feature', properties: { name: 'B', lanes: null }, geometry: null };
+  }
+  const sink = new MemorySink();
+  const summary = await buildTileset({ inputs: [{ name: 'roads', features: roads() }], output: sink, maxzoom: 3, compress: false });
+  assert.equal(summary.features, 2);
+  assert.equal(summary.featuresWritten, 1);
+  assert.equal(summary.noGeometry, 1);
+  assert.equal(summary.tiles, sink.tiles.size);
+  assert.deepEqual(summary.tilesPerZoom, { 0: 1, 1: 1, 2: 1, 3: 1 });
+  const tile = new VectorTile(new PbfReader(sink.tiles.get('0/0/0')!));
+  const f = tile.layers.roads.feature(0);
+  assert.equal(f.id, 5);
+  assert.deepEqual({ ...f.properties }, { name: 'A', lanes: 2 });
+  assert.equal(sink.metadata!.layers[0].name, 'roads');
+  // a field seen only as null still exists (GDAL lists such fields too)
+  assert.deepEqual([...sink.metadata!.layers[0].fields.keys()], ['name', 'lanes']);
+  assert.deepEqual(summary.bounds.map((v) => +v.toFixed(6)), [10, 50, 11, 51]);
+});
+
+test('buildTileset: a bad feature rejects with its location and aborts the sink', async () => {
+  const sink = new MemorySink();
+  const features = [{ type: 'Feature', id: 'x1', properties: {}, geometry: { type: 'Point', coordinates: [Infinity, 1] } }];
+  await assert.rejects(
+    buildTileset({ inputs: [{ name: 'pts', features, source: 'my-db' }], output: sink }),
+    (e: Error) => e instanceof FeatureError && /my-db: layer "pts", feature #0 \(id "x1"\): Point: position 0 has a non-numeric or non-finite coordinate/.test(e.message),
+  );
+  assert.ok(sink.aborted);
+});
+
+test('buildTileset: latitudes beyond Web Mercator are clamped, not NaN', async () => {
+  const sink = new MemorySink();
+  const features = [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[0, 89.9], [10, 89.99]] } }];
+  const s = await buildTileset({ inputs: [{ name: 'polar', features }], output: sink, maxzoom: 1, compress: false });
+  assert.equal(s.featuresWritten, 1);
+  const tile = new VectorTile(new PbfReader(sink.tiles.get('0/0/0')!));
+  const pts = tile.layers.polar.feature(0).loadGeometry()[0];
+  for (const p of pts) assert.ok(Number.isFinite(p.x) && Number.isFinite(p.y));
+  assert.equal(pts[0].y, 0, 'clamped to the top edge');
+  assert.ok(s.bounds[3] <= 85.0511287799 && s.bounds[3] > 85.05);
+});
