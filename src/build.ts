@@ -93,6 +93,7 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
   const schemas: LayerSchema[] = [];
   const progress = { phase: 'read' as 'read' | 'write', featuresRead: 0, tilesWritten: 0, tilesTotal: undefined as number | undefined };
 
+  options.signal?.throwIfAborted();
   await sink.open();
   try {
     // Read and tile, layer by layer. Output layers are numbered by input position.
@@ -115,6 +116,7 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
         summary.features++;
         progress.featuresRead++;
         if ((progress.featuresRead & 1023) === 0) {
+          options.signal?.throwIfAborted();
           sampleRss();
           options.onProgress?.(progress);
         }
@@ -186,11 +188,13 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
       if (inFlight.size >= 64) await Promise.race(inFlight);
       progress.tilesWritten++;
       if ((progress.tilesWritten & 255) === 0) {
+        options.signal?.throwIfAborted();
         sampleRss();
         options.onProgress?.(progress);
       }
     }
     await Promise.all(inFlight);
+    options.signal?.throwIfAborted();
     options.onProgress?.(progress);
 
     summary.bounds = bbox.minU <= bbox.maxU ? schemeBoundsToLonLat(scheme, schemeCrs, bbox) : [0, 0, 0, 0];

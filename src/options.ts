@@ -55,6 +55,8 @@ export interface BuildOptions {
   /** Skip malformed features (counted in the summary) instead of failing. Default false. */
   skipInvalid?: boolean;
   onProgress?: (p: Progress) => void;
+  /** Stops the build: it rejects with an AbortError after removing what it wrote. */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_SIMPLIFICATION = 1;

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileS
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { fixture, listTiles, readTile, runCli, tempDir } from './helpers.js';
+import { fixture, listTiles, readTile, ROOT as ROOT_DIR, runCli, tempDir } from './helpers.js';
 
 test('builds the sample: tiles at every zoom, gzip by default, metadata, a one-line summary', () => {
   const out = join(tempDir(), 'tiles');
@@ -137,4 +137,24 @@ test('--help and --version exit 0', () => {
   const v = runCli(['--version']);
   assert.equal(v.status, 0);
   assert.match(v.stdout, /^\d+\.\d+\.\d+/);
+});
+
+test('Ctrl-C (SIGINT) stops the build, exits 130 and leaves nothing behind', async () => {
+  const { spawn } = await import('node:child_process');
+  const dir = tempDir();
+  const src = join(dir, 'many.geojsons');
+  // Enough work (200k points to zoom 16) that the run is still going when the signal comes.
+  const lines: string[] = [];
+  for (let i = 0; i < 200000; i++) lines.push(JSON.stringify({ type: 'Feature', properties: { i }, geometry: { type: 'Point', coordinates: [(i % 3600) / 10 - 180, Math.floor(i / 3600) / 10 - 40] } }));
+  writeFileSync(src, lines.join('\n'));
+  const out = join(dir, 'o');
+  const child = spawn(process.execPath, [join(ROOT_DIR, 'dist/cli/main.js'), src, '-o', out, '-z', '16', '-q']);
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  await new Promise((r) => setTimeout(r, 700));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /interrupted/);
+  assert.deepEqual(readdirSync(dir), ['many.geojsons'], 'no output and no temporary directory');
 });

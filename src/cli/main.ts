@@ -26,10 +26,10 @@ export function makeProgram(): Command {
     .version(pkg.version, '-v, --version')
     .argument('<input...>', 'GeoJSON / GeoJSONSeq files; each becomes one layer')
     .requiredOption('-o, --output <dir>', 'output tileset directory')
-    .option('-Z, --minzoom <z>', 'minimum zoom (GDAL MINZOOM)', int('minzoom'), 0)
-    .option('-z, --maxzoom <z>', 'maximum zoom (GDAL MAXZOOM)', int('maxzoom'), 5)
+    .option('-Z, --minzoom <z>', 'minimum zoom, 0..30 (GDAL MINZOOM; default 0)', int('minzoom'))
+    .option('-z, --maxzoom <z>', 'maximum zoom, 0..30 (GDAL MAXZOOM; default 5, or minzoom if higher)', int('maxzoom'))
     .option('--tiling-scheme <scheme>', 'preset (WebMercatorQuad, WorldCRS84Quad, ETRS-TM35FIN) or CRS,ULX,ULY,DIM0[,W0,H0] (GDAL TILING_SCHEME)', 'WebMercatorQuad')
-    .option('--s-srs <crs>', 'CRS of the input: EPSG:NNNN, proj4 string or WKT (default: EPSG:4326)')
+    .option('--s-srs <crs>', "CRS of the input: EPSG:NNNN, proj4 string or WKT (default: the file's crs member, else EPSG:4326)")
     .option('--extent <n>', 'tile extent in units (GDAL EXTENT)', int('extent'), 4096)
     .option('--buffer <n>', 'buffer around tiles in tile units (GDAL BUFFER; default 5·extent/256 = 80)', int('buffer'))
     .option('--simplification <tol>', 'Douglas–Peucker tolerance in tile units, 0 = none as GDAL (GDAL SIMPLIFICATION)', num('simplification'), 1)
@@ -50,8 +50,8 @@ export function makeProgram(): Command {
 
 interface CliOptions {
   output: string;
-  minzoom: number;
-  maxzoom: number;
+  minzoom?: number;
+  maxzoom?: number;
   tilingScheme: string;
   sSrs?: string;
   extent: number;
@@ -80,6 +80,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   const o = program.opts<CliOptions>();
   const progress = o.quiet || o.json ? undefined : createProgress(process.stderr);
+  // Ctrl-C: stop, remove the temporary directory, leave any previous output as it was.
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const options: BuildOptions = {
     inputs: program.args,
     output: o.output,
@@ -100,6 +105,7 @@ export async function main(argv: string[]): Promise<number> {
     force: o.force,
     skipInvalid: o.skipInvalid,
     onProgress: progress?.update,
+    signal: abort.signal,
   };
   try {
     const summary = await buildTileset(options);
@@ -109,6 +115,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     progress?.stop();
+    if (abort.signal.aborted) {
+      process.stderr.write('mvt-build: interrupted; nothing was written\n');
+      return 130;
+    }
     if (e instanceof UsageError) {
       process.stderr.write(`mvt-build: ${e.message}\n`);
       return 2;
@@ -121,6 +131,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`mvt-build: ${err.message ?? String(e)}\n`);
     if (process.env.MVT_BUILD_DEBUG) process.stderr.write(`${err.stack}\n`);
     return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 
