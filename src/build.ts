@@ -51,8 +51,8 @@ interface Bbox {
 /** Builds a tileset. Resolves with the summary; rejects with UsageError / InputError. */
 export async function buildTileset(options: BuildOptions): Promise<BuildSummary> {
   const started = performance.now();
-  let peakRss = process.memoryUsage.rss();
-  const sampleRss = () => (peakRss = Math.max(peakRss, process.memoryUsage.rss()));
+  // maxRSS is the kernel's high-water mark for the process (KiB): true peak, not a sample.
+  const sampleRss = () => process.resourceUsage().maxRSS * 1024;
   const opts = resolveOptions(options);
   const scheme = resolveScheme(options.tilingScheme);
   let schemeCrs: ResolvedCrs;
@@ -117,7 +117,6 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
         progress.featuresRead++;
         if ((progress.featuresRead & 1023) === 0) {
           options.signal?.throwIfAborted();
-          sampleRss();
           options.onProgress?.(progress);
         }
         const where = { file: layer.source, layer: layer.name, index, id: feature?.id };
@@ -189,7 +188,6 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
       progress.tilesWritten++;
       if ((progress.tilesWritten & 255) === 0) {
         options.signal?.throwIfAborted();
-        sampleRss();
         options.onProgress?.(progress);
       }
     }
@@ -212,9 +210,8 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
     await sink.abort();
     throw e;
   }
-  sampleRss();
   summary.elapsedMs = performance.now() - started;
-  summary.peakRssBytes = peakRss;
+  summary.peakRssBytes = sampleRss();
   return summary;
 }
 

@@ -55,6 +55,7 @@ export function encodeGeometry(g: Geometry, f: TileFrame): number[] | null {
   }
   for (const rings of g.polygons) {
     let exterior: number[] | null = null;
+    let grid: EdgeGrid | null = null;
     for (let r = 0; r < rings.length; r++) {
       const ring = rings[r];
       if (quantizeRun(ring, f, tmp, true) < 3) {
@@ -69,7 +70,7 @@ export function encodeGeometry(g: Geometry, f: TileFrame): number[] | null {
       }
       if (after > 0 !== (r === 0)) reversePairs(tmp);
       if (r === 0) exterior = tmp.slice();
-      else if (!holeFits(tmp, exterior!)) continue;
+      else if (!holeFits(tmp, exterior!, (grid ??= new EdgeGrid(exterior!)))) continue;
       writePath(cmds, cursor, tmp, true);
     }
   }
@@ -110,14 +111,22 @@ function quantizeRun(src: Flat, f: TileFrame, out: number[], ring: boolean): num
 }
 
 /**
- * After rounding, a small hole can end up on or across its exterior's boundary, which makes the
- * polygon invalid (GDAL repairs it with GEOS MakeValid, which drops such a hole). We drop a hole with
- * a vertex outside the exterior or with more than one vertex on its boundary. The test is exact in
- * integers; to bound its cost it runs when hole × exterior vertices ≤ 65536, which covers the small
- * or coarse rings rounding can break; a hole too big for that moved by at most half a unit.
+ * After rounding, a hole can end up on or across its exterior's boundary, which makes the polygon
+ * invalid (GDAL repairs it with GEOS MakeValid, which drops such a hole). Rounding moves a vertex by
+ * at most half a unit, so only a hole that comes within a unit of the exterior can be affected: an
+ * edge grid of the exterior finds those cheaply, and only they get the exact test — no vertex
+ * outside, at most one on the boundary (a single touching point is valid).
  */
-function holeFits(hole: number[], ext: number[]): boolean {
-  if ((hole.length / 2) * (ext.length / 2) > 65536) return true;
+function holeFits(hole: number[], ext: number[], grid: EdgeGrid): boolean {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (let i = 0; i < hole.length; i += 2) {
+    const x = hole[i], y = hole[i + 1];
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
+  }
+  if (!grid.nearBox(minX - 1, minY - 1, maxX + 1, maxY + 1)) return true;
   let onBoundary = 0;
   for (let i = 0; i < hole.length; i += 2) {
     const where = pointInRing(hole[i], hole[i + 1], ext);
@@ -125,6 +134,55 @@ function holeFits(hole: number[], ext: number[]): boolean {
     if (where === 0 && ++onBoundary > 1) return false;
   }
   return true;
+}
+
+/** Edges of a ring bucketed in a coarse grid, to ask "is any edge near this box?" quickly. */
+export class EdgeGrid {
+  private cells: number[][] = [];
+  private minX: number;
+  private minY: number;
+  private size: number;
+  private n: number;
+
+  constructor(private readonly ring: number[]) {
+    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    for (let i = 0; i < ring.length; i += 2) {
+      minX = Math.min(minX, ring[i]);
+      maxX = Math.max(maxX, ring[i]);
+      minY = Math.min(minY, ring[i + 1]);
+      maxY = Math.max(maxY, ring[i + 1]);
+    }
+    this.n = Math.max(1, Math.min(64, Math.ceil(Math.sqrt(ring.length / 2))));
+    this.minX = minX;
+    this.minY = minY;
+    this.size = Math.max(maxX - minX, maxY - minY, 1) / this.n;
+    for (let i = 0, j = ring.length - 2; i < ring.length; j = i, i += 2) {
+      const [c0, r0] = this.cell(Math.min(ring[i], ring[j]), Math.min(ring[i + 1], ring[j + 1]));
+      const [c1, r1] = this.cell(Math.max(ring[i], ring[j]), Math.max(ring[i + 1], ring[j + 1]));
+      for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) (this.cells[r * this.n + c] ??= []).push(j);
+    }
+  }
+
+  private cell(x: number, y: number): [number, number] {
+    const clamp = (v: number) => Math.max(0, Math.min(this.n - 1, Math.floor(v)));
+    return [clamp((x - this.minX) / this.size), clamp((y - this.minY) / this.size)];
+  }
+
+  /** True when some edge's bounding box meets the box. */
+  nearBox(x0: number, y0: number, x1: number, y1: number): boolean {
+    const [c0, r0] = this.cell(x0, y0);
+    const [c1, r1] = this.cell(x1, y1);
+    const p = this.ring;
+    for (let r = r0; r <= r1; r++) {
+      for (let c = c0; c <= c1; c++) {
+        for (const j of this.cells[r * this.n + c] ?? []) {
+          const i = j + 2 === p.length ? 0 : j + 2;
+          if (Math.max(p[i], p[j]) >= x0 && Math.min(p[i], p[j]) <= x1 && Math.max(p[i + 1], p[j + 1]) >= y0 && Math.min(p[i + 1], p[j + 1]) <= y1) return true;
+        }
+      }
+    }
+    return false;
+  }
 }
 
 /** 1 inside, 0 on the boundary, -1 outside; exact for integer coordinates. */
