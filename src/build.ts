@@ -1,22 +1,23 @@
-// buildTileset: read → reproject → tile (clip, simplify, quantize) → encode → write. The whole pipeline.
+// buildTileset: read → (worker threads: parse, reproject, clip, simplify, quantize) → tile store
+// → (worker threads: encode, gzip) → sink. The main thread only reads, routes and writes.
+import { availableParallelism } from 'node:os';
 import { basename, extname, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { Piscina } from 'piscina';
 import { FeatureError, InputError, UsageError } from './errors.js';
-import { convertGeometry, GeometryError } from './geometry/convert.js';
-import { extentAlong } from './geometry/clip.js';
-import type { Geometry } from './geometry/types.js';
-import { encodeTile, type TileLayer } from './mvt/encode-tile.js';
-import { normalizeProperties } from './mvt/values.js';
 import { resolveOptions, type BuildOptions, type LayerInput, type ResolvedOptions } from './options.js';
-import { createTransform, resolveCrs, type ResolvedCrs } from './projection/crs.js';
-import { readGeoJSON, type GeoJSONFeatureLike, type GeoJSONSourceInfo } from './readers/geojson.js';
+import { schemeBoundsToLonLat } from './projection/bounds.js';
+import { resolveCrs, type ResolvedCrs } from './projection/crs.js';
+import { readGeoJSONRaw, type GeoJSONSourceInfo, type RawFeature } from './readers/geojson.js';
 import { parseTilingScheme, validateTilingScheme, type TilingScheme } from './scheme/tiling-scheme.js';
+import { encodeBatch, tileBatch, type BatchResult, type EncodeBatch, type EncodedBatch, type FeatureBatch, type TileContext } from './tiler/batch.js';
 import { LayerSchema } from './tiler/layer-schema.js';
-import { tileGeometry, type TilerOptions } from './tiler/tile-feature.js';
-import { MemoryTileStore, type FeatureRecord, type TileStore } from './tiler/tile-store.js';
+import { OrderedWork } from './tiler/ordered-work.js';
+import { SpillingTileStore, type TileStore } from './tiler/tile-store.js';
+import type { Task } from './tiler/worker.js';
 import { DirectorySink } from './writers/directory.js';
 import type { TileSink } from './writers/sink.js';
-import { schemeBoundsToLonLat } from './projection/bounds.js';
+
+export { featureId } from './tiler/batch.js';
 
 export interface BuildSummary {
   tiles: number;
@@ -30,29 +31,34 @@ export interface BuildSummary {
   invalidMessages: string[];
   /** Features without geometry (null or empty), which GDAL skips too. */
   noGeometry: number;
-  /** Features wholly outside the tiling scheme's area. */
+  /** Features wholly outside the tiling scheme's area, or too small to draw at any zoom. */
   outside: number;
   tilesPerZoom: Record<number, number>;
   layers: { name: string; features: number }[];
   /** [minLon, minLat, maxLon, maxLat] written to metadata. */
   bounds: [number, number, number, number];
+  threads: number;
+  /** Bytes of tile fragments that went through the temporary store on disk (0: all in memory). */
+  spilledBytes: number;
   elapsedMs: number;
+  cpuMs: number;
   peakRssBytes: number;
   output: string;
 }
 
-interface Bbox {
-  minU: number;
-  minV: number;
-  maxU: number;
-  maxV: number;
-}
+/** Features per batch handed to a thread, and the most text a batch may hold. */
+const BATCH_FEATURES = 2000;
+const BATCH_BYTES = 4 << 20;
+/** Tiles per encoding batch, and the most fragment bytes it may hold. */
+const ENCODE_TILES = 1000;
+const ENCODE_BYTES = 4 << 20;
+/** Most bytes of input text or tile fragments in flight between the main thread and the workers. */
+const WINDOW_BYTES = 256 << 20;
 
 /** Builds a tileset. Resolves with the summary; rejects with UsageError / InputError. */
 export async function buildTileset(options: BuildOptions): Promise<BuildSummary> {
   const started = performance.now();
-  // maxRSS is the kernel's high-water mark for the process (KiB): true peak, not a sample.
-  const sampleRss = () => process.resourceUsage().maxRSS * 1024;
+  const cpu0 = process.cpuUsage();
   const opts = resolveOptions(options);
   const scheme = resolveScheme(options.tilingScheme);
   let schemeCrs: ResolvedCrs;
@@ -73,129 +79,155 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
       ? new DirectorySink(options.output, { force: opts.force, extension: opts.tileExtension })
       : options.output;
   const outputName = typeof options.output === 'string' ? basename(resolve(options.output)) : 'tileset';
-
-  const tiler: TilerOptions = {
-    minzoom: opts.minzoom,
-    maxzoom: opts.maxzoom,
-    extent: opts.extent,
-    buffer: opts.buffer,
-    matrixWidthZ0: scheme.matrixWidthZ0,
-    matrixHeightZ0: scheme.matrixHeightZ0,
-    sqTolerances: sqTolerances(opts),
-    wrapWidth: 0,
+  const ctx: TileContext = {
+    scheme,
+    tiler: {
+      minzoom: opts.minzoom,
+      maxzoom: opts.maxzoom,
+      extent: opts.extent,
+      buffer: opts.buffer,
+      matrixWidthZ0: scheme.matrixWidthZ0,
+      matrixHeightZ0: scheme.matrixHeightZ0,
+      sqTolerances: sqTolerances(opts),
+    },
+    minSqTolerance: 0,
+    skipInvalid: opts.skipInvalid,
   };
+  ctx.minSqTolerance = minPositive(ctx.tiler.sqTolerances);
+
   const summary: BuildSummary = {
     tiles: 0, bytes: 0, features: 0, featuresWritten: 0, invalid: 0, invalidMessages: [], noGeometry: 0, outside: 0,
-    tilesPerZoom: {}, layers: [], bounds: [0, 0, 0, 0], elapsedMs: 0, peakRssBytes: 0, output: typeof options.output === 'string' ? resolve(options.output) : outputName,
+    tilesPerZoom: {}, layers: [], bounds: [0, 0, 0, 0], threads: opts.threads, spilledBytes: 0, elapsedMs: 0, cpuMs: 0, peakRssBytes: 0,
+    output: typeof options.output === 'string' ? resolve(options.output) : outputName,
   };
-  const store: TileStore = new MemoryTileStore(scheme.matrixWidthZ0, scheme.matrixHeightZ0);
-  const bbox: Bbox = { minU: Infinity, minV: Infinity, maxU: -Infinity, maxV: -Infinity };
+  const store: TileStore = new SpillingTileStore({
+    memoryBudget: opts.memoryBudget,
+    tempDir: options.tempDir,
+    matrixWidthZ0: scheme.matrixWidthZ0,
+    matrixHeightZ0: scheme.matrixHeightZ0,
+  });
+  const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
   const schemas: LayerSchema[] = [];
   const progress = { phase: 'read' as 'read' | 'write', featuresRead: 0, tilesWritten: 0, tilesTotal: undefined as number | undefined };
+  const pool = opts.threads > 1 ? new Piscina<Task, BatchResult | EncodedBatch>({
+    filename: new URL('./tiler/worker.js', import.meta.url).href,
+    minThreads: opts.threads,
+    maxThreads: opts.threads,
+    idleTimeout: 1000,
+  }) : undefined;
+  const run = <T extends BatchResult | EncodedBatch>(task: Task): Promise<T> =>
+    pool ? (pool.run(task) as Promise<T>) : Promise.resolve((task.kind === 'tile' ? tileBatch(task.batch) : encodeBatch(task.batch)) as T);
+  // Bounded look-ahead: enough batches in flight to keep every thread busy past a slow one.
+  const maxInFlight = Math.max(2, opts.threads * 8);
 
   options.signal?.throwIfAborted();
   await sink.open();
   try {
-    // Read and tile, layer by layer. Output layers are numbered by input position.
+    // Phase 1: read and tile. Fragments go to the store as soon as a batch is done; statistics
+    // and errors are taken in batch order, so the output does not depend on the number of threads.
+    let seq = 0;
+    let layerWritten = 0;
+    const tiling = new OrderedWork<{ r: BatchResult; layer: OpenLayer; schema: LayerSchema }>(
+      maxInFlight,
+      WINDOW_BYTES,
+      ({ r, layer, schema }) => {
+        if (r.fatal) {
+          if (r.fatal.feature) throw new FeatureError(r.fatal.problem!, { file: layer.source, layer: layer.name, index: r.fatal.index!, id: r.fatal.id });
+          throw new InputError(r.fatal.message, layer.source);
+        }
+        schema.merge(r.stats);
+        summary.features += r.features;
+        summary.invalid += r.invalid;
+        summary.noGeometry += r.noGeometry;
+        summary.outside += r.outside;
+        layerWritten += r.written;
+        for (const m of r.invalidMessages) if (summary.invalidMessages.length < 10) summary.invalidMessages.push(m);
+        for (let i = 0; i < 2; i++) bbox[i] = Math.min(bbox[i], r.bbox[i]);
+        for (let i = 2; i < 4; i++) bbox[i] = Math.max(bbox[i], r.bbox[i]);
+        progress.featuresRead = summary.features;
+        options.onProgress?.(progress);
+      },
+      ({ r }) => {
+        if (!r.fatal) store.add(r.fragments);
+        r.fragments = new Uint8Array(0); // the store holds them now
+      },
+    );
     for (let li = 0; li < options.inputs.length; li++) {
-      const input = options.inputs[li];
-      const layer = openLayer(input, options.layerNames?.[li]);
+      const layer = openLayer(options.inputs[li], options.layerNames?.[li]);
       if (schemas.some((s) => s.name === layer.name)) throw new UsageError(`two inputs give the same layer name "${layer.name}": rename one with --layer`);
       const schema = new LayerSchema(layer.name, layer.description ?? '', opts.minzoom, opts.maxzoom);
       schemas.push(schema);
-      let ctx: { srs: ResolvedCrs; transform: ReturnType<typeof createTransform> } | undefined;
-      const contextFor = (): NonNullable<typeof ctx> => {
-        if (ctx) return ctx;
-        const srsName = options.sourceSrs ?? layer.srs ?? layer.info?.crs ?? 'EPSG:4326';
-        const srs = resolveCrs(srsName);
-        tiler.wrapWidth = wrapWidth(srs, schemeCrs, scheme);
-        return (ctx = { srs, transform: createTransform(srs, schemeCrs) });
+      layerWritten = 0;
+      let srs: string | undefined;
+      let items: (string | unknown)[] = [];
+      let bytes = 0;
+      let indexBase = 0;
+      const flush = async () => {
+        if (!items.length) return;
+        srs ??= sourceSrs(options, layer);
+        const batch: FeatureBatch = { ctx, layer: li, layerName: layer.name, source: layer.source, srs, seqBase: seq, indexBase, items };
+        seq += items.length;
+        indexBase += items.length;
+        items = [];
+        const weight = bytes;
+        bytes = 0;
+        await tiling.submit(run<BatchResult>({ kind: 'tile', batch }).then((r) => ({ r, layer, schema })), weight);
+        options.signal?.throwIfAborted();
       };
-      let written = 0;
-      for await (const { index, feature } of layer.features) {
-        summary.features++;
-        progress.featuresRead++;
-        if ((progress.featuresRead & 1023) === 0) {
-          options.signal?.throwIfAborted();
-          options.onProgress?.(progress);
-        }
-        const where = { file: layer.source, layer: layer.name, index, id: feature?.id };
-        let geoms: Geometry[];
-        try {
-          if (!feature || typeof feature !== 'object' || (feature.type !== undefined && feature.type !== 'Feature')) {
-            throw new GeometryError(`expected a GeoJSON Feature, got ${feature === null ? 'null' : JSON.stringify((feature as { type?: unknown })?.type ?? typeof feature)}`);
-          }
-          const c = contextFor();
-          geoms = convertGeometry(feature.geometry, {
-            scheme,
-            transform: c.transform,
-            minSqTolerance: minPositive(tiler.sqTolerances),
-          });
-        } catch (e) {
-          if (!(e instanceof GeometryError)) throw e instanceof InputError ? new InputError(e.message.replace(/^.*?: /, ''), layer.source) : e;
-          const err = new FeatureError(e.message, where);
-          if (!opts.skipInvalid) throw err;
-          summary.invalid++;
-          if (summary.invalidMessages.length < 10) summary.invalidMessages.push(err.message);
-          continue;
-        }
-        if (geoms.length === 0) {
-          summary.noGeometry++;
-          continue;
-        }
-        const record: FeatureRecord = { id: featureId(feature.id), properties: normalizeProperties(feature.properties, (k) => schema.declare(k)) };
-        schema.addFeature(record.properties);
-        let landed = false;
-        for (const g of geoms) {
-          tileGeometry(g, tiler, (z, x, y, commands) => {
-            landed = true;
-            schema.addTileFeature(z, g.type);
-            store.add(z, x, y, { layer: li, type: g.type, commands, feature: record });
-          });
-          if (landed) growBbox(bbox, g, scheme);
-        }
-        if (landed) written++;
-        else summary.outside++;
+      for await (const raw of layer.features) {
+        items.push(raw.text ?? raw.feature);
+        bytes += raw.text?.length ?? 1000;
+        if (items.length >= BATCH_FEATURES || bytes >= BATCH_BYTES) await flush();
       }
-      summary.featuresWritten += written;
-      summary.layers.push({ name: layer.name, features: written });
+      await flush();
+      await tiling.drain();
+      summary.featuresWritten += layerWritten;
+      summary.layers.push({ name: layer.name, features: layerWritten });
     }
 
-    // Encode and write, tile by tile, in z/x/y order.
+    // Phase 2: encode tile batches on the threads, write in the main thread.
     progress.phase = 'write';
     progress.tilesTotal = store.tileCount;
     options.onProgress?.(progress);
-    const fieldTypes = schemas.map((s) => s.fieldTypes());
-    const realFields = schemas.map((s) => s.realFields());
-    const inFlight = new Set<Promise<void>>();
-    for (const { z, x, y, fragments } of store.tiles()) {
-      const byLayer = new Map<number, TileLayer>();
-      for (const f of fragments) {
-        let l = byLayer.get(f.layer);
-        if (!l) {
-          byLayer.set(f.layer, (l = { name: schemas[f.layer].name, extent: opts.extent, features: [], fieldTypes: fieldTypes[f.layer], realFields: realFields[f.layer] }));
-        }
-        l.features.push({ id: f.feature.id, type: f.type, geometry: f.commands, properties: f.feature.properties });
+    const layers = schemas.map((s) => ({ name: s.name, fieldTypes: [...s.fieldTypes()], realFields: [...s.realFields()] }));
+    const writes = new Set<Promise<void>>();
+    const encoding = new OrderedWork<EncodedBatch>(maxInFlight, WINDOW_BYTES, (r) => {
+      for (let i = 0; i < r.index.length; i += 5) {
+        const [z, x, y, offset, length] = r.index.slice(i, i + 5);
+        summary.tiles++;
+        summary.bytes += length;
+        summary.tilesPerZoom[z] = (summary.tilesPerZoom[z] ?? 0) + 1;
+        const p = sink.put(z, x, y, r.data.subarray(offset, offset + length)).finally(() => writes.delete(p));
+        writes.add(p);
+        progress.tilesWritten++;
       }
-      const raw = encodeTile([...byLayer.values()]);
-      const data = opts.compress ? gzipSync(raw) : raw;
-      summary.tiles++;
-      summary.bytes += data.length;
-      summary.tilesPerZoom[z] = (summary.tilesPerZoom[z] ?? 0) + 1;
-      const p = sink.put(z, x, y, data).finally(() => inFlight.delete(p));
-      inFlight.add(p);
-      if (inFlight.size >= 64) await Promise.race(inFlight);
-      progress.tilesWritten++;
-      if ((progress.tilesWritten & 255) === 0) {
-        options.signal?.throwIfAborted();
-        options.onProgress?.(progress);
-      }
+      options.onProgress?.(progress);
+    });
+    let batch: EncodeBatch = { layers, extent: opts.extent, compress: opts.compress, tiles: [] };
+    let batchBytes = 0;
+    const dispatch = async () => {
+      if (!batch.tiles.length) return;
+      const b = batch;
+      batch = { layers, extent: opts.extent, compress: opts.compress, tiles: [] };
+      const weight = batchBytes;
+      batchBytes = 0;
+      await encoding.submit(run<EncodedBatch>({ kind: 'encode', batch: b }), weight);
+      // Writing is the slow end: let at most 256 files be in flight.
+      while (writes.size > 256) await Promise.race(writes);
+      options.signal?.throwIfAborted();
+    };
+    for await (const t of store.tiles()) {
+      batch.tiles.push({ z: t.z, x: t.x, y: t.y, records: t.records });
+      batchBytes += t.records.length;
+      if (batch.tiles.length >= ENCODE_TILES || batchBytes >= ENCODE_BYTES) await dispatch();
     }
-    await Promise.all(inFlight);
+    await dispatch();
+    await encoding.drain();
+    await Promise.all(writes);
     options.signal?.throwIfAborted();
-    options.onProgress?.(progress);
+    summary.spilledBytes = store.spilledBytes;
 
-    summary.bounds = bbox.minU <= bbox.maxU ? schemeBoundsToLonLat(scheme, schemeCrs, bbox) : [0, 0, 0, 0];
+    summary.bounds = bbox[0] <= bbox[2] ? schemeBoundsToLonLat(scheme, schemeCrs, { minU: bbox[0], minV: bbox[1], maxU: bbox[2], maxV: bbox[3] }) : [0, 0, 0, 0];
     await sink.commit({
       name: options.name ?? outputName,
       description: options.description ?? '',
@@ -209,9 +241,15 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
   } catch (e) {
     await sink.abort();
     throw e;
+  } finally {
+    store.dispose();
+    await pool?.destroy();
   }
+  const cpu = process.cpuUsage(cpu0);
+  summary.cpuMs = (cpu.user + cpu.system) / 1000;
   summary.elapsedMs = performance.now() - started;
-  summary.peakRssBytes = sampleRss();
+  // maxRSS is the kernel's high-water mark for the whole process, threads included (KiB).
+  summary.peakRssBytes = process.resourceUsage().maxRSS * 1024;
   return summary;
 }
 
@@ -228,18 +266,13 @@ interface OpenLayer {
   srs?: string;
   source?: string;
   info?: GeoJSONSourceInfo;
-  features: AsyncIterable<{ index: number; feature: GeoJSONFeatureLike }>;
+  features: AsyncIterable<RawFeature>;
 }
 
 function openLayer(input: string | LayerInput, name: string | undefined): OpenLayer {
   if (typeof input === 'string') {
     const info: GeoJSONSourceInfo = {};
-    return {
-      name: name ?? basename(input, extname(input)),
-      source: input,
-      info,
-      features: readGeoJSON(input, info),
-    };
+    return { name: name ?? basename(input, extname(input)), source: input, info, features: readGeoJSONRaw(input, info) };
   }
   return {
     name: name ?? input.name,
@@ -250,14 +283,20 @@ function openLayer(input: string | LayerInput, name: string | undefined): OpenLa
   };
 }
 
-async function* numbered(features: AsyncIterable<GeoJSONFeatureLike> | Iterable<GeoJSONFeatureLike>) {
+async function* numbered(features: LayerInput['features']): AsyncGenerator<RawFeature> {
   let index = 0;
   for await (const feature of features) yield { index: index++, feature };
 }
 
-/** GeoJSON ids that are non-negative safe integers become MVT ids; other ids are not written. */
-export function featureId(id: unknown): number | undefined {
-  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : undefined;
+/** --s-srs, else the layer's own CRS, else the file's `crs` member, else WGS84. Checked here. */
+function sourceSrs(options: BuildOptions, layer: OpenLayer): string {
+  const srs = options.sourceSrs ?? layer.srs ?? layer.info?.crs ?? 'EPSG:4326';
+  try {
+    resolveCrs(srs);
+  } catch (e) {
+    throw new InputError((e as Error).message, layer.source);
+  }
+  return srs;
 }
 
 /** Squared tolerance in scheme units for each zoom (tile units / (extent · 2^z)). */
@@ -276,23 +315,7 @@ function minPositive(a: number[]): number {
   return m === Infinity ? 0 : m;
 }
 
-/**
- * Geographic input on a scheme that spans the whole world east–west wraps at the antimeridian:
- * returns the matrix width in scheme units, or 0.
- */
-function wrapWidth(src: ResolvedCrs, dst: ResolvedCrs, s: TilingScheme): number {
-  if (!src.geographic) return 0;
-  const width = s.tileDimensionZ0 * s.matrixWidthZ0;
-  const world = dst.geographic ? 360 : dst.mercator ? 2 * 20037508.342789244 : 0;
-  return world > 0 && Math.abs(width - world) < world * 1e-9 ? s.matrixWidthZ0 : 0;
-}
-
-/** Grows the data extent by a geometry's bbox, clamped to the tile matrix. */
-function growBbox(b: Bbox, g: Geometry, s: TilingScheme): void {
-  const [u0, u1] = extentAlong(g, 0);
-  const [v0, v1] = extentAlong(g, 1);
-  b.minU = Math.min(b.minU, Math.max(0, u0));
-  b.maxU = Math.max(b.maxU, Math.min(s.matrixWidthZ0, u1));
-  b.minV = Math.min(b.minV, Math.max(0, v0));
-  b.maxV = Math.max(b.maxV, Math.min(s.matrixHeightZ0, v1));
+/** Default thread count: the cores available. */
+export function defaultThreads(): number {
+  return availableParallelism();
 }

@@ -1,5 +1,5 @@
 // mvt-build: GeoJSON → any tiling scheme → MVT tileset that GDAL reads back. The pipeline, in order:
-export { readGeoJSON, type SourceFeature, type GeoJSONFeatureLike, type GeoJSONSourceInfo } from './readers/geojson.js';
+export { readGeoJSON, readGeoJSONRaw, type RawFeature, type SourceFeature, type GeoJSONFeatureLike, type GeoJSONSourceInfo } from './readers/geojson.js';
 export { resolveCrs, createTransform, type ResolvedCrs, type PointTransform } from './projection/crs.js';
 export {
   parseTilingScheme, formatTilingScheme, validateTilingScheme, tileBounds, tileDimension, matrixSize,
@@ -11,7 +11,9 @@ export { clipGeometry } from './geometry/clip.js';
 export { encodeGeometry, ringArea, type TileFrame } from './geometry/quantize.js';
 export { POINT, LINESTRING, POLYGON, type Geometry, type GeomType, type Flat } from './geometry/types.js';
 export { tileGeometry, type TilerOptions, type FragmentSink } from './tiler/tile-feature.js';
-export { MemoryTileStore, type TileStore, type Fragment, type FeatureRecord, type TileFragments } from './tiler/tile-store.js';
+export { SpillingTileStore, type TileStore, type TileRecords, type StoreOptions } from './tiler/tile-store.js';
+export { tileBatch, encodeBatch, type FeatureBatch, type BatchResult, type EncodeBatch, type EncodedBatch, type TileContext } from './tiler/batch.js';
+export { encodeProperties, decodeProperties, writeFragment, readHead } from './tiler/fragment-codec.js';
 export { LayerSchema } from './tiler/layer-schema.js';
 export { encodeTile, type TileLayer, type TileFeature } from './mvt/encode-tile.js';
 export { valueTag, normalizeProperties, type PropertyValue, type FieldType } from './mvt/values.js';

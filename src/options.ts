@@ -1,4 +1,5 @@
 // The one options object of buildTileset, its defaults, and up-front validation with precise messages.
+import { availableParallelism } from 'node:os';
 import { UsageError } from './errors.js';
 import type { GeoJSONFeatureLike } from './readers/geojson.js';
 import { MAX_ZOOM } from './scheme/tiling-scheme.js';
@@ -54,6 +55,12 @@ export interface BuildOptions {
   force?: boolean;
   /** Skip malformed features (counted in the summary) instead of failing. Default false. */
   skipInvalid?: boolean;
+  /** Worker threads for tiling and encoding; 1 = all in the calling thread. Default: available cores. */
+  threads?: number;
+  /** Bytes of tile fragments held in memory before spilling to disk. Default 512 MiB. */
+  memoryBudget?: number;
+  /** Directory for the temporary store (default: the OS temporary directory). */
+  tempDir?: string;
   onProgress?: (p: Progress) => void;
   /** Stops the build: it rejects with an AbortError after removing what it wrote. */
   signal?: AbortSignal;
@@ -73,6 +80,8 @@ export interface ResolvedOptions {
   type: 'overlay' | 'baselayer';
   skipInvalid: boolean;
   force: boolean;
+  threads: number;
+  memoryBudget: number;
 }
 
 function integer(name: string, v: number | undefined, def: number, min: number, max: number): number {
@@ -116,5 +125,7 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
     type,
     skipInvalid: o.skipInvalid ?? false,
     force: o.force ?? false,
+    threads: integer('threads', o.threads, availableParallelism(), 1, 256),
+    memoryBudget: integer('memory budget', o.memoryBudget, 512 * 2 ** 20, 16 * 2 ** 20, Number.MAX_SAFE_INTEGER),
   };
 }

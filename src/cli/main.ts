@@ -42,6 +42,9 @@ export function makeProgram(): Command {
     .option('--tile-extension <ext>', 'tile file extension (GDAL TILE_EXTENSION)', 'pbf')
     .option('-f, --force', 'replace a non-empty output directory')
     .option('--skip-invalid', 'skip malformed features (counted in the summary) instead of failing')
+    .option('-j, --threads <n>', 'worker threads for tiling and encoding (default: available cores; 1 = no workers)', int('threads'))
+    .option('--memory-budget <MB>', 'MiB of tile fragments kept in memory before spilling to --temp-dir (default 512)', num('memory-budget'))
+    .option('--temp-dir <dir>', 'directory for the temporary store (GDAL TEMPORARY_DB; default: the OS temporary directory)')
     .option('-q, --quiet', 'no progress and no summary')
     .option('--json', 'print the summary as JSON')
     .exitOverride()
@@ -66,6 +69,9 @@ interface CliOptions {
   tileExtension: string;
   force?: boolean;
   skipInvalid?: boolean;
+  threads?: number;
+  memoryBudget?: number;
+  tempDir?: string;
   quiet?: boolean;
   json?: boolean;
 }
@@ -104,6 +110,9 @@ export async function main(argv: string[]): Promise<number> {
     tileExtension: o.tileExtension,
     force: o.force,
     skipInvalid: o.skipInvalid,
+    threads: o.threads,
+    memoryBudget: o.memoryBudget === undefined ? undefined : Math.round(o.memoryBudget * 2 ** 20),
+    tempDir: o.tempDir,
     onProgress: progress?.update,
     signal: abort.signal,
   };
@@ -144,10 +153,11 @@ export function formatSummary(s: BuildSummary): string {
     `${s.tiles} tiles (z${Math.min(...zooms)}–${Math.max(...zooms)})`,
     `${mb(s.bytes)} MB`,
     `${s.featuresWritten}/${s.features} features`,
-    `${(s.elapsedMs / 1000).toFixed(1)} s`,
+    `${(s.elapsedMs / 1000).toFixed(1)} s (CPU ${(s.cpuMs / 1000).toFixed(1)} s, ${s.threads} thread${s.threads > 1 ? 's' : ''})`,
     `peak ${mb(s.peakRssBytes)} MB RSS`,
   ];
   if (s.tiles === 0) parts[0] = '0 tiles';
+  if (s.spilledBytes) parts.push(`${mb(s.spilledBytes)} MB through the temporary store`);
   const dropped: string[] = [];
   if (s.invalid) dropped.push(`${s.invalid} invalid (skipped)`);
   if (s.noGeometry) dropped.push(`${s.noGeometry} without geometry`);

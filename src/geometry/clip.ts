@@ -12,13 +12,13 @@ export function clipGeometry(g: Geometry, k1: number, k2: number, axis: 0 | 1): 
   if (min >= k1 && max <= k2) return g;
   if (max < k1 || min > k2) return null;
   if (g.type === POINT) {
-    const out: Flat = [];
+    len = 0;
     const p = g.points;
     for (let i = 0; i < p.length; i += 3) {
       const a = p[i + axis];
-      if (a >= k1 && a <= k2) out.push(p[i], p[i + 1], p[i + 2]);
+      if (a >= k1 && a <= k2) push3(p[i], p[i + 1], p[i + 2]);
     }
-    return out.length ? { type: POINT, points: out } : null;
+    return len ? { type: POINT, points: take() } : null;
   }
   if (g.type === LINESTRING) {
     const lines: Flat[] = [];
@@ -54,8 +54,34 @@ export function extentAlong(g: Geometry, axis: 0 | 1): [number, number] {
   return [min, max];
 }
 
+// Output is built in one reusable scratch buffer and copied out at exact size: no growth by
+// doubling, no per-vertex allocation.
+let scratch = new Float64Array(1 << 16);
+let len = 0;
+
+function push3(x: number, y: number, w: number): void {
+  if (len + 3 > scratch.length) {
+    const next = new Float64Array(scratch.length * 2);
+    next.set(scratch);
+    scratch = next;
+  }
+  scratch[len] = x;
+  scratch[len + 1] = y;
+  scratch[len + 2] = w;
+  len += 3;
+}
+
+function take(): number[] {
+  // A plain array of doubles: allocated in V8's heap (cheap) where millions of small typed arrays
+  // would each carry an ArrayBuffer for the garbage collector to track.
+  const out: number[] = new Array(len);
+  for (let i = 0; i < len; i++) out[i] = scratch[i];
+  len = 0;
+  return out;
+}
+
 function clipLine(src: Flat, k1: number, k2: number, axis: 0 | 1, out: Flat[], closed: boolean): void {
-  let slice: Flat = [];
+  len = 0;
   const n = src.length;
   for (let i = 0; i < n - 3; i += 3) {
     const ax = src[i], ay = src[i + 1];
@@ -65,54 +91,55 @@ function clipLine(src: Flat, k1: number, k2: number, axis: 0 | 1, out: Flat[], c
     let exited = false;
     if (a < k1) {
       if (b > k1) {
-        cut(slice, ax, ay, bx, by, k1, axis);
+        cut(ax, ay, bx, by, k1, axis);
         if (b > k2) {
-          cut(slice, ax, ay, bx, by, k2, axis);
+          cut(ax, ay, bx, by, k2, axis);
           exited = true;
         }
       }
     } else if (a > k2) {
       if (b < k2) {
-        cut(slice, ax, ay, bx, by, k2, axis);
+        cut(ax, ay, bx, by, k2, axis);
         if (b < k1) {
-          cut(slice, ax, ay, bx, by, k1, axis);
+          cut(ax, ay, bx, by, k1, axis);
           exited = true;
         }
       }
     } else {
-      slice.push(ax, ay, src[i + 2]);
+      push3(ax, ay, src[i + 2]);
       if (b < k1) {
-        cut(slice, ax, ay, bx, by, k1, axis);
+        cut(ax, ay, bx, by, k1, axis);
         exited = true;
       } else if (b > k2) {
-        cut(slice, ax, ay, bx, by, k2, axis);
+        cut(ax, ay, bx, by, k2, axis);
         exited = true;
       }
     }
     if (!closed && exited) {
-      if (slice.length >= 6) out.push(slice);
-      slice = [];
+      if (len >= 6) out.push(take());
+      len = 0;
     }
   }
   const last = n - 3;
   if (last >= 0) {
     const a = src[last + axis];
-    if (a >= k1 && a <= k2) slice.push(src[last], src[last + 1], src[last + 2]);
+    if (a >= k1 && a <= k2) push3(src[last], src[last + 1], src[last + 2]);
   }
-  if (closed && slice.length >= 3) {
-    const m = slice.length - 3;
-    if (slice[0] !== slice[m] || slice[1] !== slice[m + 1]) slice.push(slice[0], slice[1], slice[2]);
+  if (closed && len >= 3) {
+    const m = len - 3;
+    if (scratch[0] !== scratch[m] || scratch[1] !== scratch[m + 1]) push3(scratch[0], scratch[1], scratch[2]);
   }
-  if (closed ? slice.length >= 12 : slice.length >= 6) out.push(slice);
+  if (closed ? len >= 12 : len >= 6) out.push(take());
+  len = 0;
 }
 
-function cut(out: Flat, ax: number, ay: number, bx: number, by: number, k: number, axis: 0 | 1): void {
+function cut(ax: number, ay: number, bx: number, by: number, k: number, axis: 0 | 1): void {
   if (axis === 0) {
     const t = (k - ax) / (bx - ax);
-    out.push(k, ay + (by - ay) * t, KEEP);
+    push3(k, ay + (by - ay) * t, KEEP);
   } else {
     const t = (k - ay) / (by - ay);
-    out.push(ax + (bx - ax) * t, k, KEEP);
+    push3(ax + (bx - ax) * t, k, KEEP);
   }
 }
 
@@ -132,7 +159,16 @@ export function shiftGeometry(g: Geometry, du: number): Geometry {
 export function mergeGeometries(parts: Geometry[]): Geometry | null {
   if (parts.length <= 1) return parts[0] ?? null;
   const t = parts[0].type;
-  if (t === POINT) return { type: POINT, points: parts.flatMap((p) => (p as { points: Flat }).points) };
+  if (t === POINT) {
+    const all = parts.map((p) => (p as { points: Flat }).points);
+    const out = new Float64Array(all.reduce((n, a) => n + a.length, 0));
+    let o = 0;
+    for (const a of all) {
+      out.set(a, o);
+      o += a.length;
+    }
+    return { type: POINT, points: out };
+  }
   if (t === LINESTRING) return { type: LINESTRING, lines: parts.flatMap((p) => (p as { lines: Flat[] }).lines) };
   return { type: POLYGON, polygons: parts.flatMap((p) => (p as { polygons: Flat[][] }).polygons) };
 }

@@ -62,9 +62,10 @@ function describe(v: unknown): string {
 }
 
 /** Reads positions into a flat [u, v, 0] array in scheme units. */
-function flatten(positions: unknown, ctx: ConvertContext, what: string): Flat {
+function flatten(positions: unknown, ctx: ConvertContext, what: string, close = false): Float64Array {
   const list = array(positions, what);
-  const out: Flat = new Array(list.length * 3);
+  // Room for a closing point: rings that do not repeat their first point get it added.
+  const out = new Float64Array((list.length + (close ? 1 : 0)) * 3);
   const { transform, scheme } = ctx;
   const { originX, originY, tileDimensionZ0: d } = scheme;
   for (let i = 0; i < list.length; i++) {
@@ -86,6 +87,15 @@ function flatten(positions: unknown, ctx: ConvertContext, what: string): Flat {
     out[i * 3] = (out[i * 3] - originX) / d;
     out[i * 3 + 1] = (originY - out[i * 3 + 1]) / d;
   }
+  if (close) {
+    const n = list.length;
+    if (n > 0 && (out[0] !== out[n * 3 - 3] || out[1] !== out[n * 3 - 2])) {
+      out[n * 3] = out[0];
+      out[n * 3 + 1] = out[1];
+      return out;
+    }
+    return out.subarray(0, n * 3);
+  }
   return out;
 }
 
@@ -93,11 +103,9 @@ type Label = (i: number) => string;
 
 function points(list: unknown[], ctx: ConvertContext, label: Label): Geometry[] {
   if (list.length === 0) return [];
-  const flat: Flat = [];
-  list.forEach((p, i) => {
-    const f = flatten([p], ctx, label(i));
-    flat.push(f[0], f[1], f[2]);
-  });
+  if (list.length === 1) return [{ type: POINT, points: flatten(list, ctx, label(0)) }];
+  const flat = new Float64Array(list.length * 3);
+  list.forEach((p, i) => flat.set(flatten([p], ctx, label(i)), i * 3));
   return [{ type: POINT, points: flat }];
 }
 
@@ -118,8 +126,7 @@ function polygons(list: unknown[], ctx: ConvertContext, label: Label): Geometry[
   list.forEach((poly, p) => {
     const rings: Flat[] = [];
     array(poly, label(p)).forEach((ring, r) => {
-      const f = flatten(ring, ctx, `${label(p)} ring ${r}`);
-      if (f.length >= 3 && (f[0] !== f[f.length - 3] || f[1] !== f[f.length - 2])) f.push(f[0], f[1], 0); // close it
+      const f = flatten(ring, ctx, `${label(p)} ring ${r}`, true);
       if (f.length < 12) {
         if (r === 0) rings.length = 0;
         return;

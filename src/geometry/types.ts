@@ -4,7 +4,7 @@
  * A run of points as `[u0, v0, w0, u1, v1, w1, …]` where w is the vertex's simplification
  * importance (squared distance in scheme units; KEEP = always kept). Rings are closed (last = first).
  */
-export type Flat = number[];
+export type Flat = Float64Array | number[];
 
 /** MVT geometry types. */
 export const POINT = 1;

@@ -7,8 +7,8 @@ export interface TileFeature {
   /** Non-negative integer id, written as the MVT feature id. */
   id?: number;
   type: GeomType;
-  /** MVT geometry commands (see geometry/quantize.ts). */
-  geometry: number[];
+  /** MVT geometry commands (see geometry/quantize.ts), or the same already packed as varints. */
+  geometry: number[] | Uint8Array;
   properties: Iterable<[string, PropertyValue]>;
 }
 
@@ -82,7 +82,8 @@ function writeFeature({ f, tags }: { f: TileFeature; tags: number[] }, pbf: PbfW
   if (f.id !== undefined) pbf.writeVarintField(1, f.id);
   if (tags.length) pbf.writePackedVarint(2, tags);
   pbf.writeVarintField(3, f.type);
-  pbf.writePackedVarint(4, f.geometry);
+  if (f.geometry instanceof Uint8Array) pbf.writeBytesField(4, f.geometry); // same bytes as packed
+  else pbf.writePackedVarint(4, f.geometry);
 }
 
 function writeValue({ tag, v }: { tag: ValueTag; v: PropertyValue }, pbf: PbfWriter): void {

@@ -82,7 +82,7 @@ function epsgDefinition(code: string, input: string): string {
 }
 
 /** Transforms one point in place: reads arr[i], arr[i+1], writes the result back. */
-export type PointTransform = (arr: number[], i: number) => void;
+export type PointTransform = (arr: Float64Array | number[], i: number) => void;
 
 const WGS84_LAT_LIMIT = 85.0511287798066;
 const R = 6378137;

@@ -14,6 +14,15 @@ export interface SourceFeature {
   feature: GeoJSONFeatureLike;
 }
 
+/** A feature as found in the file: its JSON text (parsed later, possibly on another thread) or the object. */
+export interface RawFeature {
+  index: number;
+  text?: string;
+  feature?: GeoJSONFeatureLike;
+  /** Where it is, for messages ("line 12", "ending at byte 4096"). */
+  where?: string;
+}
+
 export interface GeoJSONFeatureLike {
   type?: unknown;
   id?: unknown;
@@ -33,6 +42,24 @@ const SEQ_EXTENSIONS = new Set(['.geojsons', '.geojsonl', '.geojsonseq', '.ndjso
  * file is read (the `crs` member may come after the features).
  */
 export async function* readGeoJSON(path: string, info: GeoJSONSourceInfo = {}): AsyncGenerator<SourceFeature> {
+  for await (const raw of readGeoJSONRaw(path, info)) {
+    if (raw.feature) {
+      yield { index: raw.index, feature: raw.feature };
+      continue;
+    }
+    try {
+      yield { index: raw.index, feature: JSON.parse(raw.text!) as GeoJSONFeatureLike };
+    } catch (e) {
+      throw new InputError(`${raw.where ?? `feature #${raw.index}`}: invalid JSON: ${(e as Error).message}`, path);
+    }
+  }
+}
+
+/**
+ * Like readGeoJSON, but leaves each feature's JSON text unparsed, so that parsing can happen on the
+ * worker threads that tile the features.
+ */
+export async function* readGeoJSONRaw(path: string, info: GeoJSONSourceInfo = {}): AsyncGenerator<RawFeature> {
   const stream = createReadStream(path);
   try {
     const seq = SEQ_EXTENSIONS.has(extname(path).toLowerCase());
@@ -47,14 +74,19 @@ export async function* readGeoJSON(path: string, info: GeoJSONSourceInfo = {}): 
 }
 
 /** Newline-delimited or RS-delimited (RFC 8142) features, one JSON text each. */
-async function* readSeq(stream: AsyncIterable<Buffer>, path: string): AsyncGenerator<SourceFeature> {
+async function* readSeq(stream: AsyncIterable<Buffer>, path: string): AsyncGenerator<RawFeature> {
   let rest = '';
   let index = 0;
   let line = 0;
-  const parse = function* (text: string): Generator<SourceFeature> {
+  const parse = function* (text: string): Generator<RawFeature> {
     line++;
     const t = text.replace(/^\x1e/, '').trim();
     if (!t) return;
+    // A record is normally one Feature; anything else (a collection, a geometry) is unpacked here.
+    if (/^\{\s*"type"\s*:\s*"Feature"\s*[,}]/.test(t) || !/^\{\s*"type"/.test(t)) {
+      yield { index: index++, text: t, where: `line ${line}` };
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(t);
@@ -93,7 +125,7 @@ const QUOTE = 0x22, BACKSLASH = 0x5c, LBRACE = 0x7b, RBRACE = 0x7d, LBRACKET = 0
  * One GeoJSON document. Top-level members other than `features` are kept as text (they are small);
  * each element of `features` is handed to JSON.parse as soon as its closing brace is seen.
  */
-async function* readDocument(stream: AsyncIterable<Buffer>, path: string, info: GeoJSONSourceInfo): AsyncGenerator<SourceFeature> {
+async function* readDocument(stream: AsyncIterable<Buffer>, path: string, info: GeoJSONSourceInfo): AsyncGenerator<RawFeature> {
   let depth = 0;
   let inString = false;
   let escaped = false;
@@ -169,16 +201,11 @@ async function* readDocument(stream: AsyncIterable<Buffer>, path: string, info: 
         if (depth < 0) throw new InputError(`invalid JSON: unbalanced '${String.fromCharCode(c)}' at byte ${offset + i}`, path);
         if (captureDepth === 2 && depth === 2) {
           captureParts.push(chunk.subarray(captureStart, i + 1));
-          const text = Buffer.concat(captureParts).toString('utf8');
+          const text = captureParts.length === 1 ? captureParts[0].toString('utf8') : Buffer.concat(captureParts).toString('utf8');
           captureDepth = -1;
           captureParts = [];
-          let value: unknown;
-          try {
-            value = JSON.parse(text);
-          } catch (e) {
-            throw new InputError(`feature #${index} (ending at byte ${offset + i}): invalid JSON: ${(e as Error).message}`, path);
-          }
-          yield { index: index++, feature: value as GeoJSONFeatureLike };
+          yield { index, text, where: `feature #${index} (ending at byte ${offset + i})` };
+          index++;
         } else if (inFeatures && depth === 1) {
           inFeatures = false;
         } else if (captureDepth === 1 && depth === 0) {

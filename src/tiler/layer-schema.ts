@@ -21,6 +21,15 @@ export interface FieldStats {
   max: number;
 }
 
+/** LayerSchema's content as plain data, to cross threads and be merged in input order. */
+export interface LayerStats {
+  featureCount: number;
+  geometryCounts: number[];
+  zoomMin: number;
+  zoomMax: number;
+  fields: [string, { type?: FieldType; real: boolean; distinct: PropertyValue[]; values: PropertyValue[]; min: number; max: number }][];
+}
+
 export class LayerSchema {
   readonly fields = new Map<string, FieldStats>();
   /** Tile features written, per MVT geometry type (index 1..3): tilestats' "geometry" is the majority. */
@@ -74,6 +83,53 @@ export class LayerSchema {
       if (!Number.isInteger(v)) f.real = true;
       if (v < f.min) f.min = v;
       if (v > f.max) f.max = v;
+    }
+  }
+
+  stats(): LayerStats {
+    return {
+      featureCount: this.featureCount,
+      geometryCounts: [...this.geometryCounts],
+      zoomMin: this.zoomMin,
+      zoomMax: this.zoomMax,
+      fields: [...this.fields].map(([k, f]) => [k, { type: f.type, real: f.real, distinct: [...f.distinct], values: [...f.values], min: f.min, max: f.max }]),
+    };
+  }
+
+  /**
+   * Adds the statistics of a later part of the input. Merging the parts in input order gives what
+   * reading the whole input here would have given (up to the 1000-value count cap).
+   */
+  merge(s: LayerStats): void {
+    this.featureCount += s.featureCount;
+    for (let t = 1; t <= 3; t++) this.geometryCounts[t] += s.geometryCounts[t];
+    this.zoomMin = Math.min(this.zoomMin, s.zoomMin);
+    this.zoomMax = Math.max(this.zoomMax, s.zoomMax);
+    for (const [name, o] of s.fields) {
+      this.declare(name);
+      const f = this.fields.get(name)!;
+      if (o.type !== undefined) {
+        if (f.type === undefined) f.type = o.type;
+        else if (f.type !== o.type && f.type !== 'String') {
+          f.type = 'String';
+          f.values = f.values.map(String);
+          f.distinct = new Set([...f.distinct].map(String));
+        }
+      }
+      const asString = f.type === 'String';
+      for (const v of o.distinct) {
+        const stored = asString ? String(v) : v;
+        if (f.distinct.size >= MAX_TILESTATS_COUNT) break;
+        f.distinct.add(stored);
+      }
+      for (const v of o.values) {
+        const stored = asString ? String(v) : v;
+        if (f.values.length >= MAX_TILESTATS_VALUES) break;
+        if (!f.values.includes(stored)) f.values.push(stored);
+      }
+      f.real ||= o.real;
+      f.min = Math.min(f.min, o.min);
+      f.max = Math.max(f.max, o.max);
     }
   }
 

@@ -1,84 +1,273 @@
-// Holds tile fragments until every feature has been read, then hands them out tile by tile in order.
-import type { GeomType } from '../geometry/types.js';
-import type { PropertyValue } from '../mvt/values.js';
+// Holds tile fragments until every feature has been read, then hands them out tile by tile in
+// z/x/y order. Fragments are binary records (fragment-codec.ts). Past a memory budget the store
+// sorts what it holds into a run file on disk and starts again; at the end the runs are merged, so
+// memory stays flat however large the input (GDAL's TEMPORARY_DB does the same job with SQLite).
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compareRecords, sameTile } from './fragment-codec.js';
 
-/** The attributes of one source feature, shared by all the tiles it lands in. */
-export interface FeatureRecord {
-  id?: number;
-  properties: [string, PropertyValue][];
-}
-
-/** One feature's geometry in one tile. */
-export interface Fragment {
-  /** Index of the output layer. */
-  layer: number;
-  type: GeomType;
-  commands: number[];
-  feature: FeatureRecord;
-}
-
-export interface TileFragments {
+export interface TileRecords {
   z: number;
   x: number;
   y: number;
-  /** In the order they were added, which is input order. */
-  fragments: Fragment[];
+  /** The tile's fragment records, concatenated, sorted by layer then input order. */
+  records: Uint8Array;
+  count: number;
 }
 
-/**
- * Where fragments wait for their tile to be complete. The in-memory store below is the default;
- * a store that spills to disk past a memory budget implements the same two calls.
- */
 export interface TileStore {
-  add(z: number, x: number, y: number, fragment: Fragment): void;
-  /** Tiles sorted by z, then x, then y. The store may release memory as it goes. */
-  tiles(): Iterable<TileFragments>;
-  readonly tileCount: number;
+  /** Adds a buffer of fragment records (the store keeps a reference to it). */
+  add(records: Uint8Array): void;
+  /** Tiles in z, x, y order; each tile's records sorted by layer, then input order. */
+  tiles(): AsyncIterable<TileRecords>;
+  /** Number of distinct tiles, when known without merging (no spill happened). */
+  readonly tileCount: number | undefined;
+  /** Bytes spilled to disk so far. */
+  readonly spilledBytes: number;
+  /** Removes temporary files. Safe to call more than once. */
+  dispose(): void;
 }
 
-export class MemoryTileStore implements TileStore {
-  private zooms: Map<number | string, Fragment[]>[] = [];
-  private count = 0;
+export interface StoreOptions {
+  /** Bytes of fragments kept in memory before spilling (default 512 MiB). */
+  memoryBudget?: number;
+  /** Where run files go (default: the OS temporary directory). */
+  tempDir?: string;
+  matrixWidthZ0: number;
+  matrixHeightZ0: number;
+}
 
-  /** The zoom-0 matrix size sets the key layout: x·height + y while that is exact, else "x/y". */
-  constructor(private readonly matrixWidthZ0 = 1, private readonly matrixHeightZ0 = 1) {}
+const REF_BATCH = 2 ** 32; // a ref is batch · 2^32 + offset
 
-  private numericKeys(z: number): boolean {
-    return this.matrixWidthZ0 * this.matrixHeightZ0 * 4 ** z <= Number.MAX_SAFE_INTEGER;
+export class SpillingTileStore implements TileStore {
+  private batches: Uint8Array[] = [];
+  private views: DataView[] = [];
+  private zooms: Map<number | string, number[]>[] = [];
+  private tiles_ = 0;
+  private bytes = 0;
+  private records = 0;
+  private runs: string[] = [];
+  private dir: string | undefined;
+  spilledBytes = 0;
+  private readonly budget: number;
+
+  constructor(private readonly o: StoreOptions) {
+    this.budget = o.memoryBudget ?? 512 * 2 ** 20;
   }
 
-  add(z: number, x: number, y: number, fragment: Fragment): void {
-    const zoom = (this.zooms[z] ??= new Map());
-    const key = this.numericKeys(z) ? x * this.matrixHeightZ0 * 2 ** z + y : `${x}/${y}`;
-    let list = zoom.get(key);
-    if (!list) {
-      zoom.set(key, (list = []));
-      this.count++;
+  get tileCount(): number | undefined {
+    return this.runs.length ? undefined : this.tiles_;
+  }
+
+  add(buf: Uint8Array): void {
+    if (buf.length === 0) return;
+    const b = this.batches.length;
+    this.batches.push(buf);
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.views.push(view);
+    for (let pos = 0; pos < buf.length; ) {
+      const len = view.getUint32(pos, true);
+      const z = view.getUint8(pos + 4);
+      const x = view.getFloat64(pos + 8, true);
+      const y = view.getFloat64(pos + 16, true);
+      const zoom = (this.zooms[z] ??= new Map());
+      const key = this.key(z, x, y);
+      let refs = zoom.get(key);
+      if (!refs) {
+        zoom.set(key, (refs = []));
+        this.tiles_++;
+      }
+      refs.push(b * REF_BATCH + pos);
+      this.records++;
+      pos += len;
     }
-    list.push(fragment);
+    this.bytes += buf.length;
+    // Index entries cost about 40 bytes a record on top of the records themselves.
+    if (this.bytes + this.records * 40 > this.budget) this.spill();
   }
 
-  get tileCount(): number {
-    return this.count;
+  private key(z: number, x: number, y: number): number | string {
+    const h = this.o.matrixHeightZ0 * 2 ** z;
+    return this.o.matrixWidthZ0 * h * 2 ** z <= Number.MAX_SAFE_INTEGER ? x * h + y : `${x}/${y}`;
   }
 
-  *tiles(): Iterable<TileFragments> {
+  /** In-memory tiles in order, each with its records sorted; empties the memory as it goes. */
+  private *memoryTiles(): Generator<TileRecords> {
     for (let z = 0; z < this.zooms.length; z++) {
       const zoom = this.zooms[z];
       if (!zoom) continue;
-      const height = this.matrixHeightZ0 * 2 ** z;
+      const h = this.o.matrixHeightZ0 * 2 ** z;
       const entries = [...zoom.keys()].map((key) => {
-        if (typeof key === 'number') return { key, x: Math.floor(key / height), y: key % height };
+        if (typeof key === 'number') return { key, x: Math.floor(key / h), y: key % h };
         const [x, y] = key.split('/').map(Number);
         return { key, x, y };
       });
       entries.sort((a, b) => a.x - b.x || a.y - b.y);
       for (const { key, x, y } of entries) {
-        const fragments = zoom.get(key)!;
+        const refs = zoom.get(key)!;
         zoom.delete(key);
-        yield { z, x, y, fragments };
+        yield { z, x, y, records: this.gather(refs), count: refs.length };
       }
       delete this.zooms[z];
     }
+    this.batches = [];
+    this.views = [];
+    this.tiles_ = this.bytes = this.records = 0;
   }
+
+  private gather(refs: number[]): Uint8Array {
+    const at = (r: number) => ({ b: Math.floor(r / REF_BATCH), pos: r % REF_BATCH });
+    const items = refs.map(at);
+    // Batches may arrive out of input order (threads): order by layer, then input sequence.
+    items.sort((p, q) => compareRecords(this.views[p.b], p.pos, this.views[q.b], q.pos));
+    let size = 0;
+    for (const { b, pos } of items) size += this.views[b].getUint32(pos, true);
+    const out = new Uint8Array(size);
+    let o = 0;
+    for (const { b, pos } of items) {
+      const len = this.views[b].getUint32(pos, true);
+      out.set(this.batches[b].subarray(pos, pos + len), o);
+      o += len;
+    }
+    return out;
+  }
+
+  /** Writes everything in memory, sorted, as one run file. */
+  private spill(): void {
+    this.dir ??= mkdtempSync(join(this.o.tempDir ?? tmpdir(), 'mvt-build-'));
+    const path = join(this.dir, `run-${this.runs.length}.bin`);
+    const fd = openSync(path, 'w');
+    try {
+      for (const t of this.memoryTiles()) {
+        writeSync(fd, t.records);
+        this.spilledBytes += t.records.length;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    this.runs.push(path);
+  }
+
+  async *tiles(): AsyncIterable<TileRecords> {
+    if (this.runs.length === 0) {
+      yield* this.memoryTiles();
+      return;
+    }
+    if (this.bytes > 0) this.spill();
+    yield* mergeRuns(this.runs);
+  }
+
+  dispose(): void {
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
+  }
+}
+
+/** Reads one run file record by record through a buffer. */
+class RunReader {
+  private fd: number;
+  private buf = new Uint8Array(4 << 20);
+  private view = new DataView(this.buf.buffer);
+  private start = 0;
+  private end = 0;
+  private eof = false;
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'r');
+    this.fill();
+  }
+
+  /** Makes sure the whole current record is in the buffer; false at the end of the file. */
+  private fill(): boolean {
+    const need = (n: number) => {
+      if (this.end - this.start >= n) return true;
+      if (this.start > 0) {
+        this.buf.copyWithin(0, this.start, this.end);
+        this.end -= this.start;
+        this.start = 0;
+      }
+      if (n > this.buf.length) {
+        const next = new Uint8Array(Math.max(n, this.buf.length * 2));
+        next.set(this.buf.subarray(0, this.end));
+        this.buf = next;
+        this.view = new DataView(next.buffer);
+      }
+      while (!this.eof && this.end < n) {
+        const got = readSync(this.fd, this.buf, this.end, this.buf.length - this.end, null);
+        if (got === 0) this.eof = true;
+        this.end += got;
+      }
+      return this.end - this.start >= n;
+    };
+    if (!need(4)) return false;
+    return need(this.view.getUint32(this.start, true));
+  }
+
+  get done(): boolean {
+    return this.end - this.start < 4;
+  }
+  get dataView(): DataView {
+    return this.view;
+  }
+  get pos(): number {
+    return this.start;
+  }
+  current(): Uint8Array {
+    return this.buf.subarray(this.start, this.start + this.view.getUint32(this.start, true));
+  }
+  next(): void {
+    this.start += this.view.getUint32(this.start, true);
+    if (!this.fill() && this.end - this.start > 0) throw new Error('truncated run file');
+  }
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+/** K-way merge of sorted run files into tiles. */
+function* mergeRuns(paths: string[]): Generator<TileRecords> {
+  const readers = paths.map((p) => new RunReader(p));
+  try {
+    const live = readers.filter((r) => !r.done);
+    const less = (a: RunReader, b: RunReader) => compareRecords(a.dataView, a.pos, b.dataView, b.pos) < 0;
+    let parts: Uint8Array[] = [];
+    let head: { z: number; x: number; y: number; view: DataView; pos: number } | undefined;
+    let headCopy: Uint8Array | undefined;
+    while (live.length) {
+      let m = 0;
+      for (let i = 1; i < live.length; i++) if (less(live[i], live[m])) m = i;
+      const r = live[m];
+      const rec = r.current().slice();
+      const v = new DataView(rec.buffer);
+      if (head && !sameTile(head.view, head.pos, v, 0)) {
+        yield { z: head.z, x: head.x, y: head.y, records: concat(parts), count: parts.length };
+        parts = [];
+        head = undefined;
+      }
+      if (!head) {
+        headCopy = rec;
+        head = { z: v.getUint8(4), x: v.getFloat64(8, true), y: v.getFloat64(16, true), view: new DataView(headCopy.buffer), pos: 0 };
+      }
+      parts.push(rec);
+      r.next();
+      if (r.done) live.splice(m, 1);
+    }
+    if (head) yield { z: head.z, x: head.x, y: head.y, records: concat(parts), count: parts.length };
+  } finally {
+    for (const r of readers) r.close();
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }

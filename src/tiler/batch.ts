@@ -1,0 +1,223 @@
+// The work that runs on worker threads (or inline with --threads 1): tile a batch of features into
+// fragment records, and encode a batch of tiles. Plain data in, plain data out, no shared state.
+import { gzipSync } from 'node:zlib';
+import { FeatureError } from '../errors.js';
+import { extentAlong } from '../geometry/clip.js';
+import { convertGeometry, GeometryError } from '../geometry/convert.js';
+import type { Geometry } from '../geometry/types.js';
+import { encodeTile, type TileLayer } from '../mvt/encode-tile.js';
+import { normalizeProperties, type FieldType } from '../mvt/values.js';
+import { createTransform, resolveCrs, type PointTransform, type ResolvedCrs } from '../projection/crs.js';
+import type { TilingScheme } from '../scheme/tiling-scheme.js';
+import { ByteWriter, decodeProperties, encodeProperties, readHead, writeFragment } from './fragment-codec.js';
+import { LayerSchema, type LayerStats } from './layer-schema.js';
+import { tileGeometry, type TilerOptions } from './tile-feature.js';
+
+/** Everything a worker needs to tile features; serializable. */
+export interface TileContext {
+  scheme: TilingScheme;
+  tiler: Omit<TilerOptions, 'wrapWidth'>;
+  /** Smallest positive squared tolerance of any zoom (for importance), 0 when none. */
+  minSqTolerance: number;
+  skipInvalid: boolean;
+}
+
+export interface FeatureBatch {
+  ctx: TileContext;
+  layer: number;
+  layerName: string;
+  /** File name or source label for messages. */
+  source?: string;
+  /** CRS of the coordinates. */
+  srs: string;
+  /** Input order of the first item, across all layers (features sort by it inside a tile). */
+  seqBase: number;
+  /** Index of the first item within its layer (for messages). */
+  indexBase: number;
+  /** Raw JSON text of a feature, or a feature object. */
+  items: (string | unknown)[];
+}
+
+export interface BatchResult {
+  fragments: Uint8Array;
+  stats: LayerStats;
+  features: number;
+  invalid: number;
+  noGeometry: number;
+  outside: number;
+  written: number;
+  invalidMessages: string[];
+  /** A fatal problem: the build stops with this message (file already named). */
+  fatal?: { message: string; feature: boolean; problem?: string; index?: number; id?: unknown };
+  /** Data extent in scheme units [minU, minV, maxU, maxV] (Infinity when empty). */
+  bbox: [number, number, number, number];
+}
+
+const transforms = new Map<string, { transform: PointTransform | null; wrapWidth: number }>();
+
+function projection(srs: string, scheme: TilingScheme) {
+  const key = `${srs}\n${scheme.crs}\n${scheme.tileDimensionZ0}\n${scheme.matrixWidthZ0}`;
+  let t = transforms.get(key);
+  if (!t) {
+    const src = resolveCrs(srs), dst = resolveCrs(scheme.crs);
+    transforms.set(key, (t = { transform: createTransform(src, dst), wrapWidth: wrapWidth(src, dst, scheme) }));
+  }
+  return t;
+}
+
+/**
+ * Geographic input on a scheme that spans the whole world east–west wraps at the antimeridian:
+ * returns the matrix width in scheme units, or 0.
+ */
+function wrapWidth(src: ResolvedCrs, dst: ResolvedCrs, s: TilingScheme): number {
+  if (!src.geographic) return 0;
+  const width = s.tileDimensionZ0 * s.matrixWidthZ0;
+  const world = dst.geographic ? 360 : dst.mercator ? 2 * 20037508.342789244 : 0;
+  return world > 0 && Math.abs(width - world) < world * 1e-9 ? s.matrixWidthZ0 : 0;
+}
+
+/** GeoJSON ids that are non-negative safe integers become MVT ids; other ids are not written. */
+export function featureId(id: unknown): number | undefined {
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : undefined;
+}
+
+export function tileBatch(b: FeatureBatch): BatchResult {
+  const { ctx } = b;
+  const proj = projection(b.srs, ctx.scheme);
+  const tiler: TilerOptions = { ...ctx.tiler, wrapWidth: proj.wrapWidth };
+  const schema = new LayerSchema(b.layerName);
+  const out = new ByteWriter(1 << 16);
+  const r: BatchResult = {
+    fragments: new Uint8Array(0), stats: schema.stats(), features: 0, invalid: 0, noGeometry: 0, outside: 0, written: 0,
+    invalidMessages: [], bbox: [Infinity, Infinity, -Infinity, -Infinity],
+  };
+  const { matrixWidthZ0: W, matrixHeightZ0: H } = ctx.scheme;
+  for (let i = 0; i < b.items.length; i++) {
+    const index = b.indexBase + i;
+    const seq = b.seqBase + i;
+    r.features++;
+    let feature: { type?: unknown; id?: unknown; properties?: unknown; geometry?: unknown };
+    const item = b.items[i];
+    if (typeof item === 'string') {
+      try {
+        feature = JSON.parse(item);
+      } catch (e) {
+        // Broken JSON is fatal even with skipInvalid: the file itself is broken.
+        r.fatal = { message: `feature #${index}: invalid JSON: ${(e as Error).message}`, feature: false };
+        break;
+      }
+    } else feature = item as typeof feature;
+    const where = { file: b.source, layer: b.layerName, index, id: feature?.id };
+    let geoms: Geometry[];
+    try {
+      if (!feature || typeof feature !== 'object' || Array.isArray(feature) || (feature.type !== undefined && feature.type !== 'Feature')) {
+        const t = feature && typeof feature === 'object' ? JSON.stringify(feature.type) : JSON.stringify(feature);
+        throw new GeometryError(`expected a GeoJSON Feature, got ${t}`);
+      }
+      geoms = convertGeometry(feature.geometry, { scheme: ctx.scheme, transform: proj.transform, minSqTolerance: ctx.minSqTolerance });
+    } catch (e) {
+      if (!(e instanceof GeometryError)) throw e;
+      if (!ctx.skipInvalid) {
+        r.fatal = { message: new FeatureError(e.message, where).message, feature: true, problem: e.message, index, id: feature?.id };
+        break;
+      }
+      r.invalid++;
+      if (r.invalidMessages.length < 10) r.invalidMessages.push(new FeatureError(e.message, where).message);
+      continue;
+    }
+    if (geoms.length === 0) {
+      r.noGeometry++;
+      continue;
+    }
+    const properties = normalizeProperties(feature.properties, (k) => schema.declare(k));
+    schema.addFeature(properties);
+    const props = encodeProperties(properties);
+    const id = featureId(feature.id);
+    let landed = false;
+    for (const g of geoms) {
+      let hit = false;
+      tileGeometry(g, tiler, (z, x, y, commands) => {
+        hit = true;
+        schema.addTileFeature(z, g.type);
+        writeFragment(out, { z, x, y, layer: b.layer, seq, type: g.type, id }, props, commands);
+      });
+      if (hit) {
+        landed = true;
+        growBbox(r.bbox, g, W, H);
+      }
+    }
+    if (landed) r.written++;
+    else r.outside++;
+  }
+  r.fragments = out.finish();
+  r.stats = schema.stats();
+  return r;
+}
+
+/** Grows the data extent by a geometry's bbox, clamped to the tile matrix. */
+function growBbox(b: [number, number, number, number], g: Geometry, W: number, H: number): void {
+  const [u0, u1] = extentAlong(g, 0);
+  const [v0, v1] = extentAlong(g, 1);
+  b[0] = Math.min(b[0], Math.max(0, u0));
+  b[1] = Math.min(b[1], Math.max(0, v0));
+  b[2] = Math.max(b[2], Math.min(W, u1));
+  b[3] = Math.max(b[3], Math.min(H, v1));
+}
+
+/** What the encoder needs to know about each output layer; serializable. */
+export interface EncodeLayer {
+  name: string;
+  fieldTypes: [string, FieldType][];
+  realFields: string[];
+}
+
+export interface EncodeBatch {
+  layers: EncodeLayer[];
+  extent: number;
+  compress: boolean;
+  tiles: { z: number; x: number; y: number; records: Uint8Array }[];
+}
+
+export interface EncodedBatch {
+  /** Tiles' bytes, back to back. */
+  data: Uint8Array;
+  /** Per tile: z, x, y, offset, length. */
+  index: number[];
+}
+
+const layerCache = new WeakMap<EncodeLayer[], { fieldTypes: Map<string, FieldType>; realFields: Set<string> }[]>();
+
+export function encodeBatch(b: EncodeBatch): EncodedBatch {
+  let maps = layerCache.get(b.layers);
+  if (!maps) layerCache.set(b.layers, (maps = b.layers.map((l) => ({ fieldTypes: new Map(l.fieldTypes), realFields: new Set(l.realFields) }))));
+  const out = new ByteWriter(1 << 16);
+  const index: number[] = [];
+  for (const t of b.tiles) {
+    const bytes = encodeRecords(t.records, b, maps);
+    const data = b.compress ? gzipSync(bytes) : bytes;
+    index.push(t.z, t.x, t.y, out.pos, data.length);
+    out.bytes(data);
+  }
+  return { data: out.finish(), index };
+}
+
+function encodeRecords(records: Uint8Array, b: EncodeBatch, maps: { fieldTypes: Map<string, FieldType>; realFields: Set<string> }[]): Uint8Array {
+  const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
+  const byLayer = new Map<number, TileLayer>();
+  for (let pos = 0; pos < records.length; ) {
+    const h = readHead(view, pos);
+    let l = byLayer.get(h.layer);
+    if (!l) {
+      const info = b.layers[h.layer];
+      byLayer.set(h.layer, (l = { name: info.name, extent: b.extent, features: [], fieldTypes: maps[h.layer].fieldTypes, realFields: maps[h.layer].realFields }));
+    }
+    l.features.push({
+      id: h.id,
+      type: h.type,
+      geometry: records.subarray(h.propsEnd, pos + h.length),
+      properties: decodeProperties(records, pos + 44, h.propsEnd),
+    });
+    pos += h.length;
+  }
+  return encodeTile([...byLayer.values()]);
+}

@@ -1,0 +1,188 @@
+// Binary form of tile fragments, so they can cross threads (transferred, not copied), sit compactly
+// in memory, and spill to disk. One record per feature per tile:
+//
+//   u32 length | u8 z | u8 type | u16 layer | f64 x | f64 y | f64 seq | f64 id (NaN: none)
+//   | u32 propsLength | props | geometry (MVT commands as packed varints, to the end)
+//
+// Records sort by (z, x, y, layer, seq): tile order, then layer, then input order.
+import type { GeomType } from '../geometry/types.js';
+import type { PropertyValue } from '../mvt/values.js';
+
+export const HEADER = 44;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A growable little-endian byte buffer. */
+export class ByteWriter {
+  buf: Uint8Array;
+  view: DataView;
+  pos = 0;
+
+  constructor(size = 1 << 16) {
+    this.buf = new Uint8Array(size);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  u8(v: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v;
+  }
+  u16(v: number): void {
+    this.ensure(2);
+    this.view.setUint16(this.pos, v, true);
+    this.pos += 2;
+  }
+  u32(v: number): void {
+    this.ensure(4);
+    this.view.setUint32(this.pos, v, true);
+    this.pos += 4;
+  }
+  f64(v: number): void {
+    this.ensure(8);
+    this.view.setFloat64(this.pos, v, true);
+    this.pos += 8;
+  }
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+  /** u32 byte length, then UTF-8. */
+  string(s: string): void {
+    this.ensure(4 + s.length * 3);
+    const { written } = encoder.encodeInto(s, this.buf.subarray(this.pos + 4));
+    this.view.setUint32(this.pos, written, true);
+    this.pos += 4 + written;
+  }
+  varint(v: number): void {
+    this.ensure(5);
+    while (v > 0x7f) {
+      this.buf[this.pos++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    this.buf[this.pos++] = v;
+  }
+  /** A copy of what was written, in its own exactly-sized buffer (transferable). */
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.pos);
+  }
+}
+
+/** Properties of one feature, encoded once and copied into each of its fragments. */
+export function encodeProperties(props: [string, PropertyValue][]): Uint8Array {
+  const w = new ByteWriter(64);
+  w.u16(props.length);
+  for (const [k, v] of props) {
+    w.string(k);
+    if (typeof v === 'string') {
+      w.u8(1);
+      w.string(v);
+    } else if (typeof v === 'number') {
+      w.u8(2);
+      w.f64(v);
+    } else {
+      w.u8(3);
+      w.u8(v ? 1 : 0);
+    }
+  }
+  return w.finish();
+}
+
+export function decodeProperties(buf: Uint8Array, start: number, end: number): [string, PropertyValue][] {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let pos = start;
+  const str = () => {
+    const n = view.getUint32(pos, true);
+    const s = decoder.decode(buf.subarray(pos + 4, pos + 4 + n));
+    pos += 4 + n;
+    return s;
+  };
+  const count = view.getUint16(pos, true);
+  pos += 2;
+  const out: [string, PropertyValue][] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const k = str();
+    const tag = buf[pos++];
+    if (tag === 1) out[i] = [k, str()];
+    else if (tag === 2) {
+      out[i] = [k, view.getFloat64(pos, true)];
+      pos += 8;
+    } else out[i] = [k, buf[pos++] === 1];
+  }
+  if (pos !== end) throw new Error('corrupt fragment properties');
+  return out;
+}
+
+export interface FragmentHead {
+  z: number;
+  x: number;
+  y: number;
+  layer: number;
+  seq: number;
+  type: GeomType;
+  id?: number;
+}
+
+/** Appends one fragment record. */
+export function writeFragment(w: ByteWriter, h: FragmentHead, props: Uint8Array, commands: number[]): void {
+  const start = w.pos;
+  w.ensure(HEADER + props.length + commands.length * 5);
+  w.pos += 4; // length, patched below
+  w.u8(h.z);
+  w.u8(h.type);
+  w.u16(h.layer);
+  w.f64(h.x);
+  w.f64(h.y);
+  w.f64(h.seq);
+  w.f64(h.id ?? NaN);
+  w.u32(props.length);
+  w.bytes(props);
+  for (const c of commands) w.varint(c);
+  w.view.setUint32(start, w.pos - start, true);
+}
+
+/** Reads the header of the record at `pos`. */
+export function readHead(view: DataView, pos: number): FragmentHead & { length: number; propsEnd: number } {
+  const id = view.getFloat64(pos + 32, true);
+  return {
+    length: view.getUint32(pos, true),
+    z: view.getUint8(pos + 4),
+    type: view.getUint8(pos + 5) as GeomType,
+    layer: view.getUint16(pos + 6, true),
+    x: view.getFloat64(pos + 8, true),
+    y: view.getFloat64(pos + 16, true),
+    seq: view.getFloat64(pos + 24, true),
+    id: Number.isNaN(id) ? undefined : id,
+    propsEnd: pos + HEADER + view.getUint32(pos + 40, true),
+  };
+}
+
+/** Orders records at offsets a and b (in possibly different buffers) by z, x, y, layer, seq. */
+export function compareRecords(va: DataView, a: number, vb: DataView, b: number): number {
+  return (
+    va.getUint8(a + 4) - vb.getUint8(b + 4) ||
+    va.getFloat64(a + 8, true) - vb.getFloat64(b + 8, true) ||
+    va.getFloat64(a + 16, true) - vb.getFloat64(b + 16, true) ||
+    va.getUint16(a + 6, true) - vb.getUint16(b + 6, true) ||
+    va.getFloat64(a + 24, true) - vb.getFloat64(b + 24, true)
+  );
+}
+
+/** True when two records belong to the same tile. */
+export function sameTile(va: DataView, a: number, vb: DataView, b: number): boolean {
+  return (
+    va.getUint8(a + 4) === vb.getUint8(b + 4) &&
+    va.getFloat64(a + 8, true) === vb.getFloat64(b + 8, true) &&
+    va.getFloat64(a + 16, true) === vb.getFloat64(b + 16, true)
+  );
+}
