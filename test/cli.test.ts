@@ -10,7 +10,7 @@ test('builds the sample: tiles at every zoom, gzip by default, metadata, a one-l
   const out = join(tempDir(), 'tiles');
   const r = runCli([fixture('finland-sample.geojson'), '-o', out, '-z', '4']);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stderr, /wrote .*tiles: \d+ tiles \(z0–4\), [\d.]+ MB, 10\/10 features, [\d.]+ s, peak [\d.]+ MB RSS/);
+  assert.match(r.stderr, /wrote .*tiles: \d+ tiles \(z0–4\), [\d.]+ MB, 10\/10 features, [\d.]+ s \(CPU [\d.]+ s, \d+ threads?\), peak [\d.]+ MB RSS/);
   const tiles = listTiles(out);
   for (let z = 0; z <= 4; z++) assert.ok(tiles.some((t) => t.startsWith(`${z}/`)), `zoom ${z} present`);
   const raw = readFileSync(join(out, tiles[0] + '.pbf'));
@@ -73,7 +73,7 @@ test('bad input exits 1 naming file and feature, and leaves the previous tileset
   const before = listTiles(out);
   const cases: [string, RegExp][] = [
     ['broken/truncated.geojson', /truncated\.geojson: invalid JSON: the file ends inside an object or array/],
-    ['broken/bad-json.geojson', /bad-json\.geojson: feature #1 .*invalid JSON/],
+    ['broken/bad-json.geojson', /bad-json\.geojson: feature #1: invalid JSON: Expected double-quoted property name/],
     ['broken/bad-coordinates.geojson', /bad-coordinates\.geojson: layer "bad-coordinates", feature #1 \(id "road-7"\): LineString: position 1 has a non-numeric or non-finite coordinate: \["x",3\]/],
     ['broken/unknown-type.geojson', /feature #0 \(id 1\): unknown geometry type "Circle"/],
     ['does-not-exist.geojson', /does-not-exist\.geojson: no such file/],
