@@ -126,6 +126,6 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
     skipInvalid: o.skipInvalid ?? false,
     force: o.force ?? false,
     threads: integer('threads', o.threads, availableParallelism(), 1, 256),
-    memoryBudget: integer('memory budget', o.memoryBudget, 512 * 2 ** 20, 16 * 2 ** 20, Number.MAX_SAFE_INTEGER),
+    memoryBudget: integer('memory budget', o.memoryBudget, 512 * 2 ** 20, 2 ** 16, Number.MAX_SAFE_INTEGER),
   };
 }

@@ -148,10 +148,11 @@ test('Ctrl-C (SIGINT) stops the build, exits 130 and leaves nothing behind', asy
   for (let i = 0; i < 200000; i++) lines.push(JSON.stringify({ type: 'Feature', properties: { i }, geometry: { type: 'Point', coordinates: [(i % 3600) / 10 - 180, Math.floor(i / 3600) / 10 - 40] } }));
   writeFileSync(src, lines.join('\n'));
   const out = join(dir, 'o');
-  const child = spawn(process.execPath, [join(ROOT_DIR, 'dist/cli/main.js'), src, '-o', out, '-z', '16', '-q']);
+  // A small memory budget makes the store spill into dir: that must be cleaned up too.
+  const child = spawn(process.execPath, [join(ROOT_DIR, 'dist/cli/main.js'), src, '-o', out, '-z', '16', '-q', '--memory-budget', '1', '--temp-dir', dir]);
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
-  await new Promise((r) => setTimeout(r, 700));
+  await new Promise((r) => setTimeout(r, 1500));
   child.kill('SIGINT');
   const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
   assert.equal(code, 130, stderr);
