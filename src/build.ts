@@ -8,13 +8,16 @@ import { resolveOptions, type BuildOptions, type LayerInput, type ResolvedOption
 import { schemeBoundsToLonLat } from './projection/bounds.js';
 import { resolveCrs, type ResolvedCrs } from './projection/crs.js';
 import { readGeoJSONRaw, type GeoJSONSourceInfo, type RawFeature } from './readers/geojson.js';
-import { parseTilingScheme, validateTilingScheme, type TilingScheme } from './scheme/tiling-scheme.js';
-import { encodeBatch, tileBatch, type BatchResult, type EncodeBatch, type EncodedBatch, type FeatureBatch, type TileContext } from './tiler/batch.js';
+import { openGeoPackage } from './readers/gpkg.js';
+import type { FieldType } from './mvt/values.js';
+import { isWebMercatorQuad, parseTilingScheme, validateTilingScheme, type TilingScheme } from './scheme/tiling-scheme.js';
+import { encodeBatch, tileBatch, type BatchItem, type BatchResult, type EncodeBatch, type EncodedBatch, type FeatureBatch, type TileContext } from './tiler/batch.js';
 import { LayerSchema } from './tiler/layer-schema.js';
 import { OrderedWork } from './tiler/ordered-work.js';
 import { SpillingTileStore, type TileStore } from './tiler/tile-store.js';
 import type { Task } from './tiler/worker.js';
 import { DirectorySink } from './writers/directory.js';
+import { MbtilesSink } from './writers/mbtiles.js';
 import type { TileSink } from './writers/sink.js';
 
 export { featureId } from './tiler/batch.js';
@@ -74,11 +77,16 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
       throw new UsageError(`--s-srs: ${(e as Error).message}`);
     }
   }
+  if (opts.format === 'mbtiles' && !isWebMercatorQuad(scheme)) {
+    throw new UsageError('MBTiles holds only Web Mercator tiles: a custom tiling scheme needs --format directory (as in GDAL)');
+  }
   const sink: TileSink =
-    typeof options.output === 'string'
-      ? new DirectorySink(options.output, { force: opts.force, extension: opts.tileExtension })
-      : options.output;
-  const outputName = typeof options.output === 'string' ? basename(resolve(options.output)) : 'tileset';
+    typeof options.output !== 'string'
+      ? options.output
+      : opts.format === 'mbtiles'
+        ? new MbtilesSink(options.output, { force: opts.force })
+        : new DirectorySink(options.output, { force: opts.force, extension: opts.tileExtension });
+  const outputName = typeof options.output === 'string' ? basename(resolve(options.output)).replace(/\.mbtiles$/i, '') : 'tileset';
   const ctx: TileContext = {
     scheme,
     tiler: {
@@ -91,9 +99,11 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
       sqTolerances: sqTolerances(opts),
     },
     minSqTolerance: 0,
+    dropInvisible: false,
     skipInvalid: opts.skipInvalid,
   };
   ctx.minSqTolerance = minPositive(ctx.tiler.sqTolerances);
+  ctx.dropInvisible = ctx.tiler.sqTolerances.slice(opts.minzoom).every((t) => t > 0);
 
   const summary: BuildSummary = {
     tiles: 0, bytes: 0, features: 0, featuresWritten: 0, invalid: 0, invalidMessages: [], noGeometry: 0, outside: 0,
@@ -152,14 +162,17 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
         r.fragments = new Uint8Array(0); // the store holds them now
       },
     );
-    for (let li = 0; li < options.inputs.length; li++) {
-      const layer = openLayer(options.inputs[li], options.layerNames?.[li]);
+    const openLayers = await openInputs(options);
+    for (let li = 0; li < openLayers.length; li++) {
+      const layer = openLayers[li];
       if (schemas.some((s) => s.name === layer.name)) throw new UsageError(`two inputs give the same layer name "${layer.name}": rename one with --layer`);
       const schema = new LayerSchema(layer.name, layer.description ?? '', opts.minzoom, opts.maxzoom);
+      // Sources with a schema declare their fields: REAL columns stay real, all-null columns exist.
+      for (const f of layer.fields ?? []) schema.declare(f.name, f.type, f.real);
       schemas.push(schema);
       layerWritten = 0;
       let srs: string | undefined;
-      let items: (string | unknown)[] = [];
+      let items: BatchItem[] = [];
       let bytes = 0;
       let indexBase = 0;
       const flush = async () => {
@@ -175,8 +188,13 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
         options.signal?.throwIfAborted();
       };
       for await (const raw of layer.features) {
-        items.push(raw.text ?? raw.feature);
-        bytes += raw.text?.length ?? 1000;
+        if (raw.text !== undefined) {
+          items.push(raw.text);
+          bytes += raw.text.length;
+        } else {
+          items.push({ feature: raw.feature, wkb: raw.wkb, error: raw.error });
+          bytes += (raw.wkb?.length ?? 0) + 200;
+        }
         if (items.length >= BATCH_FEATURES || bytes >= BATCH_BYTES) await flush();
       }
       await flush();
@@ -190,18 +208,15 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
     progress.tilesTotal = store.tileCount;
     options.onProgress?.(progress);
     const layers = schemas.map((s) => ({ name: s.name, fieldTypes: [...s.fieldTypes()], realFields: [...s.realFields()] }));
-    const writes = new Set<Promise<void>>();
+    const writer = new WriteQueue(sink, 32);
     const encoding = new OrderedWork<EncodedBatch>(maxInFlight, WINDOW_BYTES, (r) => {
       for (let i = 0; i < r.index.length; i += 5) {
-        const [z, x, y, offset, length] = r.index.slice(i, i + 5);
+        const z = r.index[i], offset = r.index[i + 3], length = r.index[i + 4];
         summary.tiles++;
         summary.bytes += length;
         summary.tilesPerZoom[z] = (summary.tilesPerZoom[z] ?? 0) + 1;
-        const p = sink.put(z, x, y, r.data.subarray(offset, offset + length)).finally(() => writes.delete(p));
-        writes.add(p);
-        progress.tilesWritten++;
+        writer.push(z, r.index[i + 1], r.index[i + 2], r.data.subarray(offset, offset + length));
       }
-      options.onProgress?.(progress);
     });
     let batch: EncodeBatch = { layers, extent: opts.extent, compress: opts.compress, tiles: [] };
     let batchBytes = 0;
@@ -212,8 +227,10 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
       const weight = batchBytes;
       batchBytes = 0;
       await encoding.submit(run<EncodedBatch>({ kind: 'encode', batch: b }), weight);
-      // Writing is the slow end: let at most 256 files be in flight.
-      while (writes.size > 256) await Promise.race(writes);
+      // Writing is the slow end: do not let encoded tiles pile up in memory.
+      await writer.waitBelow(4 * ENCODE_TILES);
+      progress.tilesWritten = writer.written;
+      options.onProgress?.(progress);
       options.signal?.throwIfAborted();
     };
     for await (const t of store.tiles()) {
@@ -223,7 +240,9 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
     }
     await dispatch();
     await encoding.drain();
-    await Promise.all(writes);
+    await writer.finish();
+    progress.tilesWritten = writer.written;
+    options.onProgress?.(progress);
     options.signal?.throwIfAborted();
     summary.spilledBytes = store.spilledBytes;
 
@@ -253,6 +272,67 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
   return summary;
 }
 
+/**
+ * Tiles waiting to be written, drained by a fixed number of concurrent writers. The first failed
+ * write fails the build.
+ */
+class WriteQueue {
+  private queue: { z: number; x: number; y: number; data: Uint8Array }[] = [];
+  private head = 0;
+  private running = 0;
+  private failure: { error: unknown } | undefined;
+  private waiters: (() => void)[] = [];
+  written = 0;
+
+  constructor(private readonly sink: TileSink, private readonly concurrency: number) {}
+
+  get pending(): number {
+    return this.queue.length - this.head + this.running;
+  }
+
+  push(z: number, x: number, y: number, data: Uint8Array): void {
+    this.queue.push({ z, x, y, data });
+    if (this.running < this.concurrency) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.running++;
+    while (this.head < this.queue.length && !this.failure) {
+      const t = this.queue[this.head];
+      this.queue[this.head++] = undefined as never;
+      if (this.head > 4096 && this.head * 2 > this.queue.length) {
+        this.queue = this.queue.slice(this.head);
+        this.head = 0;
+      }
+      try {
+        await this.sink.put(t.z, t.x, t.y, t.data);
+        this.written++;
+      } catch (e) {
+        this.failure ??= { error: e };
+      }
+      this.wake();
+    }
+    this.running--;
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  /** Resolves once fewer than n tiles wait; rejects with the first write error. */
+  async waitBelow(n: number): Promise<void> {
+    while (!this.failure && this.pending >= n) await new Promise<void>((r) => this.waiters.push(r));
+    if (this.failure) throw this.failure.error;
+  }
+
+  finish(): Promise<void> {
+    return this.waitBelow(1);
+  }
+}
+
 function resolveScheme(s: string | TilingScheme | undefined): TilingScheme {
   if (s === undefined) return parseTilingScheme('WebMercatorQuad');
   if (typeof s === 'string') return parseTilingScheme(s);
@@ -266,21 +346,41 @@ interface OpenLayer {
   srs?: string;
   source?: string;
   info?: GeoJSONSourceInfo;
+  fields?: { name: string; type: FieldType; real: boolean }[];
   features: AsyncIterable<RawFeature>;
 }
 
-function openLayer(input: string | LayerInput, name: string | undefined): OpenLayer {
-  if (typeof input === 'string') {
-    const info: GeoJSONSourceInfo = {};
-    return { name: name ?? basename(input, extname(input)), source: input, info, features: readGeoJSONRaw(input, info) };
+const isGeoPackage = (p: string) => /\.gpkg$/i.test(p);
+
+/**
+ * Every output layer, in order: one per GeoJSON file or code layer, one per feature table of a
+ * GeoPackage. With a GeoPackage among the inputs, --layer selects its tables (as ogr2ogr's layer
+ * arguments do); otherwise it names the GeoJSON inputs by position.
+ */
+async function openInputs(options: BuildOptions): Promise<OpenLayer[]> {
+  const gpkg = options.inputs.some((i) => typeof i === 'string' && isGeoPackage(i));
+  const out: OpenLayer[] = [];
+  for (const [i, input] of options.inputs.entries()) {
+    if (typeof input !== 'string') {
+      out.push({
+        name: options.layerNames?.[i] ?? input.name,
+        description: input.description,
+        srs: input.srs,
+        source: input.source ?? `layer "${input.name}"`,
+        features: numbered(input.features),
+      });
+    } else if (isGeoPackage(input)) {
+      const tables = await openGeoPackage(input, { layers: options.layerNames, where: options.where, srs: options.sourceSrs });
+      for (const t of tables) {
+        out.push({ name: t.name, description: t.description, srs: t.srs, source: input, fields: t.fields, features: t.features() });
+      }
+    } else {
+      const info: GeoJSONSourceInfo = {};
+      const name = gpkg ? undefined : options.layerNames?.[i];
+      out.push({ name: name ?? basename(input, extname(input)), source: input, info, features: readGeoJSONRaw(input, info) });
+    }
   }
-  return {
-    name: name ?? input.name,
-    description: input.description,
-    srs: input.srs,
-    source: input.source ?? `layer "${input.name}"`,
-    features: numbered(input.features),
-  };
+  return out;
 }
 
 async function* numbered(features: LayerInput['features']): AsyncGenerator<RawFeature> {

@@ -18,6 +18,7 @@ export { LayerSchema } from './tiler/layer-schema.js';
 export { encodeTile, type TileLayer, type TileFeature } from './mvt/encode-tile.js';
 export { valueTag, normalizeProperties, type PropertyValue, type FieldType } from './mvt/values.js';
 export { DirectorySink, type DirectoryOptions } from './writers/directory.js';
+export { MbtilesSink, type MbtilesOptions } from './writers/mbtiles.js';
 export { metadataJson, vectorLayersJson, type TilesetMetadata } from './writers/metadata.js';
 export type { TileSink } from './writers/sink.js';
 export { buildTileset, featureId, type BuildSummary } from './build.js';

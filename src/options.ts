@@ -29,10 +29,17 @@ export interface Progress {
 export interface BuildOptions {
   /** GeoJSON / GeoJSONSeq file paths, or layers from code. Each input is one layer. */
   inputs: (string | LayerInput)[];
-  /** Output directory, or any TileSink. */
+  /** Output directory or .mbtiles file, or any TileSink. */
   output: string | TileSink;
-  /** Layer names for file inputs, by position (default: the file name without extension). */
+  /** 'directory' ({z}/{x}/{y}.pbf + metadata.json) or 'mbtiles'. Default: from the output name (GDAL FORMAT). */
+  format?: 'directory' | 'mbtiles';
+  /**
+   * Layer names for GeoJSON inputs, by position (default: the file name without extension). With a
+   * GeoPackage among the inputs: the tables to read (default: every feature table).
+   */
   layerNames?: string[];
+  /** SQL condition on GeoPackage rows (ogr2ogr -where). */
+  where?: string;
   minzoom?: number; //                    default 0
   maxzoom?: number; //                    default 5 (as GDAL)
   /** Preset name, GDAL `CRS,ULX,ULY,DIM0[,W0,H0]` string, or an object. Default WebMercatorQuad. */
@@ -82,6 +89,7 @@ export interface ResolvedOptions {
   force: boolean;
   threads: number;
   memoryBudget: number;
+  format: 'directory' | 'mbtiles';
 }
 
 function integer(name: string, v: number | undefined, def: number, min: number, max: number): number {
@@ -94,6 +102,16 @@ function nonNegative(name: string, v: number | undefined, def: number): number {
   if (v === undefined) return def;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new UsageError(`${name} must be a number >= 0, got ${v}`);
   return v;
+}
+
+function outputFormat(o: BuildOptions): 'directory' | 'mbtiles' {
+  const byName = typeof o.output === 'string' && /\.mbtiles$/i.test(o.output) ? 'mbtiles' : 'directory';
+  const format = o.format ?? byName;
+  if (format !== 'directory' && format !== 'mbtiles') throw new UsageError(`format must be directory or mbtiles, got "${format}"`);
+  if (format === 'mbtiles' && typeof o.output === 'string' && byName !== 'mbtiles') {
+    throw new UsageError(`MBTiles output needs a file name ending in .mbtiles, got "${o.output}"`);
+  }
+  return format;
 }
 
 export function resolveOptions(o: BuildOptions): ResolvedOptions {
@@ -110,7 +128,8 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
   if (!/^[\w.-]+$/.test(ext)) throw new UsageError(`tile extension must be letters, digits, '.', '-' or '_', got "${ext}"`);
   const type = o.type ?? 'overlay';
   if (type !== 'overlay' && type !== 'baselayer') throw new UsageError(`type must be overlay or baselayer, got "${type}"`);
-  if (o.layerNames && o.layerNames.length > o.inputs.length) {
+  const gpkg = o.inputs.some((i) => typeof i === 'string' && /\.gpkg$/i.test(i));
+  if (o.layerNames && o.layerNames.length > o.inputs.length && !gpkg) {
     throw new UsageError(`${o.layerNames.length} layer names given for ${o.inputs.length} input(s)`);
   }
   return {
@@ -125,6 +144,7 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
     type,
     skipInvalid: o.skipInvalid ?? false,
     force: o.force ?? false,
+    format: outputFormat(o),
     threads: integer('threads', o.threads, availableParallelism(), 1, 256),
     memoryBudget: integer('memory budget', o.memoryBudget, 512 * 2 ** 20, 2 ** 16, Number.MAX_SAFE_INTEGER),
   };

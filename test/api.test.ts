@@ -64,3 +64,16 @@ test('buildTileset: latitudes beyond Web Mercator are clamped, not NaN', async (
   assert.equal(pts[0].y, 0, 'clamped to the top edge');
   assert.ok(s.bounds[3] <= 85.0511287799 && s.bounds[3] > 85.05);
 });
+
+test('buildTileset: a failing sink.put fails the build and nothing is committed', async () => {
+  class FailingSink extends MemorySink {
+    override async put() {
+      throw new Error('disk full');
+    }
+  }
+  const sink = new FailingSink();
+  const features = [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [1, 2] } }];
+  await assert.rejects(buildTileset({ inputs: [{ name: 'p', features }], output: sink, threads: 1 }), /disk full/);
+  assert.ok(sink.aborted);
+  assert.equal(sink.metadata, undefined);
+});

@@ -41,7 +41,7 @@ function collect(g: Geometry, o: TilerOptions): Map<string, number[]> {
   const out = new Map<string, number[]>();
   tileGeometry(g, o, (z, x, y, cmds) => {
     assert.ok(!out.has(`${z}/${x}/${y}`), 'each tile once');
-    out.set(`${z}/${x}/${y}`, cmds);
+    out.set(`${z}/${x}/${y}`, [...cmds]); // the array is reused for the next tile
   });
   return out;
 }

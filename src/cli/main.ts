@@ -24,8 +24,9 @@ export function makeProgram(): Command {
   return new Command('mvt-build')
     .description('Build a Mapbox Vector Tile tileset ({z}/{x}/{y}.pbf + metadata.json) from GeoJSON, in any CRS and tiling scheme.')
     .version(pkg.version, '-v, --version')
-    .argument('<input...>', 'GeoJSON / GeoJSONSeq files; each becomes one layer')
-    .requiredOption('-o, --output <dir>', 'output tileset directory')
+    .argument('<input...>', 'GeoJSON / GeoJSONSeq files (one layer each) and GeoPackages (one layer per feature table)')
+    .requiredOption('-o, --output <path>', 'output tileset: a directory, or a .mbtiles file')
+    .addOption(new Option('--format <format>', 'directory or mbtiles (GDAL FORMAT; default: mbtiles for a .mbtiles output, else directory)').choices(['directory', 'mbtiles']))
     .option('-Z, --minzoom <z>', 'minimum zoom, 0..30 (GDAL MINZOOM; default 0)', int('minzoom'))
     .option('-z, --maxzoom <z>', 'maximum zoom, 0..30 (GDAL MAXZOOM; default 5, or minzoom if higher)', int('maxzoom'))
     .option('--tiling-scheme <scheme>', 'preset (WebMercatorQuad, WorldCRS84Quad, ETRS-TM35FIN) or CRS,ULX,ULY,DIM0[,W0,H0] (GDAL TILING_SCHEME)', 'WebMercatorQuad')
@@ -34,13 +35,14 @@ export function makeProgram(): Command {
     .option('--buffer <n>', 'buffer around tiles in tile units (GDAL BUFFER; default 5·extent/256 = 80)', int('buffer'))
     .option('--simplification <tol>', 'Douglas–Peucker tolerance in tile units, 0 = none as GDAL (GDAL SIMPLIFICATION)', num('simplification'), 1)
     .option('--simplification-max-zoom <tol>', 'tolerance at the max zoom only (GDAL SIMPLIFICATION_MAX_ZOOM)', num('simplification-max-zoom'))
-    .option('-l, --layer <name>', 'layer name for the input at the same position (repeatable; default: file name)', collect)
+    .option('-l, --layer <name>', 'layer name for the GeoJSON input at the same position; for a GeoPackage, a table to read (repeatable; default: file name / every table)', collect)
+    .option('--where <sql>', 'SQL condition on GeoPackage rows (ogr2ogr -where)')
     .option('--name <name>', 'tileset name in metadata (GDAL NAME; default: output directory name)')
     .option('--description <text>', 'tileset description (GDAL DESCRIPTION)')
     .addOption(new Option('--type <type>', 'metadata type (GDAL TYPE)').choices(['overlay', 'baselayer']).default('overlay'))
     .option('--no-compress', 'write tiles without gzip (GDAL COMPRESS=NO)')
     .option('--tile-extension <ext>', 'tile file extension (GDAL TILE_EXTENSION)', 'pbf')
-    .option('-f, --force', 'replace a non-empty output directory')
+    .option('-f, --force', 'replace an existing output (a non-empty directory or an .mbtiles file)')
     .option('--skip-invalid', 'skip malformed features (counted in the summary) instead of failing')
     .option('-j, --threads <n>', 'worker threads for tiling and encoding (default: available cores; 1 = no workers)', int('threads'))
     .option('--memory-budget <MB>', 'MiB of tile fragments kept in memory before spilling to --temp-dir (default 512)', num('memory-budget'))
@@ -53,6 +55,7 @@ export function makeProgram(): Command {
 
 interface CliOptions {
   output: string;
+  format?: 'directory' | 'mbtiles';
   minzoom?: number;
   maxzoom?: number;
   tilingScheme: string;
@@ -62,6 +65,7 @@ interface CliOptions {
   simplification: number;
   simplificationMaxZoom?: number;
   layer?: string[];
+  where?: string;
   name?: string;
   description?: string;
   type: 'overlay' | 'baselayer';
@@ -94,7 +98,9 @@ export async function main(argv: string[]): Promise<number> {
   const options: BuildOptions = {
     inputs: program.args,
     output: o.output,
+    format: o.format,
     layerNames: o.layer,
+    where: o.where,
     minzoom: o.minzoom,
     maxzoom: o.maxzoom,
     tilingScheme: o.tilingScheme,

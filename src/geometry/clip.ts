@@ -1,41 +1,108 @@
 // Stripe clipping: keep the part of a geometry between two axis-parallel lines (after geojson-vt).
+import { fromRuns, RunGeometry, toRuns } from './runs.js';
 import { KEEP, LINESTRING, POINT, POLYGON, type Flat, type Geometry } from './types.js';
 
 /**
- * Clips `g` to `k1 <= coord[axis] <= k2` (axis 0 = u, 1 = v). Returns `g` itself when it lies wholly
- * inside, null when nothing is left. Lines may split into several; polygon rings are cut
- * Sutherland–Hodgman style, so they run along the cut line where they leave the stripe.
- * New vertices on the cut get importance KEEP so that simplification never moves a tile edge.
+ * Clips `src` to `k1 <= coord[axis] <= k2` (axis 0 = u, 1 = v) into `out`. Returns `src` itself when
+ * it lies wholly inside, null when nothing is left, else `out`. Lines may split into several runs;
+ * polygon rings are cut Sutherland–Hodgman style, so they run along the cut line where they leave
+ * the stripe; a polygon whose exterior is cut away loses its holes too. New vertices on the cut get
+ * importance KEEP so that simplification never moves a tile edge.
  */
-export function clipGeometry(g: Geometry, k1: number, k2: number, axis: 0 | 1): Geometry | null {
-  const [min, max] = extentAlong(g, axis);
-  if (min >= k1 && max <= k2) return g;
+export function clipRuns(src: RunGeometry, k1: number, k2: number, axis: 0 | 1, out: RunGeometry): RunGeometry | null {
+  const [min, max] = src.extent(axis);
+  if (min >= k1 && max <= k2) return src;
   if (max < k1 || min > k2) return null;
-  if (g.type === POINT) {
-    len = 0;
-    const p = g.points;
-    for (let i = 0; i < p.length; i += 3) {
-      const a = p[i + axis];
-      if (a >= k1 && a <= k2) push3(p[i], p[i + 1], p[i + 2]);
+  out.reset(src.type);
+  const xy = src.xy;
+  if (src.type === POINT) {
+    out.beginRun();
+    for (let r = 0; r < src.runs; r++) {
+      for (let i = src.start[r]; i < src.end[r]; i += 3) {
+        const a = xy[i + axis];
+        if (a >= k1 && a <= k2) out.push(xy[i], xy[i + 1], xy[i + 2]);
+      }
     }
-    return len ? { type: POINT, points: take() } : null;
+    out.endRun(3);
+    return out.runs ? out : null;
   }
-  if (g.type === LINESTRING) {
-    const lines: Flat[] = [];
-    for (const line of g.lines) clipLine(line, k1, k2, axis, lines, false);
-    return lines.length ? { type: LINESTRING, lines } : null;
+  const polygon = src.type === POLYGON;
+  let keepHoles = false;
+  for (let r = 0; r < src.runs; r++) {
+    const ext = src.exterior[r];
+    if (polygon && !ext && !keepHoles) continue;
+    const kept = clipRun(xy, src.start[r], src.end[r], k1, k2, axis, out, polygon, ext);
+    if (ext) keepHoles = kept;
   }
-  const polygons: Flat[][] = [];
-  for (const rings of g.polygons) {
-    const out: Flat[] = [];
-    for (let r = 0; r < rings.length; r++) {
-      const before = out.length;
-      clipLine(rings[r], k1, k2, axis, out, true);
-      if (r === 0 && out.length === before) break; // exterior gone: holes cannot survive alone
+  return out.runs ? out : null;
+}
+
+/** Clips one run; returns whether anything of it was kept. */
+function clipRun(xy: Float64Array, s: number, e: number, k1: number, k2: number, axis: 0 | 1, out: RunGeometry, closed: boolean, ext: number): boolean {
+  let kept = false;
+  out.reserve((e - s) / 3 + 2);
+  out.beginRun();
+  const minFloats = closed ? 12 : 6;
+  for (let i = s; i < e - 3; i += 3) {
+    const ax = xy[i], ay = xy[i + 1];
+    const bx = xy[i + 3], by = xy[i + 4];
+    const a = axis === 0 ? ax : ay;
+    const b = axis === 0 ? bx : by;
+    let exited = false;
+    if (a < k1) {
+      if (b > k1) {
+        cut(out, ax, ay, bx, by, k1, axis);
+        if (b > k2) {
+          cut(out, ax, ay, bx, by, k2, axis);
+          exited = true;
+        }
+      }
+    } else if (a > k2) {
+      if (b < k2) {
+        cut(out, ax, ay, bx, by, k2, axis);
+        if (b < k1) {
+          cut(out, ax, ay, bx, by, k1, axis);
+          exited = true;
+        }
+      }
+    } else {
+      out.push(ax, ay, xy[i + 2]);
+      if (b < k1) {
+        cut(out, ax, ay, bx, by, k1, axis);
+        exited = true;
+      } else if (b > k2) {
+        cut(out, ax, ay, bx, by, k2, axis);
+        exited = true;
+      }
     }
-    if (out.length) polygons.push(out);
+    if (!closed && exited) {
+      kept = out.endRun(minFloats) || kept;
+      out.beginRun();
+    }
   }
-  return polygons.length ? { type: POLYGON, polygons } : null;
+  const last = e - 3;
+  if (last >= s) {
+    const a = xy[last + axis];
+    if (a >= k1 && a <= k2) out.push(xy[last], xy[last + 1], xy[last + 2]);
+  }
+  if (closed) {
+    // The cut may have left the ring open: close it.
+    const o = out.xy, rs = out.runStart, n = out.n;
+    if (n - rs >= 3 && (o[rs] !== o[n - 3] || o[rs + 1] !== o[n - 2])) out.push(o[rs], o[rs + 1], o[rs + 2]);
+  }
+  return out.endRun(minFloats, ext) || kept;
+}
+
+function cut(out: RunGeometry, ax: number, ay: number, bx: number, by: number, k: number, axis: 0 | 1): void {
+  if (axis === 0) out.push(k, ay + ((by - ay) * (k - ax)) / (bx - ax), KEEP);
+  else out.push(ax + ((bx - ax) * (k - ay)) / (by - ay), k, KEEP);
+}
+
+/** Clips a Geometry (convenience form of clipRuns for one-off use). */
+export function clipGeometry(g: Geometry, k1: number, k2: number, axis: 0 | 1): Geometry | null {
+  const src = toRuns(g);
+  const r = clipRuns(src, k1, k2, axis, new RunGeometry());
+  return r === src ? g : r && fromRuns(r);
 }
 
 /** Minimum and maximum coordinate along one axis. */
@@ -52,123 +119,4 @@ export function extentAlong(g: Geometry, axis: 0 | 1): [number, number] {
   else if (g.type === LINESTRING) g.lines.forEach(scan);
   else for (const p of g.polygons) scan(p[0]); // holes lie within the exterior
   return [min, max];
-}
-
-// Output is built in one reusable scratch buffer and copied out at exact size: no growth by
-// doubling, no per-vertex allocation.
-let scratch = new Float64Array(1 << 16);
-let len = 0;
-
-function push3(x: number, y: number, w: number): void {
-  if (len + 3 > scratch.length) {
-    const next = new Float64Array(scratch.length * 2);
-    next.set(scratch);
-    scratch = next;
-  }
-  scratch[len] = x;
-  scratch[len + 1] = y;
-  scratch[len + 2] = w;
-  len += 3;
-}
-
-function take(): number[] {
-  // A plain array of doubles: allocated in V8's heap (cheap) where millions of small typed arrays
-  // would each carry an ArrayBuffer for the garbage collector to track.
-  const out: number[] = new Array(len);
-  for (let i = 0; i < len; i++) out[i] = scratch[i];
-  len = 0;
-  return out;
-}
-
-function clipLine(src: Flat, k1: number, k2: number, axis: 0 | 1, out: Flat[], closed: boolean): void {
-  len = 0;
-  const n = src.length;
-  for (let i = 0; i < n - 3; i += 3) {
-    const ax = src[i], ay = src[i + 1];
-    const bx = src[i + 3], by = src[i + 4];
-    const a = axis === 0 ? ax : ay;
-    const b = axis === 0 ? bx : by;
-    let exited = false;
-    if (a < k1) {
-      if (b > k1) {
-        cut(ax, ay, bx, by, k1, axis);
-        if (b > k2) {
-          cut(ax, ay, bx, by, k2, axis);
-          exited = true;
-        }
-      }
-    } else if (a > k2) {
-      if (b < k2) {
-        cut(ax, ay, bx, by, k2, axis);
-        if (b < k1) {
-          cut(ax, ay, bx, by, k1, axis);
-          exited = true;
-        }
-      }
-    } else {
-      push3(ax, ay, src[i + 2]);
-      if (b < k1) {
-        cut(ax, ay, bx, by, k1, axis);
-        exited = true;
-      } else if (b > k2) {
-        cut(ax, ay, bx, by, k2, axis);
-        exited = true;
-      }
-    }
-    if (!closed && exited) {
-      if (len >= 6) out.push(take());
-      len = 0;
-    }
-  }
-  const last = n - 3;
-  if (last >= 0) {
-    const a = src[last + axis];
-    if (a >= k1 && a <= k2) push3(src[last], src[last + 1], src[last + 2]);
-  }
-  if (closed && len >= 3) {
-    const m = len - 3;
-    if (scratch[0] !== scratch[m] || scratch[1] !== scratch[m + 1]) push3(scratch[0], scratch[1], scratch[2]);
-  }
-  if (closed ? len >= 12 : len >= 6) out.push(take());
-  len = 0;
-}
-
-function cut(ax: number, ay: number, bx: number, by: number, k: number, axis: 0 | 1): void {
-  if (axis === 0) {
-    const t = (k - ax) / (bx - ax);
-    push3(k, ay + (by - ay) * t, KEEP);
-  } else {
-    const t = (k - ay) / (by - ay);
-    push3(ax + (bx - ax) * t, k, KEEP);
-  }
-}
-
-/** Shifts a geometry along u (used to wrap around the antimeridian). Returns a copy. */
-export function shiftGeometry(g: Geometry, du: number): Geometry {
-  const shift = (f: Flat): Flat => {
-    const o = f.slice();
-    for (let i = 0; i < o.length; i += 3) o[i] += du;
-    return o;
-  };
-  if (g.type === POINT) return { type: POINT, points: shift(g.points) };
-  if (g.type === LINESTRING) return { type: LINESTRING, lines: g.lines.map(shift) };
-  return { type: POLYGON, polygons: g.polygons.map((p) => p.map(shift)) };
-}
-
-/** Joins geometries of the same type into one multi-geometry. */
-export function mergeGeometries(parts: Geometry[]): Geometry | null {
-  if (parts.length <= 1) return parts[0] ?? null;
-  const t = parts[0].type;
-  if (t === POINT) {
-    const all = parts.map((p) => (p as { points: Flat }).points);
-    const out = new Float64Array(all.reduce((n, a) => n + a.length, 0));
-    let o = 0;
-    for (const a of all) {
-      out.set(a, o);
-      o += a.length;
-    }
-    return { type: POINT, points: out };
-  }
-  if (t === LINESTRING) return { type: LINESTRING, lines: parts.flatMap((p) => (p as { lines: Flat[] }).lines) };
-  return { type: POLYGON, polygons: parts.flatMap((p) => (p as { polygons: Flat[][] }).polygons) };
 }

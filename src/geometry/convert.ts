@@ -13,6 +13,11 @@ export interface ConvertContext {
   transform: PointTransform | null;
   /** Smallest squared tolerance (scheme units) any zoom will use; 0 = no simplification. */
   minSqTolerance: number;
+  /**
+   * True when every zoom simplifies (no zoom keeps all vertices): vertices that no zoom would draw
+   * are then removed once here, so the tiler never clips them.
+   */
+  dropInvisible?: boolean;
 }
 
 /**
@@ -112,10 +117,12 @@ function points(list: unknown[], ctx: ConvertContext, label: Label): Geometry[] 
 function lines(list: unknown[], ctx: ConvertContext, label: Label): Geometry[] {
   const out: Flat[] = [];
   list.forEach((line, i) => {
-    const f = flatten(line, ctx, label(i));
+    let f = flatten(line, ctx, label(i));
     if (f.length < 6) return;
-    if (ctx.minSqTolerance > 0) computeImportance(f, ctx.minSqTolerance);
-    else markAll(f);
+    if (ctx.minSqTolerance > 0) {
+      computeImportance(f, ctx.minSqTolerance);
+      if (ctx.dropInvisible) f = keepVisible(f, ctx.minSqTolerance);
+    } else markAll(f);
     out.push(f);
   });
   return out.length ? [{ type: LINESTRING, lines: out }] : [];
@@ -126,19 +133,35 @@ function polygons(list: unknown[], ctx: ConvertContext, label: Label): Geometry[
   list.forEach((poly, p) => {
     const rings: Flat[] = [];
     array(poly, label(p)).forEach((ring, r) => {
-      const f = flatten(ring, ctx, `${label(p)} ring ${r}`, true);
+      let f = flatten(ring, ctx, `${label(p)} ring ${r}`, true);
+      if (r > 0 && rings.length === 0) return; // no exterior, so no holes
+      if (f.length >= 12 && ctx.minSqTolerance > 0) {
+        computeImportance(f, ctx.minSqTolerance);
+        if (ctx.dropInvisible) f = keepVisible(f, ctx.minSqTolerance);
+      } else markAll(f);
       if (f.length < 12) {
         if (r === 0) rings.length = 0;
         return;
       }
-      if (r > 0 && rings.length === 0) return; // no exterior, so no holes
-      if (ctx.minSqTolerance > 0) computeImportance(f, ctx.minSqTolerance);
-      else markAll(f);
       rings.push(f);
     });
     if (rings.length) out.push(rings);
   });
   return out.length ? [{ type: POLYGON, polygons: out }] : [];
+}
+
+/** The vertices some zoom will draw (importance above the smallest tolerance), compacted. */
+function keepVisible(f: Float64Array, minSqTolerance: number): Float64Array {
+  let n = 0;
+  for (let i = 0; i < f.length; i += 3) {
+    if (f[i + 2] > minSqTolerance) {
+      f[n] = f[i];
+      f[n + 1] = f[i + 1];
+      f[n + 2] = f[i + 2];
+      n += 3;
+    }
+  }
+  return n === f.length ? f : f.slice(0, n);
 }
 
 function markAll(f: Flat): void {

@@ -1,6 +1,7 @@
 // Scheme units → integer tile coordinates, with the validity rules GDAL's reader and MVT 2.1 expect,
 // straight into MVT geometry commands.
-import { LINESTRING, POINT, POLYGON, type Flat, type Geometry } from './types.js';
+import { RunGeometry, toRuns } from './runs.js';
+import { LINESTRING, POINT, type Geometry } from './types.js';
 
 /** Where a tile sits and how finely it is drawn. */
 export interface TileFrame {
@@ -18,64 +19,78 @@ const command = (id: number, count: number) => (id & 7) | (count << 3);
 const zigzag = (n: number) => (n << 1) ^ (n >> 31);
 
 /**
- * Encodes `g` for one tile, or returns null when nothing valid is left:
+ * Encodes `g` for one tile into `cmds` (cleared first); returns false when nothing valid is left:
  * - repeated points removed; MultiPoint duplicates merged (as GDAL does);
  * - lines need 2 distinct points, rings 3 and a non-zero area;
  * - exterior rings get positive area in tile coordinates (y down), holes negative;
  * - a ring whose area sign flips or vanishes through rounding is dropped (a hole alone, an
  *   exterior with its holes), and so is a hole pushed onto or across its exterior (see holeFits).
  */
+export function encodeRuns(g: RunGeometry, f: TileFrame, cmds: number[]): boolean {
+  cmds.length = 0;
+  cursor.x = cursor.y = 0;
+  const xy = g.xy;
+  if (g.type === POINT) {
+    const pts = tmp;
+    pts.length = 0;
+    let count = 0;
+    for (let r = 0; r < g.runs; r++) count += (g.end[r] - g.start[r]) / 3;
+    const seen = count > 1 ? new Set<string>() : undefined;
+    for (let r = 0; r < g.runs; r++) {
+      for (let i = g.start[r]; i < g.end[r]; i += 3) {
+        const ix = qx(xy[i], f), iy = qy(xy[i + 1], f);
+        if (seen) {
+          const key = `${ix},${iy}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+        }
+        pts.push(ix, iy);
+      }
+    }
+    if (!pts.length) return false;
+    cmds.push(command(MOVE_TO, pts.length / 2));
+    for (let i = 0; i < pts.length; i += 2) delta(cmds, pts[i], pts[i + 1]);
+    return true;
+  }
+  if (g.type === LINESTRING) {
+    for (let r = 0; r < g.runs; r++) {
+      if (quantizeRun(xy, g.start[r], g.end[r], f, tmp, false) >= 2) writePath(cmds, tmp, false);
+    }
+    return cmds.length > 0;
+  }
+  let exterior: number[] | null = null;
+  let grid: EdgeGrid | null = null;
+  let skipHoles = true;
+  for (let r = 0; r < g.runs; r++) {
+    const isExterior = g.exterior[r] === 1;
+    if (!isExterior && skipHoles) continue;
+    if (isExterior) {
+      skipHoles = true;
+      grid = null;
+    }
+    if (quantizeRun(xy, g.start[r], g.end[r], f, tmp, true) < 3) continue;
+    const after = ringArea(tmp);
+    const before = floatArea(xy, g.start[r], g.end[r], f);
+    if (after === 0 || Math.sign(after) !== Math.sign(before)) continue;
+    if (after > 0 !== isExterior) reversePairs(tmp);
+    if (isExterior) {
+      exterior = tmp.slice();
+      skipHoles = false;
+    } else if (!holeFits(tmp, exterior!, (grid ??= new EdgeGrid(exterior!)))) continue;
+    writePath(cmds, tmp, true);
+  }
+  return cmds.length > 0;
+}
+
+/** Encodes one Geometry for one tile (convenience form of encodeRuns). */
 export function encodeGeometry(g: Geometry, f: TileFrame): number[] | null {
   const cmds: number[] = [];
-  const cursor = { x: 0, y: 0 };
-  if (g.type === POINT) {
-    const seen = new Set<string>();
-    const pts: number[] = [];
-    const p = g.points;
-    for (let i = 0; i < p.length; i += 3) {
-      const ix = qx(p[i], f), iy = qy(p[i + 1], f);
-      if (p.length > 3) {
-        const key = `${ix},${iy}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-      }
-      pts.push(ix, iy);
-    }
-    cmds.push(command(MOVE_TO, pts.length / 2));
-    for (let i = 0; i < pts.length; i += 2) delta(cmds, cursor, pts[i], pts[i + 1]);
-    return cmds;
-  }
-  const tmp: number[] = [];
-  if (g.type === LINESTRING) {
-    for (const line of g.lines) {
-      if (quantizeRun(line, f, tmp, false) < 2) continue;
-      writePath(cmds, cursor, tmp, false);
-    }
-    return cmds.length ? cmds : null;
-  }
-  for (const rings of g.polygons) {
-    let exterior: number[] | null = null;
-    let grid: EdgeGrid | null = null;
-    for (let r = 0; r < rings.length; r++) {
-      const ring = rings[r];
-      if (quantizeRun(ring, f, tmp, true) < 3) {
-        if (r === 0) break;
-        continue;
-      }
-      const after = ringArea(tmp);
-      const before = floatArea(ring, f);
-      if (after === 0 || Math.sign(after) !== Math.sign(before)) {
-        if (r === 0) break;
-        continue;
-      }
-      if (after > 0 !== (r === 0)) reversePairs(tmp);
-      if (r === 0) exterior = tmp.slice();
-      else if (!holeFits(tmp, exterior!, (grid ??= new EdgeGrid(exterior!)))) continue;
-      writePath(cmds, cursor, tmp, true);
-    }
-  }
-  return cmds.length ? cmds : null;
+  return encodeRuns(toRuns(g), f, cmds) ? cmds : null;
 }
+
+// Scratch state: encoding is synchronous and not re-entrant.
+const tmp: number[] = [];
+const cursor = { x: 0, y: 0 };
 
 // Half away from zero, like C's round() in GDAL, so buffer coordinates round as GDAL's do.
 const round = (n: number) => (n < 0 ? -Math.round(-n) : Math.round(n));
@@ -90,11 +105,11 @@ function qy(v: number, f: TileFrame): number {
  * Rounds the kept vertices of a run into `out` as [x0, y0, x1, y1, …] without consecutive
  * repeats (and, for rings, without the closing point). Returns the number of points.
  */
-function quantizeRun(src: Flat, f: TileFrame, out: number[], ring: boolean): number {
+function quantizeRun(src: Float64Array, s: number, e: number, f: TileFrame, out: number[], ring: boolean): number {
   out.length = 0;
   const tol = f.sqTolerance;
   let px = NaN, py = NaN;
-  for (let i = 0; i < src.length; i += 3) {
+  for (let i = s; i < e; i += 3) {
     if (tol > 0 && src[i + 2] <= tol) continue;
     const x = qx(src[i], f), y = qy(src[i + 1], f);
     if (x === px && y === py) continue;
@@ -205,11 +220,11 @@ export function ringArea(p: number[]): number {
 }
 
 /** The same, before rounding and simplification filtering, in tile units. */
-function floatArea(src: Flat, f: TileFrame): number {
+function floatArea(src: Float64Array, start: number, end: number, f: TileFrame): number {
   let s = 0;
   const tol = f.sqTolerance;
   let fx = NaN, fy = NaN, px = NaN, py = NaN;
-  for (let i = 0; i < src.length; i += 3) {
+  for (let i = start; i < end; i += 3) {
     if (tol > 0 && src[i + 2] <= tol) continue;
     const x = src[i], y = src[i + 1];
     if (px === px) s += (px - x) * (y + py);
@@ -231,16 +246,16 @@ function reversePairs(p: number[]): void {
   }
 }
 
-function writePath(cmds: number[], cursor: { x: number; y: number }, p: number[], close: boolean): void {
+function writePath(cmds: number[], p: number[], close: boolean): void {
   cmds.push(command(MOVE_TO, 1));
-  delta(cmds, cursor, p[0], p[1]);
+  delta(cmds, p[0], p[1]);
   cmds.push(command(LINE_TO, p.length / 2 - 1));
-  for (let i = 2; i < p.length; i += 2) delta(cmds, cursor, p[i], p[i + 1]);
+  for (let i = 2; i < p.length; i += 2) delta(cmds, p[i], p[i + 1]);
   if (close) cmds.push(command(CLOSE_PATH, 1));
 }
 
-function delta(cmds: number[], c: { x: number; y: number }, x: number, y: number): void {
-  cmds.push(zigzag(x - c.x), zigzag(y - c.y));
-  c.x = x;
-  c.y = y;
+function delta(cmds: number[], x: number, y: number): void {
+  cmds.push(zigzag(x - cursor.x), zigzag(y - cursor.y));
+  cursor.x = x;
+  cursor.y = y;
 }

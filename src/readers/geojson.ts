@@ -19,6 +19,10 @@ export interface RawFeature {
   index: number;
   text?: string;
   feature?: GeoJSONFeatureLike;
+  /** GeoPackage geometry blob, decoded on the worker. */
+  wkb?: Uint8Array;
+  /** The row could not be read (GeoPackage): skipped and counted. */
+  error?: string;
   /** Where it is, for messages ("line 12", "ending at byte 4096"). */
   where?: string;
 }

@@ -7,6 +7,7 @@ import { convertGeometry, GeometryError } from '../geometry/convert.js';
 import type { Geometry } from '../geometry/types.js';
 import { encodeTile, type TileLayer } from '../mvt/encode-tile.js';
 import { normalizeProperties, type FieldType } from '../mvt/values.js';
+import { parseGpkgGeometry, WkbError } from '../readers/wkb.js';
 import { createTransform, resolveCrs, type PointTransform, type ResolvedCrs } from '../projection/crs.js';
 import type { TilingScheme } from '../scheme/tiling-scheme.js';
 import { ByteWriter, decodeProperties, encodeProperties, readHead, writeFragment } from './fragment-codec.js';
@@ -19,6 +20,8 @@ export interface TileContext {
   tiler: Omit<TilerOptions, 'wrapWidth'>;
   /** Smallest positive squared tolerance of any zoom (for importance), 0 when none. */
   minSqTolerance: number;
+  /** Every zoom simplifies, so vertices below minSqTolerance can go before tiling. */
+  dropInvisible: boolean;
   skipInvalid: boolean;
 }
 
@@ -34,9 +37,11 @@ export interface FeatureBatch {
   seqBase: number;
   /** Index of the first item within its layer (for messages). */
   indexBase: number;
-  /** Raw JSON text of a feature, or a feature object. */
-  items: (string | unknown)[];
+  /** Raw JSON text of a feature, or a feature object (with a GeoPackage geometry blob to decode). */
+  items: BatchItem[];
 }
+
+export type BatchItem = string | { feature: unknown; wkb?: Uint8Array; error?: string };
 
 export interface BatchResult {
   fragments: Uint8Array;
@@ -52,6 +57,9 @@ export interface BatchResult {
   /** Data extent in scheme units [minU, minV, maxU, maxV] (Infinity when empty). */
   bbox: [number, number, number, number];
 }
+
+/** A bad row in an otherwise good GeoPackage table: always skipped and counted, never fatal. */
+class BadRow extends GeometryError {}
 
 const transforms = new Map<string, { transform: PointTransform | null; wrapWidth: number }>();
 
@@ -106,18 +114,31 @@ export function tileBatch(b: FeatureBatch): BatchResult {
         r.fatal = { message: `feature #${index}: invalid JSON: ${(e as Error).message}`, feature: false };
         break;
       }
-    } else feature = item as typeof feature;
+    } else feature = item.feature as typeof feature;
     const where = { file: b.source, layer: b.layerName, index, id: feature?.id };
     let geoms: Geometry[];
     try {
+      if (typeof item !== 'string') {
+        // A GeoPackage row that could not be read, or whose blob is corrupt: reported and skipped.
+        if (item.error) throw new BadRow(item.error);
+        if (item.wkb) {
+          try {
+            feature.geometry = parseGpkgGeometry(item.wkb);
+          } catch (e) {
+            if (e instanceof WkbError) throw new BadRow(`bad geometry blob: ${e.message}`);
+            throw e;
+          }
+        }
+      }
       if (!feature || typeof feature !== 'object' || Array.isArray(feature) || (feature.type !== undefined && feature.type !== 'Feature')) {
         const t = feature && typeof feature === 'object' ? JSON.stringify(feature.type) : JSON.stringify(feature);
         throw new GeometryError(`expected a GeoJSON Feature, got ${t}`);
       }
-      geoms = convertGeometry(feature.geometry, { scheme: ctx.scheme, transform: proj.transform, minSqTolerance: ctx.minSqTolerance });
+      geoms = convertGeometry(feature.geometry, { scheme: ctx.scheme, transform: proj.transform, minSqTolerance: ctx.minSqTolerance, dropInvisible: ctx.dropInvisible });
+      feature.geometry = null; // let the parsed coordinates go while the feature is tiled
     } catch (e) {
       if (!(e instanceof GeometryError)) throw e;
-      if (!ctx.skipInvalid) {
+      if (!ctx.skipInvalid && !(e instanceof BadRow)) {
         r.fatal = { message: new FeatureError(e.message, where).message, feature: true, problem: e.message, index, id: feature?.id };
         break;
       }

@@ -103,7 +103,7 @@ export function decodeProperties(buf: Uint8Array, start: number, end: number): [
   let pos = start;
   const str = () => {
     const n = view.getUint32(pos, true);
-    const s = decoder.decode(buf.subarray(pos + 4, pos + 4 + n));
+    const s = decodeUtf8(buf, pos + 4, pos + 4 + n);
     pos += 4 + n;
     return s;
   };
@@ -121,6 +121,20 @@ export function decodeProperties(buf: Uint8Array, start: number, end: number): [
   }
   if (pos !== end) throw new Error('corrupt fragment properties');
   return out;
+}
+
+/** UTF-8 → string; short ASCII (most keys and many values) without TextDecoder's per-call cost. */
+function decodeUtf8(buf: Uint8Array, start: number, end: number): string {
+  if (end - start <= 32) {
+    let s = '';
+    for (let i = start; i < end; i++) {
+      const c = buf[i];
+      if (c >= 0x80) return decoder.decode(buf.subarray(start, end));
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+  return decoder.decode(buf.subarray(start, end));
 }
 
 export interface FragmentHead {

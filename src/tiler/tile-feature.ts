@@ -1,6 +1,7 @@
 // Cuts one feature into every tile it touches at every zoom: clip once per parent, split to children.
-import { clipGeometry, extentAlong, mergeGeometries, shiftGeometry } from '../geometry/clip.js';
-import { encodeGeometry, type TileFrame } from '../geometry/quantize.js';
+import { clipRuns } from '../geometry/clip.js';
+import { encodeRuns, type TileFrame } from '../geometry/quantize.js';
+import { RunGeometry, toRuns } from '../geometry/runs.js';
 import type { Geometry } from '../geometry/types.js';
 
 /** What the tiler needs to know; plain data, so it can be sent to a worker thread. */
@@ -17,58 +18,81 @@ export interface TilerOptions {
   wrapWidth: number;
 }
 
-/** Called once per tile the feature lands in, with its MVT geometry commands. */
+/**
+ * Called once per tile the feature lands in, with its MVT geometry commands. The array is reused
+ * for the next tile: copy what you keep.
+ */
 export type FragmentSink = (z: number, x: number, y: number, commands: number[]) => void;
+
+/**
+ * Per-depth working buffers, reused for every feature (per thread). At depth z, `half` holds the
+ * left or right half of the tile being split and `child` its top or bottom quarter; a child's
+ * subtree is finished before its sibling is cut, so one of each per depth is enough.
+ */
+interface Level {
+  left: RunGeometry;
+  right: RunGeometry;
+  child: RunGeometry;
+}
+const levels: Level[] = [];
+const level = (z: number): Level => (levels[z] ??= { left: new RunGeometry(), right: new RunGeometry(), child: new RunGeometry() });
+const root = new RunGeometry();
+const rootX = new RunGeometry();
+const rootXY = new RunGeometry();
+const wrapped = new RunGeometry();
+const wrapPart = new RunGeometry();
+const cmds: number[] = [];
 
 /**
  * Tiles one geometry. Work is proportional to the vertices in each tile, not to the feature's
  * size times the tile count: each level clips the parent's already-clipped geometry.
- * An explicit stack keeps deep zooms off the call stack.
  */
 export function tileGeometry(geometry: Geometry, o: TilerOptions, emit: FragmentSink): void {
-  const g = o.wrapWidth > 0 ? wrap(geometry, o) : geometry;
+  let g: RunGeometry | null = toRuns(geometry, root);
+  if (o.wrapWidth > 0) g = wrap(g, o);
   if (!g) return;
   const k = o.buffer / o.extent; // buffer in tile widths
-  const [minU, maxU] = extentAlong(g, 0);
-  const [minV, maxV] = extentAlong(g, 1);
-  const stack: { z: number; x: number; y: number; g: Geometry }[] = [];
+  const [minU, maxU] = g.extent(0);
+  const [minV, maxV] = g.extent(1);
   // Zoom 0 may hold several tiles (W0 × H0); start from each one the feature reaches.
   const x0 = Math.max(0, Math.floor(minU - k)), x1 = Math.min(o.matrixWidthZ0 - 1, Math.floor(maxU + k));
   const y0 = Math.max(0, Math.floor(minV - k)), y1 = Math.min(o.matrixHeightZ0 - 1, Math.floor(maxV + k));
+  const frame: TileFrame = { scale: 1, x: 0, y: 0, extent: o.extent, sqTolerance: 0 };
   for (let x = x0; x <= x1; x++) {
-    const gx = clipGeometry(g, x - k, x + 1 + k, 0);
+    const gx = clipRuns(g, x - k, x + 1 + k, 0, rootX);
     if (!gx) continue;
     for (let y = y0; y <= y1; y++) {
-      const gy = clipGeometry(gx, y - k, y + 1 + k, 1);
-      if (gy) stack.push({ z: 0, x, y, g: gy });
+      const gy = clipRuns(gx, y - k, y + 1 + k, 1, rootXY);
+      if (gy) visit(0, x, y, gy, o, k, frame, emit);
     }
   }
-  const frame: TileFrame = { scale: 1, x: 0, y: 0, extent: o.extent, sqTolerance: 0 };
-  while (stack.length) {
-    const t = stack.pop()!;
-    if (t.z >= o.minzoom) {
-      frame.scale = 2 ** t.z;
-      frame.x = t.x;
-      frame.y = t.y;
-      frame.sqTolerance = o.sqTolerances[t.z];
-      const cmds = encodeGeometry(t.g, frame);
-      if (cmds) emit(t.z, t.x, t.y, cmds);
-    }
-    if (t.z === o.maxzoom) continue;
-    // Children of (z, x, y) are (z+1, 2x + i, 2y + j); cut in scheme units at scale 2^(z+1).
-    const z = t.z + 1, s = 2 ** z;
-    const kk = k / s;
-    const left = clipGeometry(t.g, (2 * t.x - k) / s, (2 * t.x + 1) / s + kk, 0);
-    const right = clipGeometry(t.g, (2 * t.x + 1 - k) / s, (2 * t.x + 2) / s + kk, 0);
-    // Push bottom-right first so tiles pop in x, y order (cosmetic: the store sorts anyway).
-    for (const [gx, cx] of [[right, 2 * t.x + 1], [left, 2 * t.x]] as const) {
-      if (!gx) continue;
-      const top = clipGeometry(gx, (2 * t.y - k) / s, (2 * t.y + 1) / s + kk, 1);
-      const bottom = clipGeometry(gx, (2 * t.y + 1 - k) / s, (2 * t.y + 2) / s + kk, 1);
-      if (bottom) stack.push({ z, x: cx, y: 2 * t.y + 1, g: bottom });
-      if (top) stack.push({ z, x: cx, y: 2 * t.y, g: top });
-    }
+}
+
+function visit(z: number, x: number, y: number, g: RunGeometry, o: TilerOptions, k: number, frame: TileFrame, emit: FragmentSink): void {
+  if (z >= o.minzoom) {
+    frame.scale = 2 ** z;
+    frame.x = x;
+    frame.y = y;
+    frame.sqTolerance = o.sqTolerances[z];
+    if (encodeRuns(g, frame, cmds)) emit(z, x, y, cmds);
   }
+  if (z === o.maxzoom) return;
+  // Children of (z, x, y) are (z+1, 2x + i, 2y + j); cut in scheme units at scale 2^(z+1).
+  const L = level(z);
+  const s = 2 ** (z + 1);
+  const kk = k / s;
+  const left = clipRuns(g, (2 * x - k) / s, (2 * x + 1) / s + kk, 0, L.left);
+  if (left) split(z + 1, 2 * x, y, left, L, o, k, s, kk, frame, emit);
+  const right = clipRuns(g, (2 * x + 1 - k) / s, (2 * x + 2) / s + kk, 0, L.right);
+  if (right) split(z + 1, 2 * x + 1, y, right, L, o, k, s, kk, frame, emit);
+}
+
+/** Cuts a column half into its top and bottom children and visits each. */
+function split(z: number, cx: number, py: number, half: RunGeometry, L: Level, o: TilerOptions, k: number, s: number, kk: number, frame: TileFrame, emit: FragmentSink): void {
+  const top = clipRuns(half, (2 * py - k) / s, (2 * py + 1) / s + kk, 1, L.child);
+  if (top) visit(z, cx, 2 * py, top, o, k, frame, emit);
+  const bottom = clipRuns(half, (2 * py + 1 - k) / s, (2 * py + 2) / s + kk, 1, L.child);
+  if (bottom) visit(z, cx, 2 * py + 1, bottom, o, k, frame, emit);
 }
 
 /**
@@ -76,17 +100,15 @@ export function tileGeometry(geometry: Geometry, o: TilerOptions, emit: Fragment
  * moved to the other side, and what lies within a buffer of it is copied there too, so that tiles
  * on both edges draw it (geojson-vt does the same).
  */
-function wrap(g: Geometry, o: TilerOptions): Geometry | null {
+function wrap(g: RunGeometry, o: TilerOptions): RunGeometry | null {
   const w = o.wrapWidth;
   const k = o.buffer / o.extent;
-  const [min, max] = extentAlong(g, 0);
+  const [min, max] = g.extent(0);
   if (min >= k && max <= w - k) return g;
-  const parts: Geometry[] = [];
-  const center = clipGeometry(g, -k, w + k, 0);
-  if (center) parts.push(center);
-  const left = clipGeometry(g, -w - k, k, 0);
-  if (left) parts.push(shiftGeometry(left, w));
-  const right = clipGeometry(g, w - k, 2 * w + k, 0);
-  if (right) parts.push(shiftGeometry(right, -w));
-  return mergeGeometries(parts);
+  wrapped.reset(g.type);
+  for (const [k1, k2, du] of [[-k, w + k, 0], [-w - k, k, w], [w - k, 2 * w + k, -w]]) {
+    const part = clipRuns(g, k1, k2, 0, wrapPart);
+    if (part) wrapped.append(part, du);
+  }
+  return wrapped.runs ? wrapped : null;
 }
