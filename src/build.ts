@@ -37,6 +37,11 @@ export interface BuildSummary {
   /** Features wholly outside the tiling scheme's area, or too small to draw at any zoom. */
   outside: number;
   tilesPerZoom: Record<number, number>;
+  /**
+   * Per zoom, tiles over --max-size / --max-features: how many, the smallest extent one was drawn
+   * at (0: none was reduced), and the features dropped to fit.
+   */
+  limited: Record<number, { tiles: number; reducedExtent: number; droppedForSize: number; droppedForCount: number }>;
   layers: { name: string; features: number }[];
   /** [minLon, minLat, maxLon, maxLat] written to metadata. */
   bounds: [number, number, number, number];
@@ -87,27 +92,29 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
         ? new MbtilesSink(options.output, { force: opts.force })
         : new DirectorySink(options.output, { force: opts.force, extension: opts.tileExtension });
   const outputName = typeof options.output === 'string' ? basename(resolve(options.output)).replace(/\.mbtiles$/i, '') : 'tileset';
-  const ctx: TileContext = {
-    scheme,
-    tiler: {
-      minzoom: opts.minzoom,
-      maxzoom: opts.maxzoom,
-      extent: opts.extent,
-      buffer: opts.buffer,
-      matrixWidthZ0: scheme.matrixWidthZ0,
-      matrixHeightZ0: scheme.matrixHeightZ0,
-      sqTolerances: sqTolerances(opts),
-    },
-    minSqTolerance: 0,
-    dropInvisible: false,
-    skipInvalid: opts.skipInvalid,
+  /** The tiling context for a zoom range (per source layer with --conf; GDAL's per-layer zooms). */
+  const contextFor = (minzoom: number, maxzoom: number): TileContext => {
+    const tolerances = sqTolerances(opts, maxzoom);
+    return {
+      scheme,
+      tiler: {
+        minzoom,
+        maxzoom,
+        extent: opts.extent,
+        buffer: opts.buffer,
+        matrixWidthZ0: scheme.matrixWidthZ0,
+        matrixHeightZ0: scheme.matrixHeightZ0,
+        sqTolerances: tolerances,
+      },
+      minSqTolerance: minPositive(tolerances),
+      dropInvisible: tolerances.slice(minzoom).every((t) => t > 0),
+      skipInvalid: opts.skipInvalid,
+    };
   };
-  ctx.minSqTolerance = minPositive(ctx.tiler.sqTolerances);
-  ctx.dropInvisible = ctx.tiler.sqTolerances.slice(opts.minzoom).every((t) => t > 0);
 
   const summary: BuildSummary = {
     tiles: 0, bytes: 0, features: 0, featuresWritten: 0, invalid: 0, invalidMessages: [], noGeometry: 0, outside: 0,
-    tilesPerZoom: {}, layers: [], bounds: [0, 0, 0, 0], threads: opts.threads, spilledBytes: 0, elapsedMs: 0, cpuMs: 0, peakRssBytes: 0,
+    tilesPerZoom: {}, limited: {}, layers: [], bounds: [0, 0, 0, 0], threads: opts.threads, spilledBytes: 0, elapsedMs: 0, cpuMs: 0, peakRssBytes: 0,
     output: typeof options.output === 'string' ? resolve(options.output) : outputName,
   };
   const store: TileStore = new SpillingTileStore({
@@ -163,13 +170,24 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
       },
     );
     const openLayers = await openInputs(options);
-    for (let li = 0; li < openLayers.length; li++) {
-      const layer = openLayers[li];
-      if (schemas.some((s) => s.name === layer.name)) throw new UsageError(`two inputs give the same layer name "${layer.name}": rename one with --layer`);
-      const schema = new LayerSchema(layer.name, layer.description ?? '', opts.minzoom, opts.maxzoom);
+    const sourceNames = new Set<string>();
+    for (const layer of openLayers) {
+      if (sourceNames.has(layer.name)) throw new UsageError(`two inputs give the same layer name "${layer.name}": rename one with --layer`);
+      sourceNames.add(layer.name);
+      // --conf maps source layers onto output layers (several may share one) with their own zooms.
+      const conf = options.conf?.[layer.name];
+      const target = conf?.target_name ?? layer.name;
+      let li = schemas.findIndex((s) => s.name === target);
+      if (li < 0) {
+        li = schemas.push(new LayerSchema(target, '', opts.minzoom, opts.maxzoom)) - 1;
+        summary.layers.push({ name: target, features: 0 });
+      }
+      const schema = schemas[li];
+      const description = conf?.description ?? layer.description;
+      if (description !== undefined) schema.description = description; // the last one set wins, as in GDAL
       // Sources with a schema declare their fields: REAL columns stay real, all-null columns exist.
       for (const f of layer.fields ?? []) schema.declare(f.name, f.type, f.real);
-      schemas.push(schema);
+      const ctx = contextFor(conf?.minzoom ?? opts.minzoom, conf?.maxzoom ?? opts.maxzoom);
       layerWritten = 0;
       let srs: string | undefined;
       let items: BatchItem[] = [];
@@ -200,7 +218,7 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
       await flush();
       await tiling.drain();
       summary.featuresWritten += layerWritten;
-      summary.layers.push({ name: layer.name, features: layerWritten });
+      summary.layers[li].features += layerWritten;
     }
 
     // Phase 2: encode tile batches on the threads, write in the main thread.
@@ -217,13 +235,20 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
         summary.tilesPerZoom[z] = (summary.tilesPerZoom[z] ?? 0) + 1;
         writer.push(z, r.index[i + 1], r.index[i + 2], r.data.subarray(offset, offset + length));
       }
+      for (let i = 0; i < r.limited.length; i += 4) {
+        const l = (summary.limited[r.limited[i]] ??= { tiles: 0, reducedExtent: 0, droppedForSize: 0, droppedForCount: 0 });
+        l.tiles++;
+        if (r.limited[i + 1]) l.reducedExtent = l.reducedExtent ? Math.min(l.reducedExtent, r.limited[i + 1]) : r.limited[i + 1];
+        l.droppedForSize += r.limited[i + 2];
+        l.droppedForCount += r.limited[i + 3];
+      }
     });
-    let batch: EncodeBatch = { layers, extent: opts.extent, compress: opts.compress, tiles: [] };
+    let batch: EncodeBatch = { layers, extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tiles: [] };
     let batchBytes = 0;
     const dispatch = async () => {
       if (!batch.tiles.length) return;
       const b = batch;
-      batch = { layers, extent: opts.extent, compress: opts.compress, tiles: [] };
+      batch = { layers, extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tiles: [] };
       const weight = batchBytes;
       batchBytes = 0;
       await encoding.submit(run<EncodedBatch>({ kind: 'encode', batch: b }), weight);
@@ -247,12 +272,14 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
     summary.spilledBytes = store.spilledBytes;
 
     summary.bounds = bbox[0] <= bbox[2] ? schemeBoundsToLonLat(scheme, schemeCrs, { minU: bbox[0], minV: bbox[1], maxU: bbox[2], maxV: bbox[3] }) : [0, 0, 0, 0];
+    if (options.bounds) summary.bounds = [...options.bounds];
     await sink.commit({
       name: options.name ?? outputName,
       description: options.description ?? '',
       minzoom: opts.minzoom,
       maxzoom: opts.maxzoom,
       bounds: summary.bounds,
+      center: options.center,
       type: opts.type,
       scheme,
       layers: schemas,
@@ -399,11 +426,14 @@ function sourceSrs(options: BuildOptions, layer: OpenLayer): string {
   return srs;
 }
 
-/** Squared tolerance in scheme units for each zoom (tile units / (extent · 2^z)). */
-function sqTolerances(o: ResolvedOptions): number[] {
+/**
+ * Squared tolerance in scheme units for each zoom (tile units / (extent · 2^z)); the max-zoom
+ * tolerance applies at the layer's own max zoom, as GDAL does.
+ */
+function sqTolerances(o: ResolvedOptions, maxzoom: number): number[] {
   const out: number[] = [];
-  for (let z = 0; z <= o.maxzoom; z++) {
-    const t = (z === o.maxzoom ? o.simplificationMaxZoom : o.simplification) / (o.extent * 2 ** z);
+  for (let z = 0; z <= maxzoom; z++) {
+    const t = (z === maxzoom ? o.simplificationMaxZoom : o.simplification) / (o.extent * 2 ** z);
     out.push(t * t);
   }
   return out;

@@ -18,6 +18,8 @@ export interface LayerInput {
   source?: string;
 }
 
+export type LayerConf = Record<string, { target_name?: string; description?: string; minzoom?: number; maxzoom?: number }>;
+
 export interface Progress {
   phase: 'read' | 'write';
   featuresRead: number;
@@ -62,6 +64,19 @@ export interface BuildOptions {
   force?: boolean;
   /** Skip malformed features (counted in the summary) instead of failing. Default false. */
   skipInvalid?: boolean;
+  /** Largest tile in bytes, after compression (GDAL MAX_SIZE). Default 500000. */
+  maxSize?: number;
+  /** Most features in one tile (GDAL MAX_FEATURES). Default 200000. */
+  maxFeatures?: number;
+  /** Metadata `bounds` override: [minLon, minLat, maxLon, maxLat] (GDAL BOUNDS). */
+  bounds?: [number, number, number, number];
+  /** Metadata `center` override: [lon, lat, zoom] (GDAL CENTER). */
+  center?: [number, number, number];
+  /**
+   * GDAL's layer configuration (CONF): per source layer, the output layer it feeds (`target_name`),
+   * its `description` and its zoom range. Several source layers may feed one target layer.
+   */
+  conf?: LayerConf;
   /** Worker threads for tiling and encoding; 1 = all in the calling thread. Default: available cores. */
   threads?: number;
   /** Bytes of tile fragments held in memory before spilling to disk. Default 512 MiB. */
@@ -90,6 +105,8 @@ export interface ResolvedOptions {
   threads: number;
   memoryBudget: number;
   format: 'directory' | 'mbtiles';
+  maxSize: number;
+  maxFeatures: number;
 }
 
 function integer(name: string, v: number | undefined, def: number, min: number, max: number): number {
@@ -126,6 +143,23 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
   const simplificationMaxZoom = nonNegative('simplification-max-zoom', o.simplificationMaxZoom, simplification);
   const ext = o.tileExtension ?? 'pbf';
   if (!/^[\w.-]+$/.test(ext)) throw new UsageError(`tile extension must be letters, digits, '.', '-' or '_', got "${ext}"`);
+  if (o.bounds) {
+    const [w, so, e, n] = o.bounds;
+    if (o.bounds.length !== 4 || !o.bounds.every(Number.isFinite) || w > e || so > n || so < -90 || n > 90) {
+      throw new UsageError(`bounds must be minlon,minlat,maxlon,maxlat with min <= max, got ${o.bounds.join(',')}`);
+    }
+  }
+  if (o.center && (o.center.length !== 3 || !o.center.every(Number.isFinite) || !Number.isInteger(o.center[2]))) {
+    throw new UsageError(`center must be lon,lat,zoom, got ${o.center.join(',')}`);
+  }
+  for (const [name, c] of Object.entries(o.conf ?? {})) {
+    if (!c || typeof c !== 'object') throw new UsageError(`conf: the entry for layer "${name}" must be an object`);
+    const zmin = integer(`conf: minzoom of layer "${name}"`, c.minzoom, minzoom, 0, MAX_ZOOM);
+    const zmax = integer(`conf: maxzoom of layer "${name}"`, c.maxzoom, maxzoom, 0, MAX_ZOOM);
+    if (zmin > zmax) throw new UsageError(`conf: layer "${name}" has minzoom ${zmin} > maxzoom ${zmax}`);
+    if (zmin < minzoom || zmax > maxzoom) throw new UsageError(`conf: layer "${name}" zooms ${zmin}..${zmax} are outside the tileset's ${minzoom}..${maxzoom}`);
+    if (c.target_name !== undefined && (typeof c.target_name !== 'string' || !c.target_name)) throw new UsageError(`conf: target_name of layer "${name}" must be a non-empty string`);
+  }
   const type = o.type ?? 'overlay';
   if (type !== 'overlay' && type !== 'baselayer') throw new UsageError(`type must be overlay or baselayer, got "${type}"`);
   const gpkg = o.inputs.some((i) => typeof i === 'string' && /\.gpkg$/i.test(i));
@@ -145,6 +179,8 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
     skipInvalid: o.skipInvalid ?? false,
     force: o.force ?? false,
     format: outputFormat(o),
+    maxSize: integer('max-size', o.maxSize, 500000, 100, Number.MAX_SAFE_INTEGER),
+    maxFeatures: integer('max-features', o.maxFeatures, 200000, 1, Number.MAX_SAFE_INTEGER),
     threads: integer('threads', o.threads, availableParallelism(), 1, 256),
     memoryBudget: integer('memory budget', o.memoryBudget, 512 * 2 ** 20, 2 ** 16, Number.MAX_SAFE_INTEGER),
   };

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { buildTileset, type BuildSummary } from '../build.js';
 import { InputError, UsageError } from '../errors.js';
-import type { BuildOptions } from '../options.js';
+import type { BuildOptions, LayerConf } from '../options.js';
 import { createProgress } from './progress.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -19,6 +19,31 @@ const num = (name: string) => (v: string) => {
   return n;
 };
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+const numbers = (name: string, n: number) => (v: string) => {
+  const parts = v.split(',').map((p) => Number(p.trim()));
+  if (parts.length !== n || parts.some((p) => !Number.isFinite(p))) throw new InvalidArgumentError(`${name} must be ${n} comma-separated numbers, got "${v}"`);
+  return parts;
+};
+
+/** --conf takes JSON text or a file holding it (as GDAL's CONF). */
+function readConf(v: string): LayerConf {
+  let text = v.trim();
+  if (!text.startsWith('{')) {
+    try {
+      text = readFileSync(v, 'utf8');
+    } catch (e) {
+      throw new UsageError(`--conf: cannot read "${v}": ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    }
+  }
+  let conf: unknown;
+  try {
+    conf = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--conf: invalid JSON: ${(e as Error).message}`);
+  }
+  if (!conf || typeof conf !== 'object' || Array.isArray(conf)) throw new UsageError('--conf must be a JSON object keyed by layer name');
+  return conf as LayerConf;
+}
 
 export function makeProgram(): Command {
   return new Command('mvt-build')
@@ -44,6 +69,11 @@ export function makeProgram(): Command {
     .option('--tile-extension <ext>', 'tile file extension (GDAL TILE_EXTENSION)', 'pbf')
     .option('-f, --force', 'replace an existing output (a non-empty directory or an .mbtiles file)')
     .option('--skip-invalid', 'skip malformed features (counted in the summary) instead of failing')
+    .option('--max-size <bytes>', 'largest tile, after compression: tiles over it are drawn coarser, then lose their smallest features (GDAL MAX_SIZE)', int('max-size'), 500000)
+    .option('--max-features <n>', 'most features in a tile; the smallest go first (GDAL MAX_FEATURES)', int('max-features'), 200000)
+    .option('--conf <json|file>', "GDAL's layer configuration: {\"layer\": {\"target_name\", \"description\", \"minzoom\", \"maxzoom\"}} (GDAL CONF)")
+    .option('--bounds <minlon,minlat,maxlon,maxlat>', 'metadata bounds instead of the data extent (GDAL BOUNDS)', numbers('bounds', 4))
+    .option('--center <lon,lat,zoom>', 'metadata center instead of the middle of bounds at minzoom (GDAL CENTER)', numbers('center', 3))
     .option('-j, --threads <n>', 'worker threads for tiling and encoding (default: available cores; 1 = no workers)', int('threads'))
     .option('--memory-budget <MB>', 'MiB of tile fragments kept in memory before spilling to --temp-dir (default 512)', num('memory-budget'))
     .option('--temp-dir <dir>', 'directory for the temporary store (GDAL TEMPORARY_DB; default: the OS temporary directory)')
@@ -73,6 +103,11 @@ interface CliOptions {
   tileExtension: string;
   force?: boolean;
   skipInvalid?: boolean;
+  maxSize: number;
+  maxFeatures: number;
+  conf?: string;
+  bounds?: number[];
+  center?: number[];
   threads?: number;
   memoryBudget?: number;
   tempDir?: string;
@@ -89,6 +124,13 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
   const o = program.opts<CliOptions>();
+  let conf: LayerConf | undefined;
+  try {
+    conf = o.conf === undefined ? undefined : readConf(o.conf);
+  } catch (e) {
+    process.stderr.write(`mvt-build: ${(e as Error).message}\n`);
+    return 2;
+  }
   const progress = o.quiet || o.json ? undefined : createProgress(process.stderr);
   // Ctrl-C: stop, remove the temporary directory, leave any previous output as it was.
   const abort = new AbortController();
@@ -116,6 +158,11 @@ export async function main(argv: string[]): Promise<number> {
     tileExtension: o.tileExtension,
     force: o.force,
     skipInvalid: o.skipInvalid,
+    maxSize: o.maxSize,
+    maxFeatures: o.maxFeatures,
+    conf,
+    bounds: o.bounds as BuildOptions['bounds'],
+    center: o.center as BuildOptions['center'],
     threads: o.threads,
     memoryBudget: o.memoryBudget === undefined ? undefined : Math.round(o.memoryBudget * 2 ** 20),
     tempDir: o.tempDir,
@@ -170,6 +217,13 @@ export function formatSummary(s: BuildSummary): string {
   if (s.outside) dropped.push(`${s.outside} outside the tiling scheme or collapsed`);
   let text = `mvt-build: wrote ${s.output}: ${parts.join(', ')}`;
   if (dropped.length) text += `\n  not written: ${dropped.join(', ')}`;
+  for (const [z, l] of Object.entries(s.limited)) {
+    const what = [`${l.tiles} tile${l.tiles > 1 ? 's' : ''} over --max-size/--max-features`];
+    if (l.reducedExtent) what.push(`drawn at extent down to ${l.reducedExtent}`);
+    if (l.droppedForSize) what.push(`${l.droppedForSize} feature${l.droppedForSize > 1 ? 's' : ''} dropped for size`);
+    if (l.droppedForCount) what.push(`${l.droppedForCount} feature${l.droppedForCount > 1 ? 's' : ''} dropped for count`);
+    text += `\n  zoom ${z}: ${what.join(', ')}`;
+  }
   for (const m of s.invalidMessages) text += `\n  skipped ${m}`;
   return text;
 }

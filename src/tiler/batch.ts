@@ -1,11 +1,11 @@
 // The work that runs on worker threads (or inline with --threads 1): tile a batch of features into
 // fragment records, and encode a batch of tiles. Plain data in, plain data out, no shared state.
-import { gzipSync } from 'node:zlib';
 import { FeatureError } from '../errors.js';
 import { extentAlong } from '../geometry/clip.js';
 import { convertGeometry, GeometryError } from '../geometry/convert.js';
 import type { Geometry } from '../geometry/types.js';
-import { encodeTile, type TileLayer } from '../mvt/encode-tile.js';
+import type { TileLayer } from '../mvt/encode-tile.js';
+import { encodeWithinLimits } from '../mvt/limits.js';
 import { normalizeProperties, type FieldType } from '../mvt/values.js';
 import { parseGpkgGeometry, WkbError } from '../readers/wkb.js';
 import { createTransform, resolveCrs, type PointTransform, type ResolvedCrs } from '../projection/crs.js';
@@ -196,6 +196,9 @@ export interface EncodeBatch {
   layers: EncodeLayer[];
   extent: number;
   compress: boolean;
+  /** GDAL's MAX_SIZE (bytes) and MAX_FEATURES. */
+  maxSize: number;
+  maxFeatures: number;
   tiles: { z: number; x: number; y: number; records: Uint8Array }[];
 }
 
@@ -204,6 +207,8 @@ export interface EncodedBatch {
   data: Uint8Array;
   /** Per tile: z, x, y, offset, length. */
   index: number[];
+  /** Tiles the limits changed: z, extent drawn at (0: unchanged), features dropped for size, for count. */
+  limited: number[];
 }
 
 const layerCache = new WeakMap<EncodeLayer[], { fieldTypes: Map<string, FieldType>; realFields: Set<string> }[]>();
@@ -213,16 +218,20 @@ export function encodeBatch(b: EncodeBatch): EncodedBatch {
   if (!maps) layerCache.set(b.layers, (maps = b.layers.map((l) => ({ fieldTypes: new Map(l.fieldTypes), realFields: new Set(l.realFields) }))));
   const out = new ByteWriter(1 << 16);
   const index: number[] = [];
+  const limited: number[] = [];
+  const limits = { maxSize: b.maxSize, maxFeatures: b.maxFeatures, compress: b.compress };
   for (const t of b.tiles) {
-    const bytes = encodeRecords(t.records, b, maps);
-    const data = b.compress ? gzipSync(bytes) : bytes;
+    const { data, report } = encodeWithinLimits(tileLayers(t.records, b, maps), limits);
+    if (report.reducedExtent || report.droppedForCount || report.droppedForSize) {
+      limited.push(t.z, report.reducedExtent ?? 0, report.droppedForSize, report.droppedForCount);
+    }
     index.push(t.z, t.x, t.y, out.pos, data.length);
     out.bytes(data);
   }
-  return { data: out.finish(), index };
+  return { data: out.finish(), index, limited };
 }
 
-function encodeRecords(records: Uint8Array, b: EncodeBatch, maps: { fieldTypes: Map<string, FieldType>; realFields: Set<string> }[]): Uint8Array {
+function tileLayers(records: Uint8Array, b: EncodeBatch, maps: { fieldTypes: Map<string, FieldType>; realFields: Set<string> }[]): TileLayer[] {
   const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
   const byLayer = new Map<number, TileLayer>();
   for (let pos = 0; pos < records.length; ) {
@@ -240,5 +249,5 @@ function encodeRecords(records: Uint8Array, b: EncodeBatch, maps: { fieldTypes: 
     });
     pos += h.length;
   }
-  return encodeTile([...byLayer.values()]);
+  return [...byLayer.values()];
 }

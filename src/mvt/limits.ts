@@ -1,0 +1,151 @@
+// GDAL's MAX_SIZE and MAX_FEATURES: a tile over the limits is first drawn more coarsely (extent
+// halved while it is at least 256), then its smallest features are dropped until it fits. Unlike
+// GDAL, "smallest" is measured exactly as drawn in the tile, and what is dropped is reported.
+import { gzipSync } from 'node:zlib';
+import { encodeRuns, ringArea } from '../geometry/quantize.js';
+import { RunGeometry } from '../geometry/runs.js';
+import { POINT, POLYGON, type GeomType } from '../geometry/types.js';
+import { encodeTile, type TileFeature, type TileLayer } from './encode-tile.js';
+
+export interface TileLimits {
+  /** Bytes, after compression when compress is on (GDAL MAX_SIZE, default 500000). */
+  maxSize: number;
+  /** Features per tile, all layers together (GDAL MAX_FEATURES, default 200000). */
+  maxFeatures: number;
+  compress: boolean;
+}
+
+export interface LimitReport {
+  /** Extent the tile was finally drawn at, when it had to be reduced. */
+  reducedExtent?: number;
+  droppedForSize: number;
+  droppedForCount: number;
+}
+
+/** Encodes (and compresses) a tile, applying the limits. */
+export function encodeWithinLimits(layers: TileLayer[], lim: TileLimits): { data: Uint8Array; report: LimitReport } {
+  const report: LimitReport = { droppedForSize: 0, droppedForCount: 0 };
+  const pack = (ls: TileLayer[]) => {
+    const raw = encodeTile(ls);
+    return lim.compress ? gzipSync(raw) : raw;
+  };
+  let total = 0;
+  for (const l of layers) total += l.features.length;
+  if (total > lim.maxFeatures) {
+    layers = keepLargest(layers, lim.maxFeatures);
+    report.droppedForCount = total - lim.maxFeatures;
+    total = lim.maxFeatures;
+  }
+  let data = pack(layers);
+  if (data.length <= lim.maxSize) return { data, report };
+
+  // Coarser drawing first: every feature stays, with fewer distinct coordinates.
+  let extent = layers[0]?.extent ?? 4096;
+  let reduced = layers;
+  while (data.length > lim.maxSize && extent >= 256) {
+    const from = extent;
+    extent = Math.floor(extent / 2);
+    reduced = reduced.map((l) => rescaleLayer(l, from, extent));
+    data = pack(reduced);
+    report.reducedExtent = extent;
+  }
+  if (data.length <= lim.maxSize) return { data, report };
+
+  // Then the smallest features go: the most that fit, found by bisection. The largest one stays
+  // even if it alone is over the limit: an empty tile would draw nothing at all.
+  const n = reduced.reduce((s, l) => s + l.features.length, 0);
+  let lo = Math.min(1, n), hi = n;
+  let best = pack(keepLargest(reduced, lo));
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    const d = pack(keepLargest(reduced, mid));
+    if (d.length <= lim.maxSize) {
+      lo = mid;
+      best = d;
+    } else hi = mid - 1;
+  }
+  report.droppedForSize = n - lo;
+  return { data: best, report };
+}
+
+/**
+ * The `keep` largest features, in their original order. Points have no size and go first, then
+ * lines by length, then polygons by area (each compared with its own kind, as drawn in this tile).
+ */
+function keepLargest(layers: TileLayer[], keep: number): TileLayer[] {
+  const all: { l: number; i: number; kind: number; size: number }[] = [];
+  layers.forEach((layer, l) => layer.features.forEach((f, i) => all.push({ l, i, kind: f.type, size: drawnSize(f) })));
+  if (keep >= all.length) return layers;
+  all.sort((a, b) => b.kind - a.kind || b.size - a.size || a.l - b.l || a.i - b.i);
+  const kept = layers.map(() => new Set<number>());
+  for (const k of all.slice(0, keep)) kept[k.l].add(k.i);
+  return layers.map((layer, l) => ({ ...layer, features: layer.features.filter((_, i) => kept[l].has(i)) }));
+}
+
+/** Decodes MVT commands into parts of integer coordinates [x0, y0, x1, y1, …]. */
+export function decodeCommands(g: number[] | Uint8Array): number[][] {
+  const cmds = g instanceof Uint8Array ? readVarints(g) : g;
+  const parts: number[][] = [];
+  let x = 0, y = 0;
+  for (let i = 0; i < cmds.length; ) {
+    const id = cmds[i] & 7, count = cmds[i] >>> 3;
+    i++;
+    if (id === 7) continue;
+    for (let c = 0; c < count; c++) {
+      const dx = cmds[i++], dy = cmds[i++];
+      x += (dx >>> 1) ^ -(dx & 1);
+      y += (dy >>> 1) ^ -(dy & 1);
+      if (id === 1) parts.push([]);
+      parts[parts.length - 1].push(x, y);
+    }
+  }
+  return parts;
+}
+
+function readVarints(b: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < b.length; ) {
+    let v = 0, shift = 0, byte: number;
+    do {
+      byte = b[i++];
+      v += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80);
+    out.push(v);
+  }
+  return out;
+}
+
+/** Area (polygons, px²) or length (lines, px) as drawn; 0 for points. */
+function drawnSize(f: TileFeature): number {
+  if (f.type === POINT) return 0;
+  const parts = decodeCommands(f.geometry);
+  let s = 0;
+  for (const p of parts) {
+    if (f.type === POLYGON) s += ringArea(p) / 2; // exterior positive, holes negative
+    else for (let i = 2; i < p.length; i += 2) s += Math.hypot(p[i] - p[i - 2], p[i + 1] - p[i - 1]);
+  }
+  return s;
+}
+
+const scratch = new RunGeometry();
+const cmds: number[] = [];
+
+/** Redraws a layer at a smaller extent, with the same validity rules as the first drawing. */
+function rescaleLayer(layer: TileLayer, from: number, to: number): TileLayer {
+  const frame = { scale: 1, x: 0, y: 0, extent: to / from, sqTolerance: 0 };
+  const features: TileFeature[] = [];
+  for (const f of layer.features) {
+    scratch.reset(f.type as GeomType);
+    for (const p of decodeCommands(f.geometry)) {
+      scratch.reserve(p.length / 2 + 1);
+      scratch.beginRun();
+      for (let i = 0; i < p.length; i += 2) scratch.push(p[i], p[i + 1], Infinity);
+      // Rings come back closed, exteriors (positive area) flagged, as the encoder expects.
+      if (f.type === POLYGON) scratch.push(p[0], p[1], Infinity);
+      scratch.endRun(0, f.type === POLYGON && ringArea(p) > 0 ? 1 : 0);
+    }
+    if (encodeRuns(scratch, frame, cmds)) features.push({ ...f, geometry: cmds.slice() });
+  }
+  return { ...layer, extent: to, features };
+}
