@@ -93,8 +93,11 @@ test('MAX_SIZE: the tile is drawn at extent 128, then loses its smallest feature
   if (haveGdal) {
     const [g] = gdalRead(out);
     assert.equal(g.type, 'MultiLineString');
+    // GDAL truncates when it halves the extent, we round: within one unit at extent 128.
+    const unit = 40075016.68557849 / 32 / 128;
+    const within = (a: number[], b: number[]) => Math.abs(a[0] - b[0]) <= unit + 1e-6 && Math.abs(a[1] - b[1]) <= unit + 1e-6;
     const pts = (g.coordinates as number[][][])[0];
-    assert.ok(near(pts[0], [498980.920645631, 1007745.78091176]) && near(pts[1], [508764.860266133, 1007745.78091176]), JSON.stringify(pts));
+    assert.ok(within(pts[0], [498980.920645631, 1007745.78091176]) && within(pts[1], [508764.860266133, 1007745.78091176]), JSON.stringify(pts));
   }
 });
 
