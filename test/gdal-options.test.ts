@@ -1,14 +1,12 @@
 // GDAL's own MVT writer tests (autotest/ogr/ogr_mvt.py), replayed against our CLI: CONF, MAX_SIZE,
 // MAX_FEATURES, MBTiles, and the option errors. Read back with GDAL where it is installed.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { hasCommand, listTiles, readTile, runCli, tempDir } from './helpers.js';
+import { gdalFeatures, haveGdal } from './gdal-helpers.js';
+import { listTiles, readTile, runCli, tempDir } from './helpers.js';
 
-const haveGdal = hasCommand('ogrinfo');
-const STRICT = ['--config', 'OGR_MVT_ENFORE_EXTERNAL_RING_IS_CLOCKWISE', 'YES'];
 
 /** A GeoJSON layer in EPSG:3857 coordinates, as GDAL's tests build them in memory. */
 function layer(dir: string, name: string, features: { geometry: unknown; properties?: Record<string, unknown> }[]): string {
@@ -17,10 +15,7 @@ function layer(dir: string, name: string, features: { geometry: unknown; propert
   return path;
 }
 
-function gdalRead(path: string, ...args: string[]): { type: string; coordinates: unknown }[] {
-  const out = execFileSync('ogr2ogr', [...STRICT, '-f', 'GeoJSON', '/vsistdout/', path, ...args], { encoding: 'utf8' });
-  return (JSON.parse(out).features as { geometry: { type: string; coordinates: unknown } }[]).map((f) => f.geometry);
-}
+const gdalRead = (path: string, ...args: string[]) => gdalFeatures(path, ...args).map((f) => f.geometry!);
 
 const near = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - b[i]) < 1e-6);
 const LONG = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -184,5 +179,4 @@ test('--bounds and --center override the metadata; --type baselayer', () => {
   assert.equal(meta.center, '1.0000000,2.0000000,3');
   assert.equal(meta.type, 'baselayer');
   assert.ok(existsSync(join(out, '0/0/0.pbf')));
-  void spawnSync;
 });
