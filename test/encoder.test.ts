@@ -62,7 +62,7 @@ test('round trip: geometry, ids, types and every value type', () => {
 });
 
 test('keys and values are deduplicated per layer, layers sorted by name, empty layers omitted', () => {
-  const f = (v: string) => ({ type: POINT, geometry: pointCmds, properties: [['k', v], ['n', 1]] as [string, string | number][] });
+  const f = (v: string) => ({ type: POINT as typeof POINT, geometry: pointCmds, properties: [['k', v], ['n', 1]] as [string, string | number][] });
   const buf = encodeTile([
     { name: 'zeta', extent: 4096, features: [f('a'), f('a'), f('b')] },
     { name: 'alpha', extent: 512, features: [f('a')] },
