@@ -1,5 +1,7 @@
 // mvt-build: GeoJSON → any tiling scheme → MVT tileset that GDAL reads back. The pipeline, in order:
 export { readGeoJSON, readGeoJSONRaw, type RawFeature, type SourceFeature, type GeoJSONFeatureLike, type GeoJSONSourceInfo } from './readers/geojson.js';
+export { openGeoPackage, type GpkgLayer, type GpkgOptions } from './readers/gpkg.js';
+export { parseGpkgGeometry, parseWkb, WkbError } from './readers/wkb.js';
 export { resolveCrs, createTransform, type ResolvedCrs, type PointTransform } from './projection/crs.js';
 export {
   parseTilingScheme, formatTilingScheme, validateTilingScheme, tileBounds, tileDimension, matrixSize,
@@ -16,11 +18,12 @@ export { tileBatch, encodeBatch, type FeatureBatch, type BatchResult, type Encod
 export { encodeProperties, decodeProperties, writeFragment, readHead } from './tiler/fragment-codec.js';
 export { LayerSchema } from './tiler/layer-schema.js';
 export { encodeTile, type TileLayer, type TileFeature } from './mvt/encode-tile.js';
+export { encodeWithinLimits, type TileLimits, type LimitReport } from './mvt/limits.js';
 export { valueTag, normalizeProperties, type PropertyValue, type FieldType } from './mvt/values.js';
 export { DirectorySink, type DirectoryOptions } from './writers/directory.js';
 export { MbtilesSink, type MbtilesOptions } from './writers/mbtiles.js';
 export { metadataJson, vectorLayersJson, type TilesetMetadata } from './writers/metadata.js';
 export type { TileSink } from './writers/sink.js';
 export { buildTileset, featureId, type BuildSummary } from './build.js';
-export type { BuildOptions, LayerInput, Progress } from './options.js';
+export type { BuildOptions, LayerInput, LayerConf, Progress } from './options.js';
 export { UsageError, InputError, FeatureError } from './errors.js';
