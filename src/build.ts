@@ -5,7 +5,7 @@ import { basename, extname, resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import { FeatureError, InputError, UsageError } from './errors.js';
 import { resolveOptions, type BuildOptions, type LayerInput, type ResolvedOptions } from './options.js';
-import { schemeBoundsToLonLat } from './projection/bounds.js';
+import { lonLatBoundsTo, schemeBoundsToLonLat } from './projection/bounds.js';
 import { resolveCrs, type ResolvedCrs } from './projection/crs.js';
 import { readGeoJSONRaw, type GeoJSONSourceInfo, type RawFeature } from './readers/geojson.js';
 import { openGeoPackage } from './readers/gpkg.js';
@@ -61,7 +61,7 @@ const BATCH_BYTES = 4 << 20;
 const ENCODE_TILES = 1000;
 const ENCODE_BYTES = 4 << 20;
 /** Most bytes of input text or tile fragments in flight between the main thread and the workers. */
-const WINDOW_BYTES = 256 << 20;
+const WINDOW_BYTES = 64 << 20;
 
 /** Builds a tileset. Resolves with the summary; rejects with UsageError / InputError. */
 export async function buildTileset(options: BuildOptions): Promise<BuildSummary> {
@@ -397,7 +397,10 @@ async function openInputs(options: BuildOptions): Promise<OpenLayer[]> {
         features: numbered(input.features),
       });
     } else if (isGeoPackage(input)) {
-      const tables = await openGeoPackage(input, { layers: options.layerNames, where: options.where, srs: options.sourceSrs });
+      // With --bounds, only rows whose envelope meets them are read, through the R-tree.
+      const bounds = options.bounds;
+      const bboxFor = bounds && ((srs: string) => lonLatBoundsTo(resolveCrs(srs), bounds));
+      const tables = await openGeoPackage(input, { layers: options.layerNames, where: options.where, srs: options.sourceSrs, bboxFor });
       for (const t of tables) {
         out.push({ name: t.name, description: t.description, srs: t.srs, source: input, fields: t.fields, features: t.features() });
       }

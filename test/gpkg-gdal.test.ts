@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { compareTilesets, gdalFeatures, gdalSchema, skip } from './gdal-helpers.js';
-import { fixture, listTiles, runCli, tempDir } from './helpers.js';
+import { fixture, listTiles, readTile, runCli, tempDir } from './helpers.js';
 
 const SWEREF_SCHEME = 'EPSG:3006,-1200000,8500000,4194304';
 
@@ -58,4 +58,14 @@ test('--layer picks GeoPackage tables and --where filters rows', { skip }, () =>
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /nope.*(places|things)/);
   assert.deepEqual(listTiles(join(dir, 'o2')), []);
+});
+
+test('--bounds reads a GeoPackage through its R-tree: only rows that reach the bounds', () => {
+  const out = join(tempDir(), 'out');
+  const r = runCli([fixture('sweden-sample.gpkg'), '-o', out, '-z', '3', '--bounds', '17,59,19,60', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).features, 2, 'Stockholm and the railway that starts there');
+  const l = readTile(out, 0, 0, 0).layers.places;
+  const names = Array.from({ length: l.length }, (_, i) => l.feature(i).properties.name).sort();
+  assert.deepEqual(names, ['Stockholm', 'Stockholm–Göteborg (simplified)']);
 });

@@ -46,3 +46,27 @@ function lonLatOf(crs: ResolvedCrs): (x: number, y: number) => [number, number] 
     return [a[0], a[1]];
   };
 }
+
+/**
+ * Lon/lat bounds → a box in another CRS that covers them (edges densified), e.g. to ask a
+ * GeoPackage's R-tree for the rows that --bounds can show.
+ */
+export function lonLatBoundsTo(crs: ResolvedCrs, [w, s, e, n]: [number, number, number, number]): [number, number, number, number] {
+  const t = createTransform(resolveCrs('EPSG:4326'), crs);
+  if (!t) return [w, s, e, n];
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  const N = 20;
+  for (let i = 0; i <= N; i++) {
+    const f = i / N;
+    for (const [lon, lat] of [[w + (e - w) * f, s], [w + (e - w) * f, n], [w, s + (n - s) * f], [e, s + (n - s) * f]]) {
+      const a = [lon, lat];
+      t(a, 0);
+      if (!Number.isFinite(a[0]) || !Number.isFinite(a[1])) continue;
+      minX = Math.min(minX, a[0]);
+      maxX = Math.max(maxX, a[0]);
+      minY = Math.min(minY, a[1]);
+      maxY = Math.max(maxY, a[1]);
+    }
+  }
+  return [minX, minY, maxX, maxY];
+}

@@ -18,6 +18,8 @@ export interface GpkgOptions {
    * whose envelope meets it are read; without one every row is. A pre-filter: the tiler clips exactly.
    */
   bbox?: [number, number, number, number];
+  /** Per layer: the area to read, in the layer's CRS (given its CRS), e.g. from lon/lat --bounds. */
+  bboxFor?: (srs: string) => [number, number, number, number] | undefined;
   /** CRS of every layer, instead of the file's (--s-srs). Needed for srs_id -1, "undefined Cartesian". */
   srs?: string;
 }
@@ -243,9 +245,10 @@ function query(info: LayerInfo, opts: GpkgOptions): { sql: string; params: numbe
   const cols = [...(info.fid ? [info.fid] : []), info.geometryColumn, ...info.readers.map((r) => r.field.name)].map(q);
   const conditions: string[] = [];
   const params: number[] = [];
-  if (opts.bbox && info.rtree && info.fid) {
+  const bbox = opts.bbox ?? opts.bboxFor?.(info.srs);
+  if (bbox && info.rtree && info.fid) {
     conditions.push(`${q(info.fid)} IN (SELECT id FROM ${q(info.rtree)} WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)`);
-    const [minX, minY, maxX, maxY] = opts.bbox;
+    const [minX, minY, maxX, maxY] = bbox;
     params.push(maxX, minX, maxY, minY);
   }
   if (opts.where) conditions.push(`(${opts.where})`);
