@@ -18,7 +18,7 @@ export { tileBatch, encodeBatch, type FeatureBatch, type BatchResult, type Encod
 export { encodeProperties, decodeProperties, writeFragment, readHead } from './tiler/fragment-codec.js';
 export { LayerSchema } from './tiler/layer-schema.js';
 export { encodeTile, type TileLayer, type TileFeature } from './mvt/encode-tile.js';
-export { encodeWithinLimits, type TileLimits, type LimitReport } from './mvt/limits.js';
+export { encodeWithinLimits, decodeCommands, type TileLimits, type LimitReport } from './mvt/limits.js';
 export { valueTag, normalizeProperties, type PropertyValue, type FieldType } from './mvt/values.js';
 export { DirectorySink, type DirectoryOptions } from './writers/directory.js';
 export { MbtilesSink, type MbtilesOptions } from './writers/mbtiles.js';

@@ -1,7 +1,7 @@
 // Clipping, simplification and quantization/winding on hand-made geometries.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clipGeometry, computeImportance, encodeGeometry, LINESTRING, POINT, POLYGON, ringArea, type Geometry } from '../dist/index.js';
+import { clipGeometry, computeImportance, decodeCommands, encodeGeometry, LINESTRING, POINT, POLYGON, ringArea, type Geometry } from '../dist/index.js';
 
 /** Builds a stride-3 flat array with importance 1 from [x, y] pairs. */
 const flat = (pts: number[][]) => pts.flatMap(([x, y]) => [x, y, 1]);
@@ -12,24 +12,8 @@ const xy = (f: number[]) => {
 };
 
 /** Decodes MVT commands into parts of [x, y] points (ClosePath not repeated). */
-function decode(cmds: number[]): number[][][] {
-  const parts: number[][][] = [];
-  let x = 0, y = 0, i = 0;
-  while (i < cmds.length) {
-    const id = cmds[i] & 7, count = cmds[i] >> 3;
-    i++;
-    if (id === 7) continue;
-    if (id === 1) parts.push([]);
-    for (let k = 0; k < count; k++) {
-      const dx = cmds[i++], dy = cmds[i++];
-      x += (dx >> 1) ^ -(dx & 1);
-      y += (dy >> 1) ^ -(dy & 1);
-      if (id === 1 && k > 0) parts.push([]);
-      parts[parts.length - 1].push([x, y]);
-    }
-  }
-  return parts;
-}
+const decode = (cmds: number[]): number[][][] =>
+  decodeCommands(cmds).map((p) => Array.from({ length: p.length / 2 }, (_, i) => [p[2 * i], p[2 * i + 1]]));
 
 const frame = { scale: 1, x: 0, y: 0, extent: 4096, sqTolerance: 0 };
 

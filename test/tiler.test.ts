@@ -2,7 +2,7 @@
 // gives what clipping the full geometry straight to each tile would.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clipGeometry, encodeGeometry, LINESTRING, POINT, POLYGON, tileGeometry, type Geometry, type TilerOptions } from '../dist/index.js';
+import { clipGeometry, decodeCommands, encodeGeometry, LINESTRING, POINT, POLYGON, tileGeometry, type Geometry, type TilerOptions } from '../dist/index.js';
 
 const base: TilerOptions = {
   minzoom: 0, maxzoom: 4, extent: 4096, buffer: 80, matrixWidthZ0: 1, matrixHeightZ0: 1,
@@ -12,20 +12,7 @@ const flat = (pts: number[][]) => pts.flatMap(([x, y]) => [x, y, Infinity]);
 
 /** What a command list draws: for polygons the total area and the vertex set, for lines the segments. */
 function drawn(cmds: number[], type: number): unknown {
-  const parts: number[][][] = [];
-  let x = 0, y = 0, i = 0;
-  while (i < cmds.length) {
-    const id = cmds[i] & 7, count = cmds[i] >> 3;
-    i++;
-    if (id === 7) continue;
-    if (id === 1) parts.push([]);
-    for (let c = 0; c < count; c++) {
-      const dx = cmds[i++], dy = cmds[i++];
-      x += (dx >> 1) ^ -(dx & 1);
-      y += (dy >> 1) ^ -(dy & 1);
-      parts[parts.length - 1].push([x, y]);
-    }
-  }
+  const parts = decodeCommands(cmds).map((p) => Array.from({ length: p.length / 2 }, (_, i) => [p[2 * i], p[2 * i + 1]]));
   if (type === POLYGON) {
     let area = 0;
     for (const r of parts) for (let a = 0, b = r.length - 1; a < r.length; b = a++) area += (r[b][0] - r[a][0]) * (r[a][1] + r[b][1]);
