@@ -23,6 +23,17 @@ export class RunGeometry {
     return this;
   }
 
+  /** Drops a buffer grown past 8 MiB (one huge feature) back to a small one. */
+  shrink(): void {
+    if (this.xy.length > 1 << 20) this.xy = new Float64Array(3 * 256);
+    if (this.start.length > 1 << 16) {
+      this.start = new Int32Array(16);
+      this.end = new Int32Array(16);
+      this.exterior = new Uint8Array(16);
+    }
+    this.n = this.runs = 0;
+  }
+
   /** Makes room for k more vertices. */
   reserve(k: number): void {
     if (this.n + 3 * k <= this.xy.length) return;

@@ -106,6 +106,7 @@ export function tileBatch(b: FeatureBatch): BatchResult {
     r.features++;
     let feature: { type?: unknown; id?: unknown; properties?: unknown; geometry?: unknown };
     const item = b.items[i];
+    b.items[i] = ''; // the text can go once parsed: a batch may hold a 30 MB feature
     if (typeof item === 'string') {
       try {
         feature = JSON.parse(item);

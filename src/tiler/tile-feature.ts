@@ -26,22 +26,22 @@ export type FragmentSink = (z: number, x: number, y: number, commands: number[])
 
 /**
  * Per-depth working buffers, reused for every feature (per thread). At depth z, `half` holds the
- * left or right half of the tile being split and `child` its top or bottom quarter; a child's
- * subtree is finished before its sibling is cut, so one of each per depth is enough.
+ * left or right half of the tile being split and `child` its top or bottom quarter; a half's or a
+ * child's subtree is finished before its sibling is cut, so one of each per depth is enough.
  */
 interface Level {
-  left: RunGeometry;
-  right: RunGeometry;
+  half: RunGeometry;
   child: RunGeometry;
 }
 const levels: Level[] = [];
-const level = (z: number): Level => (levels[z] ??= { left: new RunGeometry(), right: new RunGeometry(), child: new RunGeometry() });
+const level = (z: number): Level => (levels[z] ??= { half: new RunGeometry(), child: new RunGeometry() });
 const root = new RunGeometry();
 const rootX = new RunGeometry();
 const rootXY = new RunGeometry();
 const wrapped = new RunGeometry();
 const wrapPart = new RunGeometry();
 const cmds: number[] = [];
+const all = () => [root, rootX, rootXY, wrapped, wrapPart, ...levels.flatMap((l) => [l.half, l.child])];
 
 /**
  * Tiles one geometry. Work is proportional to the vertices in each tile, not to the feature's
@@ -66,6 +66,8 @@ export function tileGeometry(geometry: Geometry, o: TilerOptions, emit: Fragment
       if (gy) visit(0, x, y, gy, o, k, frame, emit);
     }
   }
+  // A huge feature grows the buffers to its size; give that memory back rather than keep it.
+  for (const b of all()) b.shrink();
 }
 
 function visit(z: number, x: number, y: number, g: RunGeometry, o: TilerOptions, k: number, frame: TileFrame, emit: FragmentSink): void {
@@ -81,9 +83,9 @@ function visit(z: number, x: number, y: number, g: RunGeometry, o: TilerOptions,
   const L = level(z);
   const s = 2 ** (z + 1);
   const kk = k / s;
-  const left = clipRuns(g, (2 * x - k) / s, (2 * x + 1) / s + kk, 0, L.left);
+  const left = clipRuns(g, (2 * x - k) / s, (2 * x + 1) / s + kk, 0, L.half);
   if (left) split(z + 1, 2 * x, y, left, L, o, k, s, kk, frame, emit);
-  const right = clipRuns(g, (2 * x + 1 - k) / s, (2 * x + 2) / s + kk, 0, L.right);
+  const right = clipRuns(g, (2 * x + 1 - k) / s, (2 * x + 2) / s + kk, 0, L.half);
   if (right) split(z + 1, 2 * x + 1, y, right, L, o, k, s, kk, frame, emit);
 }
 
