@@ -1,6 +1,5 @@
 // buildTileset: read → (worker threads: parse, reproject, clip, simplify, quantize) → tile store
 // → (worker threads: encode, gzip) → sink. The main thread only reads, routes and writes.
-import { availableParallelism } from 'node:os';
 import { basename, extname, resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import { FeatureError, InputError, UsageError } from './errors.js';
@@ -446,9 +445,4 @@ function minPositive(a: number[]): number {
   let m = Infinity;
   for (const v of a) if (v > 0 && v < m) m = v;
   return m === Infinity ? 0 : m;
-}
-
-/** Default thread count: the cores available. */
-export function defaultThreads(): number {
-  return availableParallelism();
 }

@@ -115,12 +115,3 @@ export function createTransform(src: ResolvedCrs, dst: ResolvedCrs): PointTransf
   };
 }
 
-/** Point-by-point transform for small jobs (bounds, center). */
-export function transformPoint(src: ResolvedCrs, dst: ResolvedCrs, x: number, y: number): [number, number] {
-  const t = createTransform(src, dst);
-  const a = [x, y];
-  t?.(a, 0);
-  return [a[0], a[1]];
-}
-
-export const WGS84 = (): ResolvedCrs => resolveCrs('EPSG:4326');

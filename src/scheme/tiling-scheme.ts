@@ -133,10 +133,6 @@ export function tileBounds(s: TilingScheme, z: number, x: number, y: number): [n
  * so the zoom-0 matrix covers [0, W0] × [0, H0] and tile (z, x, y) covers [x, x+1] / 2^z.
  * The tiler works only in these units; this maps them back.
  */
-export function toSchemeUnits(s: TilingScheme, X: number, Y: number): [number, number] {
-  return [(X - s.originX) / s.tileDimensionZ0, (s.originY - Y) / s.tileDimensionZ0];
-}
-
 export function fromSchemeUnits(s: TilingScheme, u: number, v: number): [number, number] {
   return [s.originX + u * s.tileDimensionZ0, s.originY - v * s.tileDimensionZ0];
 }
