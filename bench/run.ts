@@ -114,6 +114,15 @@ const GNU_TIME = '/usr/bin/time';
 const useGnuTime = !process.env.BENCH_NO_GNU_TIME && existsSync(GNU_TIME) &&
   /GNU/.test(spawnSync(GNU_TIME, ['--version'], { encoding: 'utf8' }).output.join('')); // BusyBox time lacks -f/-o
 
+// The tool's process group: detached children do not get the terminal's Ctrl-C, so pass it on.
+let running: number | undefined;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (running) process.kill(-running, 'SIGKILL');
+    process.exit(130);
+  });
+}
+
 /** Runs one tool on one scenario: a detached child (own process group, so a timeout kills all of it). */
 async function runTool(tool: Tool, s: Scenario, input: string): Promise<Result> {
   const out = join(tmpDir, s.name, tool.name);
@@ -135,6 +144,7 @@ async function runTool(tool: Tool, s: Scenario, input: string): Promise<Result> 
   const t0 = performance.now();
   const child = spawn(argv[0]!, argv.slice(1), { cwd: root, env, stdio: ['ignore', fd, fd], detached: true });
   closeSync(fd);
+  running = child.pid;
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -149,6 +159,7 @@ async function runTool(tool: Tool, s: Scenario, input: string): Promise<Result> 
     child.on('error', () => res([null, null]));
   });
   clearTimeout(timer);
+  running = undefined;
   const wallS = (performance.now() - t0) / 1000;
 
   const r: Result = { tool: tool.name, status: 'ok', wallS, exitCode: code, log: relPath(log) };
@@ -156,6 +167,8 @@ async function runTool(tool: Tool, s: Scenario, input: string): Promise<Result> 
   if (code !== 0) {
     r.status = 'crashed';
     r.note = signal ? `killed by ${signal}` : `exit ${code}`;
+    // V8 aborts (exit 134) when the JS heap is full: say so, it is a limit rather than a bug.
+    if (/heap out of memory/.test(readFileSync(log, 'utf8'))) r.note += ', out of JS heap';
   }
   Object.assign(r, readUsage(usageFile));
   if (r.status === 'ok') {
@@ -291,6 +304,8 @@ let crashed = false;
 
 for (const s of scenarios) {
   const input = inputs[s.input]!;
+  // A fresh scratch directory: also clears what a crashed tool left (e.g. mvt-build's .OUT.tmp-* sibling).
+  rmSync(join(tmpDir, s.name), { recursive: true, force: true });
   await warm(input);
   const results: Result[] = [];
   for (const tool of TOOLS) {

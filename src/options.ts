@@ -79,7 +79,7 @@ export interface BuildOptions {
   conf?: LayerConf;
   /** Worker threads for tiling and encoding; 1 = all in the calling thread. Default: available cores. */
   threads?: number;
-  /** Bytes of tile fragments held in memory before spilling to disk. Default 512 MiB. */
+  /** Bytes of tile fragments held in memory before spilling to disk. Default 256 MiB. */
   memoryBudget?: number;
   /** Directory for the temporary store (default: the OS temporary directory). */
   tempDir?: string;
@@ -182,6 +182,6 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
     maxSize: integer('max-size', o.maxSize, 500000, 100, Number.MAX_SAFE_INTEGER),
     maxFeatures: integer('max-features', o.maxFeatures, 200000, 1, Number.MAX_SAFE_INTEGER),
     threads: integer('threads', o.threads, availableParallelism(), 1, 256),
-    memoryBudget: integer('memory budget', o.memoryBudget, 512 * 2 ** 20, 2 ** 16, Number.MAX_SAFE_INTEGER),
+    memoryBudget: integer('memory budget', o.memoryBudget, 256 * 2 ** 20, 2 ** 16, Number.MAX_SAFE_INTEGER),
   };
 }

@@ -75,7 +75,7 @@ export function makeProgram(): Command {
     .option('--bounds <minlon,minlat,maxlon,maxlat>', 'metadata bounds instead of the data extent (GDAL BOUNDS)', numbers('bounds', 4))
     .option('--center <lon,lat,zoom>', 'metadata center instead of the middle of bounds at minzoom (GDAL CENTER)', numbers('center', 3))
     .option('-j, --threads <n>', 'worker threads for tiling and encoding (default: available cores; 1 = no workers)', int('threads'))
-    .option('--memory-budget <MB>', 'MiB of tile fragments kept in memory before spilling to --temp-dir (default 512)', num('memory-budget'))
+    .option('--memory-budget <MB>', 'MiB of tile fragments kept in memory before spilling to --temp-dir (default 256)', num('memory-budget'))
     .option('--temp-dir <dir>', 'directory for the temporary store (GDAL TEMPORARY_DB; default: the OS temporary directory)')
     .option('-q, --quiet', 'no progress and no summary')
     .option('--json', 'print the summary as JSON')

@@ -30,7 +30,7 @@ export interface TileStore {
 }
 
 export interface StoreOptions {
-  /** Bytes of fragments kept in memory before spilling (default 512 MiB). */
+  /** Bytes of fragments kept in memory before spilling (default 256 MiB). */
   memoryBudget?: number;
   /** Where run files go (default: the OS temporary directory). */
   tempDir?: string;
@@ -53,7 +53,7 @@ export class SpillingTileStore implements TileStore {
   private readonly budget: number;
 
   constructor(private readonly o: StoreOptions) {
-    this.budget = o.memoryBudget ?? 512 * 2 ** 20;
+    this.budget = o.memoryBudget ?? 256 * 2 ** 20;
   }
 
   get tileCount(): number | undefined {
