@@ -1,5 +1,5 @@
 // A {z}/{x}/{y}.pbf directory plus metadata.json, built in a temporary sibling and renamed into place.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
@@ -16,7 +16,7 @@ export interface DirectoryOptions {
 export class DirectorySink implements TileSink {
   readonly path: string;
   private temp = '';
-  private madeDirs = new Set<string>();
+  private madeDirs = new Map<string, Promise<unknown>>();
   private committed = false;
 
   constructor(path: string, private readonly options: DirectoryOptions = {}) {
@@ -46,17 +46,16 @@ export class DirectorySink implements TileSink {
   }
 
   /**
-   * Synchronous writes: tiles are small, and a blocking write costs less than a round trip through
-   * libuv's thread pool (we measured 1.6 s of promise and thread-pool overhead on 42k tiles). The
-   * main thread has nothing else to do while the workers encode.
+   * Tiles are small files: on a busy or network disk each write is dominated by the latency of
+   * open/close, so they go through libuv's thread pool and many run at once (the caller keeps
+   * dozens in flight). We measured 70k tile writes at 15 s this way against 25–42 s one by one.
    */
   async put(z: number, x: number, y: number, data: Uint8Array): Promise<void> {
     const dir = join(this.temp, String(z), String(x));
-    if (!this.madeDirs.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      this.madeDirs.add(dir);
-    }
-    writeFileSync(join(dir, `${y}.${this.options.extension ?? 'pbf'}`), data);
+    let made = this.madeDirs.get(dir);
+    if (!made) this.madeDirs.set(dir, (made = mkdir(dir, { recursive: true })));
+    await made;
+    await writeFile(join(dir, `${y}.${this.options.extension ?? 'pbf'}`), data);
   }
 
   async commit(metadata: TilesetMetadata): Promise<void> {
