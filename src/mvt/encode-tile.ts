@@ -15,7 +15,8 @@ export interface TileFeature {
 export interface TileLayer {
   name: string;
   extent: number;
-  features: TileFeature[];
+  /** An array, or any iterable (read once, so features can be made on the fly). */
+  features: Iterable<TileFeature>;
   /** Final field types; values of a String field are written as strings. */
   fieldTypes?: ReadonlyMap<string, FieldType>;
   /** Fields whose integral values are written as `int` (GDAL's Real fields). */
@@ -27,7 +28,7 @@ export function encodeTile(layers: TileLayer[]): Uint8Array {
   const pbf = new PbfWriter();
   const sorted = [...layers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const layer of sorted) {
-    if (layer.features.length) pbf.writeMessage(3, writeLayer, layer);
+    if (!Array.isArray(layer.features) || layer.features.length) pbf.writeMessage(3, writeLayer, layer);
   }
   return pbf.finish();
 }

@@ -22,10 +22,14 @@ export interface LimitReport {
   droppedForCount: number;
 }
 
+/** A layer whose features are in an array (the limits need to count, sort and filter them). */
+type ListLayer = TileLayer & { features: TileFeature[] };
+
 /** Encodes (and compresses) a tile, applying the limits. */
-export function encodeWithinLimits(layers: TileLayer[], lim: TileLimits): { data: Uint8Array; report: LimitReport } {
+export function encodeWithinLimits(input: TileLayer[], lim: TileLimits): { data: Uint8Array; report: LimitReport } {
+  let layers: ListLayer[] = input.map((l) => (Array.isArray(l.features) ? (l as ListLayer) : { ...l, features: [...l.features] }));
   const report: LimitReport = { droppedForSize: 0, droppedForCount: 0 };
-  const pack = (ls: TileLayer[]) => {
+  const pack = (ls: ListLayer[]) => {
     const raw = encodeTile(ls);
     return lim.compress ? gzipSync(raw) : raw;
   };
@@ -72,7 +76,7 @@ export function encodeWithinLimits(layers: TileLayer[], lim: TileLimits): { data
  * The `keep` largest features, in their original order. Points have no size and go first, then
  * lines by length, then polygons by area (each compared with its own kind, as drawn in this tile).
  */
-function keepLargest(layers: TileLayer[], keep: number): TileLayer[] {
+function keepLargest(layers: ListLayer[], keep: number): ListLayer[] {
   const all: { l: number; i: number; kind: number; size: number }[] = [];
   layers.forEach((layer, l) => layer.features.forEach((f, i) => all.push({ l, i, kind: f.type, size: drawnSize(f) })));
   if (keep >= all.length) return layers;
@@ -132,7 +136,7 @@ const scratch = new RunGeometry();
 const cmds: number[] = [];
 
 /** Redraws a layer at a smaller extent, with the same validity rules as the first drawing. */
-function rescaleLayer(layer: TileLayer, from: number, to: number): TileLayer {
+function rescaleLayer(layer: ListLayer, from: number, to: number): ListLayer {
   const frame = { scale: 1, x: 0, y: 0, extent: to / from, sqTolerance: 0 };
   const features: TileFeature[] = [];
   for (const f of layer.features) {

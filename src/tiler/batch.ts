@@ -4,9 +4,10 @@ import { FeatureError } from '../errors.js';
 import { extentAlong } from '../geometry/clip.js';
 import { convertGeometry, GeometryError } from '../geometry/convert.js';
 import type { Geometry } from '../geometry/types.js';
-import type { TileLayer } from '../mvt/encode-tile.js';
+import { encodeTile, type TileFeature, type TileLayer } from '../mvt/encode-tile.js';
 import { encodeWithinLimits } from '../mvt/limits.js';
 import { normalizeProperties, type FieldType } from '../mvt/values.js';
+import { gzipSync } from 'node:zlib';
 import { parseGpkgGeometry, WkbError } from '../readers/wkb.js';
 import { createTransform, resolveCrs, type PointTransform, type ResolvedCrs } from '../projection/crs.js';
 import type { TilingScheme } from '../scheme/tiling-scheme.js';
@@ -222,9 +223,20 @@ export function encodeBatch(b: EncodeBatch): EncodedBatch {
   const limited: number[] = [];
   const limits = { maxSize: b.maxSize, maxFeatures: b.maxFeatures, compress: b.compress };
   for (const t of b.tiles) {
-    const { data, report } = encodeWithinLimits(tileLayers(t.records, b, maps), limits);
-    if (report.reducedExtent || report.droppedForCount || report.droppedForSize) {
-      limited.push(t.z, report.reducedExtent ?? 0, report.droppedForSize, report.droppedForCount);
+    // The common case streams features out of the records one at a time, so a tile holding
+    // millions of points (zoom 0 of a big point layer) never exists as millions of objects.
+    let data: Uint8Array | undefined;
+    if (countRecords(t.records) <= b.maxFeatures) {
+      const raw = encodeTile(tileLayers(t.records, b, maps, true));
+      const packed = b.compress ? gzipSync(raw) : raw;
+      if (packed.length <= b.maxSize) data = packed;
+    }
+    if (!data) {
+      const r = encodeWithinLimits(tileLayers(t.records, b, maps, false), limits);
+      data = r.data;
+      if (r.report.reducedExtent || r.report.droppedForCount || r.report.droppedForSize) {
+        limited.push(t.z, r.report.reducedExtent ?? 0, r.report.droppedForSize, r.report.droppedForCount);
+      }
     }
     index.push(t.z, t.x, t.y, out.pos, data.length);
     out.bytes(data);
@@ -232,23 +244,35 @@ export function encodeBatch(b: EncodeBatch): EncodedBatch {
   return { data: out.finish(), index, limited };
 }
 
-function tileLayers(records: Uint8Array, b: EncodeBatch, maps: { fieldTypes: Map<string, FieldType>; realFields: Set<string> }[]): TileLayer[] {
+function countRecords(records: Uint8Array): number {
   const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
-  const byLayer = new Map<number, TileLayer>();
+  let n = 0;
+  for (let pos = 0; pos < records.length; pos += view.getUint32(pos, true)) n++;
+  return n;
+}
+
+/**
+ * The tile's layers. Records come sorted by layer, so each layer is one stretch of them; with
+ * `lazy`, its features are decoded only as the encoder reads them.
+ */
+function tileLayers(records: Uint8Array, b: EncodeBatch, maps: { fieldTypes: Map<string, FieldType>; realFields: Set<string> }[], lazy: boolean): TileLayer[] {
+  const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
+  const layers: TileLayer[] = [];
   for (let pos = 0; pos < records.length; ) {
+    const layer = view.getUint16(pos + 6, true);
+    const start = pos;
+    while (pos < records.length && view.getUint16(pos + 6, true) === layer) pos += view.getUint32(pos, true);
+    const features = featuresOf(records, view, start, pos);
+    const info = b.layers[layer];
+    layers.push({ name: info.name, extent: b.extent, features: lazy ? features : [...features], fieldTypes: maps[layer].fieldTypes, realFields: maps[layer].realFields });
+  }
+  return layers;
+}
+
+function* featuresOf(records: Uint8Array, view: DataView, start: number, end: number): Generator<TileFeature> {
+  for (let pos = start; pos < end; ) {
     const h = readHead(view, pos);
-    let l = byLayer.get(h.layer);
-    if (!l) {
-      const info = b.layers[h.layer];
-      byLayer.set(h.layer, (l = { name: info.name, extent: b.extent, features: [], fieldTypes: maps[h.layer].fieldTypes, realFields: maps[h.layer].realFields }));
-    }
-    l.features.push({
-      id: h.id,
-      type: h.type,
-      geometry: records.subarray(h.propsEnd, pos + h.length),
-      properties: decodeProperties(records, pos + 44, h.propsEnd),
-    });
+    yield { id: h.id, type: h.type, geometry: records.subarray(h.propsEnd, pos + h.length), properties: decodeProperties(records, pos + 44, h.propsEnd) };
     pos += h.length;
   }
-  return [...byLayer.values()];
 }

@@ -191,12 +191,3 @@ export function compareRecords(va: DataView, a: number, vb: DataView, b: number)
     va.getFloat64(a + 24, true) - vb.getFloat64(b + 24, true)
   );
 }
-
-/** True when two records belong to the same tile. */
-export function sameTile(va: DataView, a: number, vb: DataView, b: number): boolean {
-  return (
-    va.getUint8(a + 4) === vb.getUint8(b + 4) &&
-    va.getFloat64(a + 8, true) === vb.getFloat64(b + 8, true) &&
-    va.getFloat64(a + 16, true) === vb.getFloat64(b + 16, true)
-  );
-}

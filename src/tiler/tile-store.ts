@@ -5,7 +5,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareRecords, sameTile } from './fragment-codec.js';
+import { ByteWriter, compareRecords } from './fragment-codec.js';
 
 export interface TileRecords {
   z: number;
@@ -231,43 +231,31 @@ function* mergeRuns(paths: string[]): Generator<TileRecords> {
   try {
     const live = readers.filter((r) => !r.done);
     const less = (a: RunReader, b: RunReader) => compareRecords(a.dataView, a.pos, b.dataView, b.pos) < 0;
-    let parts: Uint8Array[] = [];
-    let head: { z: number; x: number; y: number; view: DataView; pos: number } | undefined;
-    let headCopy: Uint8Array | undefined;
+    // A tile's records are copied straight into one buffer: a zoom-0 tile may hold millions.
+    const out = new ByteWriter(1 << 16);
+    let count = 0;
+    let z = -1, x = 0, y = 0;
     while (live.length) {
       let m = 0;
       for (let i = 1; i < live.length; i++) if (less(live[i], live[m])) m = i;
       const r = live[m];
-      const rec = r.current().slice();
-      const v = new DataView(rec.buffer);
-      if (head && !sameTile(head.view, head.pos, v, 0)) {
-        yield { z: head.z, x: head.x, y: head.y, records: concat(parts), count: parts.length };
-        parts = [];
-        head = undefined;
+      const v = r.dataView, p = r.pos;
+      const rz = v.getUint8(p + 4), rx = v.getFloat64(p + 8, true), ry = v.getFloat64(p + 16, true);
+      if (count && (rz !== z || rx !== x || ry !== y)) {
+        yield { z, x, y, records: out.finish(), count };
+        out.pos = 0;
+        count = 0;
       }
-      if (!head) {
-        headCopy = rec;
-        head = { z: v.getUint8(4), x: v.getFloat64(8, true), y: v.getFloat64(16, true), view: new DataView(headCopy.buffer), pos: 0 };
-      }
-      parts.push(rec);
+      z = rz;
+      x = rx;
+      y = ry;
+      out.bytes(r.current());
+      count++;
       r.next();
       if (r.done) live.splice(m, 1);
     }
-    if (head) yield { z: head.z, x: head.x, y: head.y, records: concat(parts), count: parts.length };
+    if (count) yield { z, x, y, records: out.finish(), count };
   } finally {
     for (const r of readers) r.close();
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
