@@ -3,6 +3,9 @@
 // tile to tile and feature to feature, so clipping allocates nothing once they have grown.
 import { LINESTRING, POINT, POLYGON, type Flat, type Geometry, type GeomType } from './types.js';
 
+/** Floats (8 MiB) past which a buffer grown by one huge feature is given back. */
+export const SHRINK_AT = 1 << 20;
+
 export class RunGeometry {
   type: GeomType = POINT;
   xy = new Float64Array(3 * 256);
@@ -25,7 +28,7 @@ export class RunGeometry {
 
   /** Drops a buffer grown past 8 MiB (one huge feature) back to a small one. */
   shrink(): void {
-    if (this.xy.length > 1 << 20) this.xy = new Float64Array(3 * 256);
+    if (this.xy.length > SHRINK_AT) this.xy = new Float64Array(3 * 256);
     if (this.start.length > 1 << 16) {
       this.start = new Int32Array(16);
       this.end = new Int32Array(16);

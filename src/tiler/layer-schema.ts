@@ -30,6 +30,14 @@ export interface LayerStats {
   fields: [string, { type?: FieldType; real: boolean; distinct: PropertyValue[]; values: PropertyValue[]; min: number; max: number }][];
 }
 
+/** A field that mixes kinds is a String field (as GDAL's GeoJSON reader makes it); its statistics follow. */
+function becomeString(f: FieldStats): void {
+  if (f.type === 'String') return;
+  f.type = 'String';
+  f.values = f.values.map(String);
+  f.distinct = new Set([...f.distinct].map(String));
+}
+
 export class LayerSchema {
   readonly fields = new Map<string, FieldStats>();
   /** Tile features written, per MVT geometry type (index 1..3): tilestats' "geometry" is the majority. */
@@ -68,12 +76,7 @@ export class LayerSchema {
     this.declare(name);
     const f = this.fields.get(name)!;
     if (f.type === undefined) f.type = vt;
-    else if (f.type !== vt && f.type !== 'String') {
-      // A field that mixes kinds is a String field (as GDAL's GeoJSON reader makes it).
-      f.type = 'String';
-      f.values = f.values.map(String);
-      f.distinct = new Set([...f.distinct].map(String));
-    }
+    else if (f.type !== vt) becomeString(f);
     const stored = f.type === 'String' ? String(v) : v;
     if (f.distinct.size < MAX_TILESTATS_COUNT && !f.distinct.has(stored)) {
       f.distinct.add(stored);
@@ -110,11 +113,7 @@ export class LayerSchema {
       const f = this.fields.get(name)!;
       if (o.type !== undefined) {
         if (f.type === undefined) f.type = o.type;
-        else if (f.type !== o.type && f.type !== 'String') {
-          f.type = 'String';
-          f.values = f.values.map(String);
-          f.distinct = new Set([...f.distinct].map(String));
-        }
+        else if (f.type !== o.type) becomeString(f);
       }
       const asString = f.type === 'String';
       for (const v of o.distinct) {

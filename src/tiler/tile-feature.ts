@@ -1,7 +1,7 @@
 // Cuts one feature into every tile it touches at every zoom: clip once per parent, split to children.
 import { clipRuns } from '../geometry/clip.js';
 import { encodeRuns, type TileFrame } from '../geometry/quantize.js';
-import { RunGeometry, toRuns } from '../geometry/runs.js';
+import { RunGeometry, SHRINK_AT, toRuns } from '../geometry/runs.js';
 import type { Geometry } from '../geometry/types.js';
 
 /** What the tiler needs to know; plain data, so it can be sent to a worker thread. */
@@ -66,8 +66,9 @@ export function tileGeometry(geometry: Geometry, o: TilerOptions, emit: Fragment
       if (gy) visit(0, x, y, gy, o, k, frame, emit);
     }
   }
-  // A huge feature grows the buffers to its size; give that memory back rather than keep it.
-  for (const b of all()) b.shrink();
+  // A huge feature grows the buffers to its size; give that memory back rather than keep it. No
+  // buffer outgrows the feature (or its wrapped copy), so those two say whether any grew.
+  if (root.xy.length > SHRINK_AT || wrapped.xy.length > SHRINK_AT) for (const b of all()) b.shrink();
 }
 
 function visit(z: number, x: number, y: number, g: RunGeometry, o: TilerOptions, k: number, frame: TileFrame, emit: FragmentSink): void {
