@@ -12,7 +12,7 @@ export { computeImportance } from './geometry/simplify.js';
 export { clipGeometry } from './geometry/clip.js';
 export { encodeGeometry, ringArea, type TileFrame } from './geometry/quantize.js';
 export { POINT, LINESTRING, POLYGON, type Geometry, type GeomType, type Flat } from './geometry/types.js';
-export { tileGeometry, type TilerOptions, type FragmentSink } from './tiler/tile-feature.js';
+export { tileGeometry, trimTilerBuffers, type TilerOptions, type FragmentSink } from './tiler/tile-feature.js';
 export { SpillingTileStore, type TileStore, type TileRecords, type StoreOptions } from './tiler/tile-store.js';
 export { tileBatch, encodeBatch, type FeatureBatch, type BatchResult, type EncodeBatch, type EncodedBatch, type TileContext } from './tiler/batch.js';
 export { encodeProperties, decodeProperties, writeFragment, readHead } from './tiler/fragment-codec.js';

@@ -170,3 +170,48 @@ test('quantize: a hole pushed onto its exterior edge by rounding is dropped (GDA
   const inner = flat([[30 * u, 10 * u], [40 * u, 30 * u], [40 * u, 10 * u], [30 * u, 10 * u]]);
   assert.equal(decode(encodeGeometry({ type: POLYGON, polygons: [[big, inner]] }, frame)!).length, 2);
 });
+
+test('quantize: the exterior\'s edge bands answer point-in-ring and near-box exactly as a scan of every edge', async () => {
+  const { EdgeBands } = await import('../dist/geometry/quantize.js');
+  /** The plain answer: every edge looked at. */
+  const scan = (ring: number[], x: number, y: number): number => {
+    let inside = false;
+    for (let i = 0, n = ring.length, j = n - 2; i < n; j = i, i += 2) {
+      const xi = ring[i], yi = ring[i + 1], xj = ring[j], yj = ring[j + 1];
+      const cross = (xj - xi) * (y - yi) - (yj - yi) * (x - xi);
+      if (cross === 0 && x >= Math.min(xi, xj) && x <= Math.max(xi, xj) && y >= Math.min(yi, yj) && y <= Math.max(yi, yj)) return 0;
+      if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+    return inside ? 1 : -1;
+  };
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (const n of [3, 10, 100, 2000]) {
+    // A jagged star on an integer grid: many edges per band, horizontal and vertical ones included.
+    const ring: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const a = (2 * Math.PI * i) / n, r = 200 + Math.floor(rand() * 200);
+      ring.push(Math.round(500 + r * Math.cos(a)), i % 7 === 0 && i > 0 ? ring[ring.length - 1] : Math.round(500 + r * Math.sin(a)));
+    }
+    const bands = new EdgeBands(ring);
+    let inside = 0, on = 0;
+    for (let k = 0; k < 3000; k++) {
+      // Half the probes on vertices or edge midpoints, so boundary answers are exercised too.
+      const v = 2 * Math.floor(rand() * n), w = (v + 2) % ring.length;
+      const [x, y] = k % 3 === 0 ? [ring[v], ring[v + 1]] : k % 3 === 1 ? [Math.floor((ring[v] + ring[w]) / 2), Math.floor((ring[v + 1] + ring[w + 1]) / 2)] : [Math.floor(rand() * 1100 - 50), Math.floor(rand() * 1100 - 50)];
+      const want = scan(ring, x, y);
+      assert.equal(bands.pointInRing(x, y), want, `n=${n} (${x}, ${y})`);
+      if (want === 1) inside++;
+      if (want === 0) on++;
+      const near = (x0: number, y0: number, x1: number, y1: number) => {
+        for (let i = 0, j = ring.length - 2; i < ring.length; j = i, i += 2) {
+          if (Math.max(ring[i], ring[j]) >= x0 && Math.min(ring[i], ring[j]) <= x1 && Math.max(ring[i + 1], ring[j + 1]) >= y0 && Math.min(ring[i + 1], ring[j + 1]) <= y1) return true;
+        }
+        return false;
+      };
+      const s = Math.floor(rand() * 30);
+      assert.equal(bands.nearBox(x - s, y - s, x + s, y + s), near(x - s, y - s, x + s, y + s), `n=${n} box around (${x}, ${y})`);
+    }
+    assert.ok(inside > 100 && on > 100, `probes cover inside (${inside}) and boundary (${on}) cases`);
+  }
+});

@@ -9,8 +9,8 @@ import { KEEP, LINESTRING, POINT, POLYGON, type Flat, type Geometry } from './ty
  * the stripe; a polygon whose exterior is cut away loses its holes too. New vertices on the cut get
  * importance KEEP so that simplification never moves a tile edge.
  */
-export function clipRuns(src: RunGeometry, k1: number, k2: number, axis: 0 | 1, out: RunGeometry): RunGeometry | null {
-  const [min, max] = src.extent(axis);
+export function clipRuns(src: RunGeometry, k1: number, k2: number, axis: 0 | 1, out: RunGeometry, extent = src.extent(axis)): RunGeometry | null {
+  const [min, max] = extent; // the caller may know it: a tile is cut in two from one extent
   if (min >= k1 && max <= k2) return src;
   if (max < k1 || min > k2) return null;
   out.reset(src.type);

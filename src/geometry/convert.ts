@@ -1,5 +1,7 @@
 // GeoJSON geometry → flat arrays in scheme units, reprojected, checked, with DP importance.
 import type { PointTransform } from '../projection/crs.js';
+import type { Float64Arena } from './arena.js';
+import { PositionList } from '../readers/feature-text.js';
 import type { TilingScheme } from '../scheme/tiling-scheme.js';
 import { computeImportance } from './simplify.js';
 import { KEEP, LINESTRING, POINT, POLYGON, type Flat, type Geometry } from './types.js';
@@ -18,6 +20,8 @@ export interface ConvertContext {
    * are then removed once here, so the tiler never clips them.
    */
   dropInvisible?: boolean;
+  /** Where flat rings are allocated (views valid until its reset), instead of an array each. */
+  arena?: Float64Arena;
 }
 
 /**
@@ -31,8 +35,10 @@ export function convertGeometry(geom: unknown, ctx: ConvertContext): Geometry[] 
   const c = g.coordinates;
   switch (g.type) {
     case 'Point':
+      if (c instanceof PositionList) return packedPoints(c, true, ctx, 'Point');
       return points(isEmpty(c) ? [] : [c], ctx, () => 'Point');
     case 'MultiPoint':
+      if (c instanceof PositionList) return packedPoints(c, false, ctx, 'MultiPoint');
       return points(array(c, 'MultiPoint coordinates'), ctx, (i) => `MultiPoint point ${i}`);
     case 'LineString':
       return lines(isEmpty(c) ? [] : [c], ctx, () => 'LineString');
@@ -57,9 +63,15 @@ function isEmpty(c: unknown): boolean {
 }
 
 function array(c: unknown, what: string): unknown[] {
-  if (!Array.isArray(c)) throw new GeometryError(`${what} must be an array, got ${describe(c)}`);
+  if (!Array.isArray(c)) throw c instanceof PositionList ? new Reparse() : new GeometryError(`${what} must be an array, got ${describe(c)}`);
   return c;
 }
+
+/**
+ * Packed coordinates (see readers/feature-text.ts) nested other than the geometry type says: the
+ * caller parses the feature again with JSON.parse and converts that, for the usual messages.
+ */
+export class Reparse extends Error {}
 
 function describe(v: unknown): string {
   const s = JSON.stringify(v);
@@ -68,6 +80,10 @@ function describe(v: unknown): string {
 
 /** Reads positions into a flat [u, v, 0] array in scheme units. */
 function flatten(positions: unknown, ctx: ConvertContext, what: string, close = false): Float64Array {
+  if (positions instanceof PositionList) {
+    if (positions.single) throw new Reparse();
+    return flattenPacked(positions.xy, ctx, what, close);
+  }
   const list = array(positions, what);
   // Room for a closing point: rings that do not repeat their first point get it added.
   const out = new Float64Array((list.length + (close ? 1 : 0)) * 3);
@@ -104,7 +120,43 @@ function flatten(positions: unknown, ctx: ConvertContext, what: string, close = 
   return out;
 }
 
+/** flatten for packed x, y pairs: JSON numbers are finite, so only the projection is checked. */
+function flattenPacked(xy: Float64Array, ctx: ConvertContext, what: string, close: boolean): Float64Array {
+  const n = xy.length / 2;
+  const size = (n + (close ? 1 : 0)) * 3;
+  const out = ctx.arena ? ctx.arena.alloc(size) : new Float64Array(size);
+  const { transform, scheme } = ctx;
+  const { originX, originY, tileDimensionZ0: d } = scheme;
+  for (let i = 0, o = 0; i < n; i++, o += 3) {
+    out[o] = xy[2 * i];
+    out[o + 1] = xy[2 * i + 1];
+    out[o + 2] = 0; // arena memory is not zeroed
+    if (transform) {
+      transform(out, o);
+      if (!Number.isFinite(out[o]) || !Number.isFinite(out[o + 1])) {
+        throw new GeometryError(`${what}: position ${i} ${describe([xy[2 * i], xy[2 * i + 1]])} cannot be projected to ${scheme.crs}`);
+      }
+    }
+    out[o] = (out[o] - originX) / d;
+    out[o + 1] = (originY - out[o + 1]) / d;
+  }
+  if (!close) return out;
+  if (n > 0 && (out[0] !== out[n * 3 - 3] || out[1] !== out[n * 3 - 2])) {
+    out[n * 3] = out[0];
+    out[n * 3 + 1] = out[1];
+    out[n * 3 + 2] = 0;
+    return out;
+  }
+  return out.subarray(0, n * 3);
+}
+
 type Label = (i: number) => string;
+
+/** A Point's lone position or a MultiPoint's list, already packed. */
+function packedPoints(c: PositionList, single: boolean, ctx: ConvertContext, what: string): Geometry[] {
+  if (c.single !== single) throw new Reparse();
+  return c.length ? [{ type: POINT, points: flattenPacked(c.xy, ctx, what, false) }] : [];
+}
 
 function points(list: unknown[], ctx: ConvertContext, label: Label): Geometry[] {
   if (list.length === 0) return [];
@@ -161,7 +213,7 @@ function keepVisible(f: Float64Array, minSqTolerance: number): Float64Array {
       n += 3;
     }
   }
-  return n === f.length ? f : f.slice(0, n);
+  return n === f.length ? f : f.subarray(0, n);
 }
 
 function markAll(f: Flat): void {

@@ -59,14 +59,14 @@ export function encodeRuns(g: RunGeometry, f: TileFrame, cmds: number[]): boolea
     return cmds.length > 0;
   }
   let exterior: number[] | null = null;
-  let grid: EdgeGrid | null = null;
+  let bands: EdgeBands | null = null;
   let skipHoles = true;
   for (let r = 0; r < g.runs; r++) {
     const isExterior = g.exterior[r] === 1;
     if (!isExterior && skipHoles) continue;
     if (isExterior) {
       skipHoles = true;
-      grid = null;
+      bands = null;
     }
     if (quantizeRun(xy, g.start[r], g.end[r], f, tmp, true) < 3) continue;
     const after = ringArea(tmp);
@@ -76,7 +76,7 @@ export function encodeRuns(g: RunGeometry, f: TileFrame, cmds: number[]): boolea
     if (isExterior) {
       exterior = tmp.slice();
       skipHoles = false;
-    } else if (!holeFits(tmp, exterior!, (grid ??= new EdgeGrid(exterior!)))) continue;
+    } else if (!holeFits(tmp, (bands ??= new EdgeBands(exterior!)))) continue;
     writePath(cmds, tmp, true);
   }
   return cmds.length > 0;
@@ -128,11 +128,11 @@ function quantizeRun(src: Float64Array, s: number, e: number, f: TileFrame, out:
 /**
  * After rounding, a hole can end up on or across its exterior's boundary, which makes the polygon
  * invalid (GDAL repairs it with GEOS MakeValid, which drops such a hole). Rounding moves a vertex by
- * at most half a unit, so only a hole that comes within a unit of the exterior can be affected: an
- * edge grid of the exterior finds those cheaply, and only they get the exact test — no vertex
- * outside, at most one on the boundary (a single touching point is valid).
+ * at most half a unit, so only a hole that comes within a unit of the exterior can be affected: the
+ * exterior's edge index finds those cheaply, and only they get the exact test — no vertex outside,
+ * at most one on the boundary (a single touching point is valid).
  */
-function holeFits(hole: number[], ext: number[], grid: EdgeGrid): boolean {
+function holeFits(hole: number[], ext: EdgeBands): boolean {
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
   for (let i = 0; i < hole.length; i += 2) {
     const x = hole[i], y = hole[i + 1];
@@ -141,75 +141,94 @@ function holeFits(hole: number[], ext: number[], grid: EdgeGrid): boolean {
     if (y < minY) minY = y;
     if (y > maxY) maxY = y;
   }
-  if (!grid.nearBox(minX - 1, minY - 1, maxX + 1, maxY + 1)) return true;
+  if (!ext.nearBox(minX - 1, minY - 1, maxX + 1, maxY + 1)) return true;
   let onBoundary = 0;
   for (let i = 0; i < hole.length; i += 2) {
-    const where = pointInRing(hole[i], hole[i + 1], ext);
+    const where = ext.pointInRing(hole[i], hole[i + 1]);
     if (where < 0) return false;
     if (where === 0 && ++onBoundary > 1) return false;
   }
   return true;
 }
 
-/** Edges of a ring bucketed in a coarse grid, to ask "is any edge near this box?" quickly. */
-export class EdgeGrid {
-  private cells: number[][] = [];
-  private minX: number;
-  private minY: number;
-  private size: number;
-  private n: number;
+/**
+ * A ring's edges bucketed into horizontal bands by the y range they span, so that both questions
+ * asked of an exterior — is any edge near this box, is this point inside — look only at the edges
+ * of the bands concerned. An edge spanning y is always in y's band, so answers are exact.
+ */
+export class EdgeBands {
+  private readonly minY: number;
+  private readonly height: number;
+  private readonly bands: number;
+  /** Edge start offsets (j of edge j → j + 2) of band b at first[b] … first[b + 1] - 1. */
+  private readonly first: Int32Array;
+  private readonly edges: Int32Array;
 
   constructor(private readonly ring: number[]) {
-    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-    for (let i = 0; i < ring.length; i += 2) {
-      minX = Math.min(minX, ring[i]);
-      maxX = Math.max(maxX, ring[i]);
-      minY = Math.min(minY, ring[i + 1]);
-      maxY = Math.max(maxY, ring[i + 1]);
+    const n = ring.length / 2;
+    let minY = Infinity, maxY = -Infinity;
+    for (let i = 1; i < ring.length; i += 2) {
+      if (ring[i] < minY) minY = ring[i];
+      if (ring[i] > maxY) maxY = ring[i];
     }
-    this.n = Math.max(1, Math.min(64, Math.ceil(Math.sqrt(ring.length / 2))));
-    this.minX = minX;
     this.minY = minY;
-    this.size = Math.max(maxX - minX, maxY - minY, 1) / this.n;
-    for (let i = 0, j = ring.length - 2; i < ring.length; j = i, i += 2) {
-      const [c0, r0] = this.cell(Math.min(ring[i], ring[j]), Math.min(ring[i + 1], ring[j + 1]));
-      const [c1, r1] = this.cell(Math.max(ring[i], ring[j]), Math.max(ring[i + 1], ring[j + 1]));
-      for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) (this.cells[r * this.n + c] ??= []).push(j);
-    }
+    this.bands = Math.max(1, Math.min(1024, n >> 3));
+    this.height = Math.max(maxY - minY, 1) / this.bands;
+    // Two passes (count, then fill) into one flat array.
+    const first = new Int32Array(this.bands + 1);
+    this.forEachEdge((j, b0, b1) => {
+      for (let b = b0; b <= b1; b++) first[b + 1]++;
+    });
+    for (let b = 0; b < this.bands; b++) first[b + 1] += first[b];
+    const edges = new Int32Array(first[this.bands]);
+    const fill = first.slice(0, this.bands);
+    this.forEachEdge((j, b0, b1) => {
+      for (let b = b0; b <= b1; b++) edges[fill[b]++] = j;
+    });
+    this.first = first;
+    this.edges = edges;
   }
 
-  private cell(x: number, y: number): [number, number] {
-    const clamp = (v: number) => Math.max(0, Math.min(this.n - 1, Math.floor(v)));
-    return [clamp((x - this.minX) / this.size), clamp((y - this.minY) / this.size)];
+  private band(y: number): number {
+    const b = Math.floor((y - this.minY) / this.height);
+    return b < 0 ? 0 : b >= this.bands ? this.bands - 1 : b;
+  }
+
+  /** Each edge (from vertex offset j to the next) with the bands its y range spans. */
+  private forEachEdge(f: (j: number, b0: number, b1: number) => void): void {
+    const r = this.ring;
+    for (let i = 0, j = r.length - 2; i < r.length; j = i, i += 2) {
+      f(j, this.band(Math.min(r[i + 1], r[j + 1])), this.band(Math.max(r[i + 1], r[j + 1])));
+    }
   }
 
   /** True when some edge's bounding box meets the box. */
   nearBox(x0: number, y0: number, x1: number, y1: number): boolean {
-    const [c0, r0] = this.cell(x0, y0);
-    const [c1, r1] = this.cell(x1, y1);
-    const p = this.ring;
-    for (let r = r0; r <= r1; r++) {
-      for (let c = c0; c <= c1; c++) {
-        for (const j of this.cells[r * this.n + c] ?? []) {
-          const i = j + 2 === p.length ? 0 : j + 2;
-          if (Math.max(p[i], p[j]) >= x0 && Math.min(p[i], p[j]) <= x1 && Math.max(p[i + 1], p[j + 1]) >= y0 && Math.min(p[i + 1], p[j + 1]) <= y1) return true;
-        }
+    const p = this.ring, edges = this.edges;
+    for (let b = this.band(y0), b1 = this.band(y1); b <= b1; b++) {
+      for (let e = this.first[b]; e < this.first[b + 1]; e++) {
+        const j = edges[e];
+        const i = j + 2 === p.length ? 0 : j + 2;
+        if (Math.max(p[i], p[j]) >= x0 && Math.min(p[i], p[j]) <= x1 && Math.max(p[i + 1], p[j + 1]) >= y0 && Math.min(p[i + 1], p[j + 1]) <= y1) return true;
       }
     }
     return false;
   }
-}
 
-/** 1 inside, 0 on the boundary, -1 outside; exact for integer coordinates. */
-function pointInRing(x: number, y: number, r: number[]): number {
-  let inside = false;
-  for (let i = 0, n = r.length, j = n - 2; i < n; j = i, i += 2) {
-    const xi = r[i], yi = r[i + 1], xj = r[j], yj = r[j + 1];
-    const cross = (xj - xi) * (y - yi) - (yj - yi) * (x - xi);
-    if (cross === 0 && x >= Math.min(xi, xj) && x <= Math.max(xi, xj) && y >= Math.min(yi, yj) && y <= Math.max(yi, yj)) return 0;
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  /** 1 inside, 0 on the boundary, -1 outside; exact for integer coordinates. */
+  pointInRing(x: number, y: number): number {
+    let inside = false;
+    const p = this.ring, edges = this.edges, b = this.band(y);
+    for (let e = this.first[b]; e < this.first[b + 1]; e++) {
+      const j = edges[e];
+      const i = j + 2 === p.length ? 0 : j + 2;
+      const xi = p[i], yi = p[i + 1], xj = p[j], yj = p[j + 1];
+      const cross = (xj - xi) * (y - yi) - (yj - yi) * (x - xi);
+      if (cross === 0 && x >= Math.min(xi, xj) && x <= Math.max(xi, xj) && y >= Math.min(yi, yj) && y <= Math.max(yi, yj)) return 0;
+      if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+    return inside ? 1 : -1;
   }
-  return inside ? 1 : -1;
 }
 
 /** Twice the signed area (shoelace) of a closed run of integer pairs; y down → positive = clockwise on screen. */

@@ -118,8 +118,13 @@ export class RunGeometry {
 /** Copies a Geometry into run form. */
 export function toRuns(g: Geometry, out = new RunGeometry()): RunGeometry {
   out.reset(g.type);
+  // One reservation for the whole geometry: growing ring by ring would double its way up.
+  let floats = 0;
+  if (g.type === POINT) floats = g.points.length;
+  else if (g.type === LINESTRING) for (const l of g.lines) floats += l.length;
+  else for (const p of g.polygons) for (const ring of p) floats += ring.length;
+  out.reserve(floats / 3);
   const add = (f: Flat, exterior: number) => {
-    out.reserve(f.length / 3);
     out.beginRun();
     for (let i = 0; i < f.length; i += 3) out.push(f[i], f[i + 1], f[i + 2]);
     out.endRun(0, exterior);

@@ -152,6 +152,13 @@ async function* readDocument(stream: AsyncIterable<Buffer>, path: string, info: 
     if (stringStart >= 0) stringStart = 0;
     if (captureDepth >= 0) captureStart = 0;
     for (let i = 0; i < n; i++) {
+      if (captureDepth === 2 && !inString) {
+        // Inside a feature, the bulk of the file: only quotes and brackets matter, and every byte
+        // that is neither (digits, commas, dots, minus signs, colons, spaces) is below '['.
+        let c = chunk[i];
+        while (c !== QUOTE && c < LBRACKET && i < n) c = chunk[++i];
+        if (i === n) break;
+      }
       const c = chunk[i];
       if (inString) {
         if (escaped) escaped = false;

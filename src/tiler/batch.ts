@@ -2,18 +2,20 @@
 // fragment records, and encode a batch of tiles. Plain data in, plain data out, no shared state.
 import { FeatureError } from '../errors.js';
 import { extentAlong } from '../geometry/clip.js';
-import { convertGeometry, GeometryError } from '../geometry/convert.js';
+import { convertGeometry, GeometryError, Reparse, type ConvertContext } from '../geometry/convert.js';
 import type { Geometry } from '../geometry/types.js';
 import { encodeTile, type TileFeature, type TileLayer } from '../mvt/encode-tile.js';
 import { encodeWithinLimits } from '../mvt/limits.js';
 import { normalizeProperties, type FieldType } from '../mvt/values.js';
 import { gzipSync } from 'node:zlib';
+import { parseFeatureText } from '../readers/feature-text.js';
 import { parseGpkgGeometry, WkbError } from '../readers/wkb.js';
 import { createTransform, resolveCrs, type PointTransform, type ResolvedCrs } from '../projection/crs.js';
 import type { TilingScheme } from '../scheme/tiling-scheme.js';
 import { ByteWriter, decodeProperties, encodeProperties, readHead, writeFragment } from './fragment-codec.js';
 import { LayerSchema, type LayerStats } from './layer-schema.js';
-import { tileGeometry, type TilerOptions } from './tile-feature.js';
+import { tileGeometry, trimTilerBuffers, type TilerOptions } from './tile-feature.js';
+import { Float64Arena } from '../geometry/arena.js';
 
 /** Everything a worker needs to tile features; serializable. */
 export interface TileContext {
@@ -62,6 +64,9 @@ export interface BatchResult {
 /** A bad row in an otherwise good GeoPackage table: always skipped and counted, never fatal. */
 class BadRow extends GeometryError {}
 
+/** This thread's scratch space for one feature's coordinates (see geometry/arena.ts). */
+const arena = new Float64Arena();
+
 const transforms = new Map<string, { transform: PointTransform | null; wrapWidth: number }>();
 
 function projection(srs: string, scheme: TilingScheme) {
@@ -108,9 +113,10 @@ export function tileBatch(b: FeatureBatch): BatchResult {
     let feature: { type?: unknown; id?: unknown; properties?: unknown; geometry?: unknown };
     const item = b.items[i];
     b.items[i] = ''; // the text can go once parsed: a batch may hold a 30 MB feature
+    arena.reset(); // the previous feature's coordinates are done with
     if (typeof item === 'string') {
       try {
-        feature = JSON.parse(item);
+        feature = parseFeatureText(item, arena) as typeof feature;
       } catch (e) {
         // Broken JSON is fatal even with skipInvalid: the file itself is broken.
         r.fatal = { message: `feature #${index}: invalid JSON: ${(e as Error).message}`, feature: false };
@@ -136,7 +142,13 @@ export function tileBatch(b: FeatureBatch): BatchResult {
         const t = feature && typeof feature === 'object' ? JSON.stringify(feature.type) : JSON.stringify(feature);
         throw new GeometryError(`expected a GeoJSON Feature, got ${t}`);
       }
-      geoms = convertGeometry(feature.geometry, { scheme: ctx.scheme, transform: proj.transform, minSqTolerance: ctx.minSqTolerance, dropInvisible: ctx.dropInvisible });
+      const cc: ConvertContext = { scheme: ctx.scheme, transform: proj.transform, minSqTolerance: ctx.minSqTolerance, dropInvisible: ctx.dropInvisible, arena };
+      try {
+        geoms = convertGeometry(feature.geometry, cc);
+      } catch (e) {
+        if (!(e instanceof Reparse) || typeof item !== 'string') throw e;
+        geoms = convertGeometry((JSON.parse(item) as typeof feature).geometry, cc); // oddly nested: the plain way, for its messages
+      }
       feature.geometry = null; // let the parsed coordinates go while the feature is tiled
     } catch (e) {
       if (!(e instanceof GeometryError)) throw e;
@@ -174,6 +186,10 @@ export function tileBatch(b: FeatureBatch): BatchResult {
   }
   r.fragments = out.finish();
   r.stats = schema.stats();
+  // Buffers grown for a huge feature are kept for the rest of the batch (the next feature may be as
+  // big), then given back.
+  arena.trim();
+  trimTilerBuffers();
   return r;
 }
 

@@ -66,8 +66,14 @@ export function tileGeometry(geometry: Geometry, o: TilerOptions, emit: Fragment
       if (gy) visit(0, x, y, gy, o, k, frame, emit);
     }
   }
-  // A huge feature grows the buffers to its size; give that memory back rather than keep it. No
-  // buffer outgrows the feature (or its wrapped copy), so those two say whether any grew.
+}
+
+/**
+ * A huge feature grows the buffers to its size; gives that memory back (call between batches: done
+ * per feature, a run of big features would grow and drop them again and again). No buffer outgrows
+ * the largest feature (or its wrapped copy), so those two say whether any grew.
+ */
+export function trimTilerBuffers(): void {
   if (root.xy.length > SHRINK_AT || wrapped.xy.length > SHRINK_AT) for (const b of all()) b.shrink();
 }
 
@@ -84,17 +90,19 @@ function visit(z: number, x: number, y: number, g: RunGeometry, o: TilerOptions,
   const L = level(z);
   const s = 2 ** (z + 1);
   const kk = k / s;
-  const left = clipRuns(g, (2 * x - k) / s, (2 * x + 1) / s + kk, 0, L.half);
+  const extent = g.extent(0);
+  const left = clipRuns(g, (2 * x - k) / s, (2 * x + 1) / s + kk, 0, L.half, extent);
   if (left) split(z + 1, 2 * x, y, left, L, o, k, s, kk, frame, emit);
-  const right = clipRuns(g, (2 * x + 1 - k) / s, (2 * x + 2) / s + kk, 0, L.half);
+  const right = clipRuns(g, (2 * x + 1 - k) / s, (2 * x + 2) / s + kk, 0, L.half, extent);
   if (right) split(z + 1, 2 * x + 1, y, right, L, o, k, s, kk, frame, emit);
 }
 
 /** Cuts a column half into its top and bottom children and visits each. */
 function split(z: number, cx: number, py: number, half: RunGeometry, L: Level, o: TilerOptions, k: number, s: number, kk: number, frame: TileFrame, emit: FragmentSink): void {
-  const top = clipRuns(half, (2 * py - k) / s, (2 * py + 1) / s + kk, 1, L.child);
+  const extent = half.extent(1);
+  const top = clipRuns(half, (2 * py - k) / s, (2 * py + 1) / s + kk, 1, L.child, extent);
   if (top) visit(z, cx, 2 * py, top, o, k, frame, emit);
-  const bottom = clipRuns(half, (2 * py + 1 - k) / s, (2 * py + 2) / s + kk, 1, L.child);
+  const bottom = clipRuns(half, (2 * py + 1 - k) / s, (2 * py + 2) / s + kk, 1, L.child, extent);
   if (bottom) visit(z, cx, 2 * py + 1, bottom, o, k, frame, emit);
 }
 
