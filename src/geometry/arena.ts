@@ -3,7 +3,7 @@
 // per ring that the garbage collector must find later. V8 frees typed-array memory only when it
 // collects, and it lets that memory pile up: workers reached 300–400 MB of dead rings on the countries.
 
-/** Floats kept between batches; a buffer grown past this for one huge feature is given back by trim(). */
+/** Floats kept from feature to feature; a buffer grown past this for one huge feature is given back by trim(). */
 const KEEP_FLOATS = 1 << 21;
 
 export class Float64Arena {
@@ -27,7 +27,7 @@ export class Float64Arena {
     this.used = 0;
   }
 
-  /** Drops a buffer grown large, once it is no longer needed (between batches). */
+  /** Takes back every view and drops a buffer grown large (views handed out keep it alive until dropped). */
   trim(): void {
     this.used = 0;
     if (this.buf.length > KEEP_FLOATS) this.buf = new Float64Array(1 << 16);

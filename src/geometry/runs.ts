@@ -40,8 +40,9 @@ export class RunGeometry {
   /** Makes room for k more vertices. */
   reserve(k: number): void {
     if (this.n + 3 * k <= this.xy.length) return;
-    let size = this.xy.length * 2;
-    while (size < this.n + 3 * k) size *= 2;
+    // Doubling for growth point by point, but no more than asked for a big reservation: rounding a
+    // million-vertex ring up to a power of two would waste up to half the buffer.
+    const size = Math.max(this.xy.length * 2, this.n + 3 * k);
     const next = new Float64Array(size);
     next.set(this.xy.subarray(0, this.n));
     this.xy = next;

@@ -1,7 +1,6 @@
 // The work that runs on worker threads (or inline with --threads 1): tile a batch of features into
 // fragment records, and encode a batch of tiles. Plain data in, plain data out, no shared state.
 import { FeatureError } from '../errors.js';
-import { extentAlong } from '../geometry/clip.js';
 import { convertGeometry, GeometryError, Reparse, type ConvertContext } from '../geometry/convert.js';
 import type { Geometry } from '../geometry/types.js';
 import { encodeTile, type TileFeature, type TileLayer } from '../mvt/encode-tile.js';
@@ -14,7 +13,7 @@ import { createTransform, resolveCrs, type PointTransform, type ResolvedCrs } fr
 import type { TilingScheme } from '../scheme/tiling-scheme.js';
 import { ByteWriter, decodeProperties, encodeProperties, readHead, writeFragment } from './fragment-codec.js';
 import { LayerSchema, type LayerStats } from './layer-schema.js';
-import { tileGeometry, trimTilerBuffers, type TilerOptions } from './tile-feature.js';
+import { loadGeometry, tileRuns, trimTilerBuffers, type TilerOptions } from './tile-feature.js';
 import { Float64Arena } from '../geometry/arena.js';
 
 /** Everything a worker needs to tile features; serializable. */
@@ -111,7 +110,7 @@ export function tileBatch(b: FeatureBatch): BatchResult {
     const seq = b.seqBase + i;
     r.features++;
     let feature: { type?: unknown; id?: unknown; properties?: unknown; geometry?: unknown };
-    const item = b.items[i];
+    let item = b.items[i];
     b.items[i] = ''; // the text can go once parsed: a batch may hold a 30 MB feature
     arena.reset(); // the previous feature's coordinates are done with
     if (typeof item === 'string') {
@@ -150,6 +149,7 @@ export function tileBatch(b: FeatureBatch): BatchResult {
         geoms = convertGeometry((JSON.parse(item) as typeof feature).geometry, cc); // oddly nested: the plain way, for its messages
       }
       feature.geometry = null; // let the parsed coordinates go while the feature is tiled
+      item = '';
     } catch (e) {
       if (!(e instanceof GeometryError)) throw e;
       if (!ctx.skipInvalid && !(e instanceof BadRow)) {
@@ -169,16 +169,27 @@ export function tileBatch(b: FeatureBatch): BatchResult {
     const props = encodeProperties(properties);
     const id = featureId(feature.id);
     let landed = false;
-    for (const g of geoms) {
+    while (geoms.length) {
+      const runs = loadGeometry(geoms.shift()!);
+      // The tiler holds its own copy now: the parsed coordinates (tens of MB for a big country) can
+      // be collected while it works.
+      if (!geoms.length) arena.trim();
+      const type = runs.type;
+      const [u0, u1] = runs.extent(0);
+      const [v0, v1] = runs.extent(1);
       let hit = false;
-      tileGeometry(g, tiler, (z, x, y, commands) => {
+      tileRuns(runs, tiler, (z, x, y, commands) => {
         hit = true;
-        schema.addTileFeature(z, g.type);
-        writeFragment(out, { z, x, y, layer: b.layer, seq, type: g.type, id }, props, commands);
+        schema.addTileFeature(z, type);
+        writeFragment(out, { z, x, y, layer: b.layer, seq, type, id }, props, commands);
       });
       if (hit) {
         landed = true;
-        growBbox(r.bbox, g, W, H);
+        // The data extent, clamped to the tile matrix.
+        r.bbox[0] = Math.min(r.bbox[0], Math.max(0, u0));
+        r.bbox[1] = Math.min(r.bbox[1], Math.max(0, v0));
+        r.bbox[2] = Math.max(r.bbox[2], Math.min(W, u1));
+        r.bbox[3] = Math.max(r.bbox[3], Math.min(H, v1));
       }
     }
     if (landed) r.written++;
@@ -186,21 +197,10 @@ export function tileBatch(b: FeatureBatch): BatchResult {
   }
   r.fragments = out.finish();
   r.stats = schema.stats();
-  // Buffers grown for a huge feature are kept for the rest of the batch (the next feature may be as
-  // big), then given back.
-  arena.trim();
+  // Tiler buffers grown for a huge feature are kept for the rest of the batch (the next feature may
+  // be as big), then given back.
   trimTilerBuffers();
   return r;
-}
-
-/** Grows the data extent by a geometry's bbox, clamped to the tile matrix. */
-function growBbox(b: [number, number, number, number], g: Geometry, W: number, H: number): void {
-  const [u0, u1] = extentAlong(g, 0);
-  const [v0, v1] = extentAlong(g, 1);
-  b[0] = Math.min(b[0], Math.max(0, u0));
-  b[1] = Math.min(b[1], Math.max(0, v0));
-  b[2] = Math.max(b[2], Math.min(W, u1));
-  b[3] = Math.max(b[3], Math.min(H, v1));
 }
 
 /** What the encoder needs to know about each output layer; serializable. */

@@ -40,15 +40,29 @@ const rootX = new RunGeometry();
 const rootXY = new RunGeometry();
 const wrapped = new RunGeometry();
 const wrapPart = new RunGeometry();
+const wrapPart2 = new RunGeometry();
 const cmds: number[] = [];
-const all = () => [root, rootX, rootXY, wrapped, wrapPart, ...levels.flatMap((l) => [l.half, l.child])];
+const all = () => [root, rootX, rootXY, wrapped, wrapPart, wrapPart2, ...levels.flatMap((l) => [l.half, l.child])];
 
 /**
  * Tiles one geometry. Work is proportional to the vertices in each tile, not to the feature's
  * size times the tile count: each level clips the parent's already-clipped geometry.
  */
 export function tileGeometry(geometry: Geometry, o: TilerOptions, emit: FragmentSink): void {
-  let g: RunGeometry | null = toRuns(geometry, root);
+  tileRuns(loadGeometry(geometry), o, emit);
+}
+
+/**
+ * Copies a geometry into the tiler's own buffer (one per thread, valid until the next call); the
+ * geometry's arrays can be let go before tileRuns, which matters for a feature of millions of points.
+ */
+export function loadGeometry(geometry: Geometry): RunGeometry {
+  return toRuns(geometry, root);
+}
+
+/** tileGeometry for a geometry from loadGeometry (which wrapping may extend in place). */
+export function tileRuns(runs: RunGeometry, o: TilerOptions, emit: FragmentSink): void {
+  let g: RunGeometry | null = runs;
   if (o.wrapWidth > 0) g = wrap(g, o);
   if (!g) return;
   const k = o.buffer / o.extent; // buffer in tile widths
@@ -116,6 +130,17 @@ function wrap(g: RunGeometry, o: TilerOptions): RunGeometry | null {
   const k = o.buffer / o.extent;
   const [min, max] = g.extent(0);
   if (min >= k && max <= w - k) return g;
+  if (min >= -k && max <= w + k) {
+    // Within the world and its buffers (lon/lat input always is): keep g and add the two edge strips
+    // to it, rather than copy the whole feature (a second copy of Russia, in every tile task).
+    const nearLeft = clipRuns(g, -w - k, k, 0, wrapPart);
+    const nearRight = clipRuns(g, w - k, 2 * w + k, 0, wrapPart2);
+    if (nearLeft !== g && nearRight !== g) {
+      if (nearLeft) g.append(nearLeft, w);
+      if (nearRight) g.append(nearRight, -w);
+      return g;
+    }
+  }
   wrapped.reset(g.type);
   for (const [k1, k2, du] of [[-k, w + k, 0], [-w - k, k, w], [w - k, 2 * w + k, -w]]) {
     const part = clipRuns(g, k1, k2, 0, wrapPart);
