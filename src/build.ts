@@ -131,6 +131,8 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
     maxThreads: opts.threads,
     idleTimeout: 1000,
   }) : undefined;
+  let stopped: Promise<void> | undefined;
+  const stopPool = () => (stopped ??= pool ? pool.destroy() : Promise.resolve());
   const run = <T extends BatchResult | EncodedBatch>(task: Task): Promise<T> =>
     pool ? (pool.run(task) as Promise<T>) : Promise.resolve((task.kind === 'tile' ? tileBatch(task.batch) : encodeBatch(task.batch)) as T);
   // Bounded look-ahead: enough batches in flight to keep every thread busy past a slow one.
@@ -226,13 +228,17 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
     options.onProgress?.(progress);
     const layers = schemas.map((s) => ({ name: s.name, fieldTypes: [...s.fieldTypes()], realFields: [...s.realFields()] }));
     const writer = new WriteQueue(sink, 32);
+    // A directory is written by the threads that encode (no copy back, no hop through this one).
+    const target = sink.threadTarget?.();
     const encoding = new OrderedWork<EncodedBatch>(maxInFlight, WINDOW_BYTES, (r) => {
+      if (r.writeError) throw new InputError(r.writeError, summary.output);
       for (let i = 0; i < r.index.length; i += 5) {
         const z = r.index[i], offset = r.index[i + 3], length = r.index[i + 4];
         summary.tiles++;
         summary.bytes += length;
         summary.tilesPerZoom[z] = (summary.tilesPerZoom[z] ?? 0) + 1;
-        writer.push(z, r.index[i + 1], r.index[i + 2], r.data.subarray(offset, offset + length));
+        if (target) writer.written++;
+        else writer.push(z, r.index[i + 1], r.index[i + 2], r.data.subarray(offset, offset + length));
       }
       for (let i = 0; i < r.limited.length; i += 4) {
         const l = (summary.limited[r.limited[i]] ??= { tiles: 0, reducedExtent: 0, droppedForSize: 0, droppedForCount: 0 });
@@ -242,12 +248,12 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
         l.droppedForCount += r.limited[i + 3];
       }
     });
-    let batch: EncodeBatch = { layers, extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tiles: [] };
+    let batch: EncodeBatch = { layers, extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tiles: [], target };
     let batchBytes = 0;
     const dispatch = async () => {
       if (!batch.tiles.length) return;
       const b = batch;
-      batch = { layers, extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tiles: [] };
+      batch = { layers, extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tiles: [], target };
       const weight = batchBytes;
       batchBytes = 0;
       await encoding.submit(run<EncodedBatch>({ kind: 'encode', batch: b }), weight);
@@ -284,11 +290,13 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
       layers: schemas,
     });
   } catch (e) {
+    // Threads may be writing tile files: stop them before the temporary directory goes.
+    await stopPool();
     await sink.abort();
     throw e;
   } finally {
     store.dispose();
-    await pool?.destroy();
+    await stopPool();
   }
   const cpu = process.cpuUsage(cpu0);
   summary.cpuMs = (cpu.user + cpu.system) / 1000;

@@ -7,10 +7,6 @@ import { InputError, UsageError } from '../errors.js';
 import type { BuildOptions, LayerConf } from '../options.js';
 import { createProgress } from './progress.js';
 
-// Tile writes are many small files whose cost is latency: give libuv's pool room for them to
-// overlap (it is created on first use, after this line runs).
-process.env.UV_THREADPOOL_SIZE ??= '16';
-
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const int = (name: string) => (v: string) => {

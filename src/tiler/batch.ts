@@ -13,6 +13,8 @@ import { createTransform, resolveCrs, type PointTransform, type ResolvedCrs } fr
 import type { TilingScheme } from '../scheme/tiling-scheme.js';
 import { ByteWriter, decodeProperties, encodeProperties, readHead, writeFragment } from './fragment-codec.js';
 import { LayerSchema, type LayerStats } from './layer-schema.js';
+import { writeTileFile } from '../writers/directory.js';
+import type { TileFileTarget } from '../writers/sink.js';
 import { loadGeometry, tileRuns, trimTilerBuffers, type TilerOptions } from './tile-feature.js';
 import { Float64Arena } from '../geometry/arena.js';
 
@@ -218,11 +220,15 @@ export interface EncodeBatch {
   maxSize: number;
   maxFeatures: number;
   tiles: { z: number; x: number; y: number; records: Uint8Array }[];
+  /** Write each tile file here instead of returning its bytes (a directory sink's threadTarget). */
+  target?: TileFileTarget;
 }
 
 export interface EncodedBatch {
-  /** Tiles' bytes, back to back. */
+  /** Tiles' bytes, back to back (empty when written to a target). */
   data: Uint8Array;
+  /** A tile file that could not be written: the build stops with this. */
+  writeError?: string;
   /** Per tile: z, x, y, offset, length. */
   index: number[];
   /** Tiles the limits changed: z, extent drawn at (0: unchanged), features dropped for size, for count. */
@@ -254,8 +260,17 @@ export function encodeBatch(b: EncodeBatch): EncodedBatch {
         limited.push(t.z, r.report.reducedExtent ?? 0, r.report.droppedForSize, r.report.droppedForCount);
       }
     }
-    index.push(t.z, t.x, t.y, out.pos, data.length);
-    out.bytes(data);
+    if (b.target) {
+      try {
+        writeTileFile(b.target, t.z, t.x, t.y, data);
+      } catch (e) {
+        return { data: new Uint8Array(0), index, limited, writeError: `cannot write tile ${t.z}/${t.x}/${t.y}: ${(e as Error).message}` };
+      }
+      index.push(t.z, t.x, t.y, 0, data.length);
+    } else {
+      index.push(t.z, t.x, t.y, out.pos, data.length);
+      out.bytes(data);
+    }
   }
   return { data: out.finish(), index, limited };
 }

@@ -1,10 +1,10 @@
 // A {z}/{x}/{y}.pbf directory plus metadata.json, built in a temporary sibling and renamed into place.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { metadataJson, type TilesetMetadata } from './metadata.js';
-import type { TileSink } from './sink.js';
+import type { TileFileTarget, TileSink } from './sink.js';
 
 export interface DirectoryOptions {
   /** Replace a non-empty output directory. */
@@ -58,6 +58,11 @@ export class DirectorySink implements TileSink {
     await writeFile(join(dir, `${y}.${this.options.extension ?? 'pbf'}`), data);
   }
 
+  /** Worker threads write the tiles themselves (see writeTileFile): no copy to the main thread. */
+  threadTarget(): TileFileTarget {
+    return { root: this.temp, extension: this.options.extension ?? 'pbf' };
+  }
+
   async commit(metadata: TilesetMetadata): Promise<void> {
     await writeFile(join(this.temp, 'metadata.json'), metadataJson(metadata));
     let old: string | undefined;
@@ -78,4 +83,23 @@ export class DirectorySink implements TileSink {
   async abort(): Promise<void> {
     if (this.temp && !this.committed) await rm(this.temp, { recursive: true, force: true });
   }
+}
+
+/** z/x directories this thread has made (keyed by full path, so builds never mix). */
+const madeDirs = new Set<string>();
+
+/**
+ * Writes one tile file synchronously, from whichever thread encoded it. Tile files are small, so the
+ * cost is the system calls, not the bytes: done in the encoding threads they run side by side with no
+ * hop through the main thread. Measured building the 596k city tiles: 32 s with writes through libuv's
+ * pool from the main thread, 25 s this way (7 s less CPU).
+ */
+export function writeTileFile(t: TileFileTarget, z: number, x: number, y: number, data: Uint8Array): void {
+  const dir = `${t.root}/${z}/${x}`;
+  if (!madeDirs.has(dir)) {
+    if (madeDirs.size > 100_000) madeDirs.clear();
+    mkdirSync(dir, { recursive: true });
+    madeDirs.add(dir);
+  }
+  writeFileSync(`${dir}/${y}.${t.extension}`, data);
 }

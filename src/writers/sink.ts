@@ -10,4 +10,15 @@ export interface TileSink {
   commit(metadata: TilesetMetadata): Promise<void>;
   /** Removes everything written so far; the previous output, if any, is left as it was. */
   abort(): Promise<void>;
+  /**
+   * Optional: a directory that worker threads may write tile files into themselves, as plain data
+   * they can receive; put() is then not called. Only for a directory on the local file system.
+   */
+  threadTarget?(): TileFileTarget;
+}
+
+/** Where tiles go as files: `{root}/{z}/{x}/{y}.{extension}`. */
+export interface TileFileTarget {
+  root: string;
+  extension: string;
 }
