@@ -248,12 +248,12 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
         l.droppedForCount += r.limited[i + 3];
       }
     });
-    let batch: EncodeBatch = { layers, extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tiles: [], target };
+    let batch: EncodeBatch = { layers, extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, buffer: opts.buffer, tiles: [], target };
     let batchBytes = 0;
     const dispatch = async () => {
       if (!batch.tiles.length) return;
       const b = batch;
-      batch = { layers, extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tiles: [], target };
+      batch = { layers, extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, buffer: opts.buffer, tiles: [], target };
       const weight = batchBytes;
       batchBytes = 0;
       await encoding.submit(run<EncodedBatch>({ kind: 'encode', batch: b }), weight);

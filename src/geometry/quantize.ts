@@ -12,6 +12,13 @@ export interface TileFrame {
   extent: number;
   /** Keep a vertex when its importance is above this (squared, scheme units); 0 keeps all. */
   sqTolerance: number;
+  /**
+   * Where the buffered tile's edges fall after rounding (-buffer and extent + buffer), when the
+   * geometry was clipped to them. A lake crossing that edge is clipped along it, and so is the land
+   * around it: the hole then meets its exterior on the edge, outside the visible tile, by
+   * construction. Hole vertices there are not held against the hole (see holeFits).
+   */
+  edges?: [number, number];
 }
 
 const MOVE_TO = 1, LINE_TO = 2, CLOSE_PATH = 7;
@@ -24,7 +31,8 @@ const zigzag = (n: number) => (n << 1) ^ (n >> 31);
  * - lines need 2 distinct points, rings 3 and a non-zero area;
  * - exterior rings get positive area in tile coordinates (y down), holes negative;
  * - a ring whose area sign flips or vanishes through rounding is dropped (a hole alone, an
- *   exterior with its holes), and so is a hole pushed onto or across its exterior (see holeFits).
+ *   exterior with its holes), and so is a hole pushed onto or across its exterior (see holeFits);
+ *   contact on the buffered tile edge, where clipping puts both, does not count (TileFrame.edges).
  */
 export function encodeRuns(g: RunGeometry, f: TileFrame, cmds: number[]): boolean {
   cmds.length = 0;
@@ -76,7 +84,7 @@ export function encodeRuns(g: RunGeometry, f: TileFrame, cmds: number[]): boolea
     if (isExterior) {
       exterior = tmp.slice();
       skipHoles = false;
-    } else if (!holeFits(tmp, (bands ??= new EdgeBands(exterior!)))) continue;
+    } else if (!holeFits(tmp, (bands ??= new EdgeBands(exterior!)), f.edges)) continue;
     writePath(cmds, tmp, true);
   }
   return cmds.length > 0;
@@ -93,7 +101,7 @@ const tmp: number[] = [];
 const cursor = { x: 0, y: 0 };
 
 // Half away from zero, like C's round() in GDAL, so buffer coordinates round as GDAL's do.
-const round = (n: number) => (n < 0 ? -Math.round(-n) : Math.round(n));
+export const round = (n: number) => (n < 0 ? -Math.round(-n) : Math.round(n));
 function qx(u: number, f: TileFrame): number {
   return round((u * f.scale - f.x) * f.extent);
 }
@@ -132,7 +140,7 @@ function quantizeRun(src: Float64Array, s: number, e: number, f: TileFrame, out:
  * exterior's edge index finds those cheaply, and only they get the exact test — no vertex outside,
  * at most one on the boundary (a single touching point is valid).
  */
-function holeFits(hole: number[], ext: EdgeBands): boolean {
+function holeFits(hole: number[], ext: EdgeBands, edges: [number, number] | undefined): boolean {
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
   for (let i = 0; i < hole.length; i += 2) {
     const x = hole[i], y = hole[i + 1];
@@ -143,8 +151,11 @@ function holeFits(hole: number[], ext: EdgeBands): boolean {
   }
   if (!ext.nearBox(minX - 1, minY - 1, maxX + 1, maxY + 1)) return true;
   let onBoundary = 0;
+  const lo = edges ? edges[0] : NaN, hi = edges ? edges[1] : NaN;
   for (let i = 0; i < hole.length; i += 2) {
-    const where = ext.pointInRing(hole[i], hole[i + 1]);
+    const x = hole[i], y = hole[i + 1];
+    if (x === lo || x === hi || y === lo || y === hi) continue; // on the clip edge: see TileFrame.edges
+    const where = ext.pointInRing(x, y);
     if (where < 0) return false;
     if (where === 0 && ++onBoundary > 1) return false;
   }

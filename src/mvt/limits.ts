@@ -2,7 +2,7 @@
 // halved while it is at least 256), then its smallest features are dropped until it fits. Unlike
 // GDAL, "smallest" is measured exactly as drawn in the tile, and what is dropped is reported.
 import { gzipSync } from 'node:zlib';
-import { encodeRuns, ringArea } from '../geometry/quantize.js';
+import { encodeRuns, ringArea, round, type TileFrame } from '../geometry/quantize.js';
 import { RunGeometry } from '../geometry/runs.js';
 import { POINT, POLYGON, type GeomType } from '../geometry/types.js';
 import { encodeTile, type TileFeature, type TileLayer } from './encode-tile.js';
@@ -13,6 +13,8 @@ export interface TileLimits {
   /** Features per tile, all layers together (GDAL MAX_FEATURES, default 200000). */
   maxFeatures: number;
   compress: boolean;
+  /** The tiles' buffer in tile units at their extent (where clipping put the edge; see TileFrame.edges). */
+  buffer?: number;
 }
 
 export interface LimitReport {
@@ -46,10 +48,13 @@ export function encodeWithinLimits(input: TileLayer[], lim: TileLimits): { data:
   // Coarser drawing first: every feature stays, with fewer distinct coordinates.
   let extent = layers[0]?.extent ?? 4096;
   let reduced = layers;
+  let edges: [number, number] = [-(lim.buffer ?? 0), extent + (lim.buffer ?? 0)];
   while (data.length > lim.maxSize && extent >= 256) {
     const from = extent;
     extent = Math.floor(extent / 2);
-    reduced = reduced.map((l) => rescaleLayer(l, from, extent));
+    const r = extent / from;
+    const frame: TileFrame = { scale: 1, x: 0, y: 0, extent: r, sqTolerance: 0, edges: (edges = [round(edges[0] * r), round(edges[1] * r)]) };
+    reduced = reduced.map((l) => rescaleLayer(l, extent, frame));
     data = pack(reduced);
     report.reducedExtent = extent;
   }
@@ -136,8 +141,7 @@ const scratch = new RunGeometry();
 const cmds: number[] = [];
 
 /** Redraws a layer at a smaller extent, with the same validity rules as the first drawing. */
-function rescaleLayer(layer: ListLayer, from: number, to: number): ListLayer {
-  const frame = { scale: 1, x: 0, y: 0, extent: to / from, sqTolerance: 0 };
+function rescaleLayer(layer: ListLayer, to: number, frame: TileFrame): ListLayer {
   const features: TileFeature[] = [];
   for (const f of layer.features) {
     scratch.reset(f.type as GeomType);

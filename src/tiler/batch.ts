@@ -219,6 +219,8 @@ export interface EncodeBatch {
   /** GDAL's MAX_SIZE (bytes) and MAX_FEATURES. */
   maxSize: number;
   maxFeatures: number;
+  /** Tile buffer (tile units), for redrawing at a smaller extent. */
+  buffer: number;
   tiles: { z: number; x: number; y: number; records: Uint8Array }[];
   /** Write each tile file here instead of returning its bytes (a directory sink's threadTarget). */
   target?: TileFileTarget;
@@ -243,7 +245,7 @@ export function encodeBatch(b: EncodeBatch): EncodedBatch {
   const out = new ByteWriter(1 << 16);
   const index: number[] = [];
   const limited: number[] = [];
-  const limits = { maxSize: b.maxSize, maxFeatures: b.maxFeatures, compress: b.compress };
+  const limits = { maxSize: b.maxSize, maxFeatures: b.maxFeatures, compress: b.compress, buffer: b.buffer };
   for (const t of b.tiles) {
     // The common case streams features out of the records one at a time, so a tile holding
     // millions of points (zoom 0 of a big point layer) never exists as millions of objects.
