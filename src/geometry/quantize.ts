@@ -39,36 +39,39 @@ export function encodeRuns(g: RunGeometry, f: TileFrame, cmds: number[]): boolea
   cursor.x = cursor.y = 0;
   const xy = g.xy;
   if (g.type === POINT) {
-    const pts = tmp;
-    pts.length = 0;
     let count = 0;
     for (let r = 0; r < g.runs; r++) count += (g.end[r] - g.start[r]) / 3;
-    const seen = count > 1 ? new Set<string>() : undefined;
+    const seen = count > 1 ? new Set<number>() : undefined;
+    let n = 0;
     for (let r = 0; r < g.runs; r++) {
       for (let i = g.start[r]; i < g.end[r]; i += 3) {
         const ix = qx(xy[i], f), iy = qy(xy[i + 1], f);
         if (seen) {
-          const key = `${ix},${iy}`;
+          // |ix|, |iy| ≤ extent + buffer ≤ 2^25 (options.ts): the key stays below 2^53, exact and unique.
+          const key = ix * 134217728 + iy;
           if (seen.has(key)) continue;
           seen.add(key);
         }
-        pts.push(ix, iy);
+        if (n + 2 > q.length) grow(n + 2);
+        q[n++] = ix;
+        q[n++] = iy;
       }
     }
-    if (!pts.length) return false;
-    cmds.push(command(MOVE_TO, pts.length / 2));
-    for (let i = 0; i < pts.length; i += 2) delta(cmds, pts[i], pts[i + 1]);
+    if (!n) return false;
+    cmds.push(command(MOVE_TO, n / 2));
+    for (let i = 0; i < n; i += 2) delta(cmds, q[i], q[i + 1]);
     return true;
   }
   if (g.type === LINESTRING) {
     for (let r = 0; r < g.runs; r++) {
-      if (quantizeRun(xy, g.start[r], g.end[r], f, tmp, false) >= 2) writePath(cmds, tmp, false);
+      const n = quantizeRun(xy, g.start[r], g.end[r], f, false);
+      if (n >= 4) writePath(cmds, q, n, false);
     }
     return cmds.length > 0;
   }
-  let exterior: number[] | null = null;
   let bands: EdgeBands | null = null;
   let skipHoles = true;
+  let extN = 0;
   for (let r = 0; r < g.runs; r++) {
     const isExterior = g.exterior[r] === 1;
     if (!isExterior && skipHoles) continue;
@@ -76,16 +79,19 @@ export function encodeRuns(g: RunGeometry, f: TileFrame, cmds: number[]): boolea
       skipHoles = true;
       bands = null;
     }
-    if (quantizeRun(xy, g.start[r], g.end[r], f, tmp, true) < 3) continue;
-    const after = ringArea(tmp);
-    const before = floatArea(xy, g.start[r], g.end[r], f);
+    const n = quantizeRun(xy, g.start[r], g.end[r], f, true);
+    if (n < 6) continue;
+    const after = pairsArea(q, n);
+    const before = runFloatArea;
     if (after === 0 || Math.sign(after) !== Math.sign(before)) continue;
-    if (after > 0 !== isExterior) reversePairs(tmp);
+    if (after > 0 !== isExterior) reversePairs(q, n);
     if (isExterior) {
-      exterior = tmp.slice();
+      if (ext.length < n) ext = new Int32Array(Math.max(n, 2 * ext.length));
+      ext.set(q.subarray(0, n));
+      extN = n;
       skipHoles = false;
-    } else if (!holeFits(tmp, (bands ??= new EdgeBands(exterior!)), f.edges)) continue;
-    writePath(cmds, tmp, true);
+    } else if (!holeFits(q, n, (bands ??= new EdgeBands(ext, extN)), f.edges)) continue;
+    writePath(cmds, q, n, true);
   }
   return cmds.length > 0;
 }
@@ -96,9 +102,21 @@ export function encodeGeometry(g: Geometry, f: TileFrame): number[] | null {
   return encodeRuns(toRuns(g), f, cmds) ? cmds : null;
 }
 
-// Scratch state: encoding is synchronous and not re-entrant.
-const tmp: number[] = [];
+// Scratch state: encoding is synchronous and not re-entrant. Typed buffers with a count rather than
+// arrays emptied with `length = 0`, which makes V8 drop their storage and grow it again every time.
+/** The run being encoded, rounded: x0, y0, x1, y1, … */
+let q = new Int32Array(1 << 12);
+/** The current polygon's exterior ring, as q held it. */
+let ext = new Int32Array(1 << 12);
+/** Twice the signed area of the last ring quantizeRun read, before rounding (in tile units). */
+let runFloatArea = 0;
 const cursor = { x: 0, y: 0 };
+
+function grow(n: number): void {
+  const next = new Int32Array(Math.max(n, 2 * q.length));
+  next.set(q);
+  q = next;
+}
 
 // Half away from zero, like C's round() in GDAL, so buffer coordinates round as GDAL's do.
 export const round = (n: number) => (n < 0 ? -Math.round(-n) : Math.round(n));
@@ -110,25 +128,38 @@ function qy(v: number, f: TileFrame): number {
 }
 
 /**
- * Rounds the kept vertices of a run into `out` as [x0, y0, x1, y1, …] without consecutive
- * repeats (and, for rings, without the closing point). Returns the number of points.
+ * Rounds the kept vertices of a run into q as [x0, y0, x1, y1, …] without consecutive repeats (and,
+ * for rings, without the closing point). Returns the number of coordinates written (2 per point).
+ * For rings it also sums, in the same pass, the area of the kept vertices before rounding (into
+ * runFloatArea), to tell a ring that rounding flipped.
  */
-function quantizeRun(src: Float64Array, s: number, e: number, f: TileFrame, out: number[], ring: boolean): number {
-  out.length = 0;
+function quantizeRun(src: Float64Array, s: number, e: number, f: TileFrame, ring: boolean): number {
+  if (q.length < ((e - s) / 3) * 2) grow(((e - s) / 3) * 2);
+  const out = q;
   const tol = f.sqTolerance;
+  let n = 0;
   let px = NaN, py = NaN;
+  let area = 0, fx = NaN, fy = NaN, lx = NaN, ly = NaN;
   for (let i = s; i < e; i += 3) {
     if (tol > 0 && src[i + 2] <= tol) continue;
-    const x = qx(src[i], f), y = qy(src[i + 1], f);
+    const u = src[i], v = src[i + 1];
+    if (ring) {
+      if (lx === lx) area += (lx - u) * (v + ly);
+      else (fx = u), (fy = v);
+      lx = u;
+      ly = v;
+    }
+    const x = qx(u, f), y = qy(v, f);
     if (x === px && y === py) continue;
-    out.push(x, y);
+    out[n++] = x;
+    out[n++] = y;
     px = x;
     py = y;
   }
-  let n = out.length / 2;
-  if (ring && n > 1 && out[0] === out[n * 2 - 2] && out[1] === out[n * 2 - 1]) {
-    out.length -= 2;
-    n--;
+  if (ring) {
+    if (fx === fx) area += (lx - fx) * (fy + ly);
+    runFloatArea = area;
+    if (n > 2 && out[0] === out[n - 2] && out[1] === out[n - 1]) n -= 2;
   }
   return n;
 }
@@ -140,9 +171,9 @@ function quantizeRun(src: Float64Array, s: number, e: number, f: TileFrame, out:
  * exterior's edge index finds those cheaply, and only they get the exact test — no vertex outside,
  * at most one on the boundary (a single touching point is valid).
  */
-function holeFits(hole: number[], ext: EdgeBands, edges: [number, number] | undefined): boolean {
+function holeFits(hole: Int32Array, n: number, ext: EdgeBands, edges: [number, number] | undefined): boolean {
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (let i = 0; i < hole.length; i += 2) {
+  for (let i = 0; i < n; i += 2) {
     const x = hole[i], y = hole[i + 1];
     if (x < minX) minX = x;
     if (x > maxX) maxX = x;
@@ -152,7 +183,7 @@ function holeFits(hole: number[], ext: EdgeBands, edges: [number, number] | unde
   if (!ext.nearBox(minX - 1, minY - 1, maxX + 1, maxY + 1)) return true;
   let onBoundary = 0;
   const lo = edges ? edges[0] : NaN, hi = edges ? edges[1] : NaN;
-  for (let i = 0; i < hole.length; i += 2) {
+  for (let i = 0; i < n; i += 2) {
     const x = hole[i], y = hole[i + 1];
     if (x === lo || x === hi || y === lo || y === hi) continue; // on the clip edge: see TileFrame.edges
     const where = ext.pointInRing(x, y);
@@ -175,10 +206,16 @@ export class EdgeBands {
   private readonly first: Int32Array;
   private readonly edges: Int32Array;
 
-  constructor(private readonly ring: number[]) {
-    const n = ring.length / 2;
+  private readonly ring: ArrayLike<number>;
+  /** Coordinates in ring (2 per point). */
+  private readonly len: number;
+
+  constructor(ring: ArrayLike<number>, length = ring.length) {
+    this.ring = ring;
+    this.len = length;
+    const n = length / 2;
     let minY = Infinity, maxY = -Infinity;
-    for (let i = 1; i < ring.length; i += 2) {
+    for (let i = 1; i < length; i += 2) {
       if (ring[i] < minY) minY = ring[i];
       if (ring[i] > maxY) maxY = ring[i];
     }
@@ -207,19 +244,19 @@ export class EdgeBands {
 
   /** Each edge (from vertex offset j to the next) with the bands its y range spans. */
   private forEachEdge(f: (j: number, b0: number, b1: number) => void): void {
-    const r = this.ring;
-    for (let i = 0, j = r.length - 2; i < r.length; j = i, i += 2) {
+    const r = this.ring, len = this.len;
+    for (let i = 0, j = len - 2; i < len; j = i, i += 2) {
       f(j, this.band(Math.min(r[i + 1], r[j + 1])), this.band(Math.max(r[i + 1], r[j + 1])));
     }
   }
 
   /** True when some edge's bounding box meets the box. */
   nearBox(x0: number, y0: number, x1: number, y1: number): boolean {
-    const p = this.ring, edges = this.edges;
+    const p = this.ring, edges = this.edges, len = this.len;
     for (let b = this.band(y0), b1 = this.band(y1); b <= b1; b++) {
       for (let e = this.first[b]; e < this.first[b + 1]; e++) {
         const j = edges[e];
-        const i = j + 2 === p.length ? 0 : j + 2;
+        const i = j + 2 === len ? 0 : j + 2;
         if (Math.max(p[i], p[j]) >= x0 && Math.min(p[i], p[j]) <= x1 && Math.max(p[i + 1], p[j + 1]) >= y0 && Math.min(p[i + 1], p[j + 1]) <= y1) return true;
       }
     }
@@ -229,10 +266,10 @@ export class EdgeBands {
   /** 1 inside, 0 on the boundary, -1 outside; exact for integer coordinates. */
   pointInRing(x: number, y: number): number {
     let inside = false;
-    const p = this.ring, edges = this.edges, b = this.band(y);
+    const p = this.ring, edges = this.edges, b = this.band(y), len = this.len;
     for (let e = this.first[b]; e < this.first[b + 1]; e++) {
       const j = edges[e];
-      const i = j + 2 === p.length ? 0 : j + 2;
+      const i = j + 2 === len ? 0 : j + 2;
       const xi = p[i], yi = p[i + 1], xj = p[j], yj = p[j + 1];
       const cross = (xj - xi) * (y - yi) - (yj - yi) * (x - xi);
       if (cross === 0 && x >= Math.min(xi, xj) && x <= Math.max(xi, xj) && y >= Math.min(yi, yj) && y <= Math.max(yi, yj)) return 0;
@@ -243,31 +280,18 @@ export class EdgeBands {
 }
 
 /** Twice the signed area (shoelace) of a closed run of integer pairs; y down → positive = clockwise on screen. */
-export function ringArea(p: number[]): number {
+export function ringArea(p: ArrayLike<number>): number {
+  return pairsArea(p, p.length);
+}
+
+function pairsArea(p: ArrayLike<number>, n: number): number {
   let s = 0;
-  for (let i = 0, n = p.length, j = n - 2; i < n; j = i, i += 2) s += (p[j] - p[i]) * (p[i + 1] + p[j + 1]);
+  for (let i = 0, j = n - 2; i < n; j = i, i += 2) s += (p[j] - p[i]) * (p[i + 1] + p[j + 1]);
   return s;
 }
 
-/** The same, before rounding and simplification filtering, in tile units. */
-function floatArea(src: Float64Array, start: number, end: number, f: TileFrame): number {
-  let s = 0;
-  const tol = f.sqTolerance;
-  let fx = NaN, fy = NaN, px = NaN, py = NaN;
-  for (let i = start; i < end; i += 3) {
-    if (tol > 0 && src[i + 2] <= tol) continue;
-    const x = src[i], y = src[i + 1];
-    if (px === px) s += (px - x) * (y + py);
-    else (fx = x), (fy = y);
-    px = x;
-    py = y;
-  }
-  if (fx === fx) s += (px - fx) * (fy + py);
-  return s;
-}
-
-function reversePairs(p: number[]): void {
-  for (let i = 0, j = p.length - 2; i < j; i += 2, j -= 2) {
+function reversePairs(p: Int32Array, n: number): void {
+  for (let i = 0, j = n - 2; i < j; i += 2, j -= 2) {
     const x = p[i], y = p[i + 1];
     p[i] = p[j];
     p[i + 1] = p[j + 1];
@@ -276,11 +300,11 @@ function reversePairs(p: number[]): void {
   }
 }
 
-function writePath(cmds: number[], p: number[], close: boolean): void {
+function writePath(cmds: number[], p: Int32Array, n: number, close: boolean): void {
   cmds.push(command(MOVE_TO, 1));
   delta(cmds, p[0], p[1]);
-  cmds.push(command(LINE_TO, p.length / 2 - 1));
-  for (let i = 2; i < p.length; i += 2) delta(cmds, p[i], p[i + 1]);
+  cmds.push(command(LINE_TO, n / 2 - 1));
+  for (let i = 2; i < n; i += 2) delta(cmds, p[i], p[i + 1]);
   if (close) cmds.push(command(CLOSE_PATH, 1));
 }
 
