@@ -37,49 +37,63 @@ export function clipRuns(src: RunGeometry, k1: number, k2: number, axis: 0 | 1, 
   return out.runs ? out : null;
 }
 
-/** Clips one run; returns whether anything of it was kept. */
+/**
+ * Clips one run; returns whether anything of it was kept. The hot loop of the tiler: the output
+ * buffer and its length stay in locals (pbf's habit), written back around endRun.
+ */
 function clipRun(xy: Float64Array, s: number, e: number, k1: number, k2: number, axis: 0 | 1, out: RunGeometry, closed: boolean, ext: number): boolean {
   let kept = false;
   out.reserve((e - s) / 3 + 2);
   out.beginRun();
   const minFloats = closed ? 12 : 6;
+  const other = 1 - axis;
+  let o = out.xy, n = out.n;
   for (let i = s; i < e - 3; i += 3) {
-    const ax = xy[i], ay = xy[i + 1];
-    const bx = xy[i + 3], by = xy[i + 4];
-    const a = axis === 0 ? ax : ay;
-    const b = axis === 0 ? bx : by;
+    // A segment adds at most two points.
+    if (n + 6 > o.length) {
+      out.n = n;
+      out.reserve(2);
+      o = out.xy;
+    }
+    const a = xy[i + axis], b = xy[i + 3 + axis];
     let exited = false;
     if (a < k1) {
       if (b > k1) {
-        cut(out, ax, ay, bx, by, k1, axis);
+        n = cut(o, n, xy, i, a, b, k1, axis, other);
         if (b > k2) {
-          cut(out, ax, ay, bx, by, k2, axis);
+          n = cut(o, n, xy, i, a, b, k2, axis, other);
           exited = true;
         }
       }
     } else if (a > k2) {
       if (b < k2) {
-        cut(out, ax, ay, bx, by, k2, axis);
+        n = cut(o, n, xy, i, a, b, k2, axis, other);
         if (b < k1) {
-          cut(out, ax, ay, bx, by, k1, axis);
+          n = cut(o, n, xy, i, a, b, k1, axis, other);
           exited = true;
         }
       }
     } else {
-      out.push(ax, ay, xy[i + 2]);
+      o[n] = xy[i];
+      o[n + 1] = xy[i + 1];
+      o[n + 2] = xy[i + 2];
+      n += 3;
       if (b < k1) {
-        cut(out, ax, ay, bx, by, k1, axis);
+        n = cut(o, n, xy, i, a, b, k1, axis, other);
         exited = true;
       } else if (b > k2) {
-        cut(out, ax, ay, bx, by, k2, axis);
+        n = cut(o, n, xy, i, a, b, k2, axis, other);
         exited = true;
       }
     }
     if (!closed && exited) {
+      out.n = n;
       kept = out.endRun(minFloats) || kept;
       out.beginRun();
+      n = out.n;
     }
   }
+  out.n = n;
   const last = e - 3;
   if (last >= s) {
     const a = xy[last + axis];
@@ -87,15 +101,19 @@ function clipRun(xy: Float64Array, s: number, e: number, k1: number, k2: number,
   }
   if (closed) {
     // The cut may have left the ring open: close it.
-    const o = out.xy, rs = out.runStart, n = out.n;
-    if (n - rs >= 3 && (o[rs] !== o[n - 3] || o[rs + 1] !== o[n - 2])) out.push(o[rs], o[rs + 1], o[rs + 2]);
+    const c = out.xy, rs = out.runStart, m = out.n;
+    if (m - rs >= 3 && (c[rs] !== c[m - 3] || c[rs + 1] !== c[m - 2])) out.push(c[rs], c[rs + 1], c[rs + 2]);
   }
   return out.endRun(minFloats, ext) || kept;
 }
 
-function cut(out: RunGeometry, ax: number, ay: number, bx: number, by: number, k: number, axis: 0 | 1): void {
-  if (axis === 0) out.push(k, ay + ((by - ay) * (k - ax)) / (bx - ax), KEEP);
-  else out.push(ax + ((bx - ax) * (k - ay)) / (by - ay), k, KEEP);
+/** Writes at o[n] where the segment from vertex i (at a along the axis) to i + 1 (at b) crosses k. */
+function cut(o: Float64Array, n: number, xy: Float64Array, i: number, a: number, b: number, k: number, axis: number, other: number): number {
+  const oa = xy[i + other];
+  o[n + axis] = k;
+  o[n + other] = oa + ((xy[i + 3 + other] - oa) * (k - a)) / (b - a);
+  o[n + 2] = KEEP;
+  return n + 3;
 }
 
 /** Clips a Geometry (convenience form of clipRuns for one-off use). */
