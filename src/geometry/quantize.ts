@@ -34,8 +34,8 @@ const zigzag = (n: number) => (n << 1) ^ (n >> 31);
  *   exterior with its holes), and so is a hole pushed onto or across its exterior (see holeFits);
  *   contact on the buffered tile edge, where clipping puts both, does not count (TileFrame.edges).
  */
-export function encodeRuns(g: RunGeometry, f: TileFrame, cmds: number[]): boolean {
-  cmds.length = 0;
+export function encodeRuns(g: RunGeometry, f: TileFrame, cmds: Commands): boolean {
+  cmds.n = 0;
   cursor.x = cursor.y = 0;
   const xy = g.xy;
   if (g.type === POINT) {
@@ -67,7 +67,7 @@ export function encodeRuns(g: RunGeometry, f: TileFrame, cmds: number[]): boolea
       const n = quantizeRun(xy, g.start[r], g.end[r], f, false);
       if (n >= 4) writePath(cmds, q, n, false);
     }
-    return cmds.length > 0;
+    return cmds.n > 0;
   }
   let bands: EdgeBands | null = null;
   let skipHoles = true;
@@ -93,13 +93,36 @@ export function encodeRuns(g: RunGeometry, f: TileFrame, cmds: number[]): boolea
     } else if (!holeFits(q, n, (bands ??= new EdgeBands(ext, extN)), f.edges)) continue;
     writePath(cmds, q, n, true);
   }
-  return cmds.length > 0;
+  return cmds.n > 0;
 }
 
 /** Encodes one Geometry for one tile (convenience form of encodeRuns). */
 export function encodeGeometry(g: Geometry, f: TileFrame): number[] | null {
-  const cmds: number[] = [];
-  return encodeRuns(toRuns(g), f, cmds) ? cmds : null;
+  const cmds = new Commands();
+  return encodeRuns(toRuns(g), f, cmds) ? Array.from(cmds.view()) : null;
+}
+
+/**
+ * MVT geometry commands being written: a reusable buffer and a count (an array emptied with
+ * `length = 0` for every tile would have V8 drop and regrow its storage each time).
+ */
+export class Commands {
+  buf = new Uint32Array(1 << 10);
+  n = 0;
+
+  push(v: number): void {
+    if (this.n === this.buf.length) {
+      const next = new Uint32Array(this.buf.length * 2);
+      next.set(this.buf);
+      this.buf = next;
+    }
+    this.buf[this.n++] = v;
+  }
+
+  /** The commands written (a view, overwritten by the next encoding). */
+  view(): Uint32Array {
+    return this.buf.subarray(0, this.n);
+  }
 }
 
 // Scratch state: encoding is synchronous and not re-entrant. Typed buffers with a count rather than
@@ -300,7 +323,7 @@ function reversePairs(p: Int32Array, n: number): void {
   }
 }
 
-function writePath(cmds: number[], p: Int32Array, n: number, close: boolean): void {
+function writePath(cmds: Commands, p: Int32Array, n: number, close: boolean): void {
   cmds.push(command(MOVE_TO, 1));
   delta(cmds, p[0], p[1]);
   cmds.push(command(LINE_TO, n / 2 - 1));
@@ -308,8 +331,9 @@ function writePath(cmds: number[], p: Int32Array, n: number, close: boolean): vo
   if (close) cmds.push(command(CLOSE_PATH, 1));
 }
 
-function delta(cmds: number[], x: number, y: number): void {
-  cmds.push(zigzag(x - cursor.x), zigzag(y - cursor.y));
+function delta(cmds: Commands, x: number, y: number): void {
+  cmds.push(zigzag(x - cursor.x));
+  cmds.push(zigzag(y - cursor.y));
   cursor.x = x;
   cursor.y = y;
 }

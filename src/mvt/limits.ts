@@ -2,7 +2,7 @@
 // halved while it is at least 256), then its smallest features are dropped until it fits. Unlike
 // GDAL, "smallest" is measured exactly as drawn in the tile, and what is dropped is reported.
 import { gzipSync } from 'node:zlib';
-import { encodeRuns, ringArea, round, type TileFrame } from '../geometry/quantize.js';
+import { Commands, encodeRuns, ringArea, round, type TileFrame } from '../geometry/quantize.js';
 import { RunGeometry } from '../geometry/runs.js';
 import { POINT, POLYGON, type GeomType } from '../geometry/types.js';
 import { encodeTile, type TileFeature, type TileLayer } from './encode-tile.js';
@@ -138,7 +138,7 @@ function drawnSize(f: TileFeature): number {
 }
 
 const scratch = new RunGeometry();
-const cmds: number[] = [];
+const cmds = new Commands();
 
 /** Redraws a layer at a smaller extent, with the same validity rules as the first drawing. */
 function rescaleLayer(layer: ListLayer, to: number, frame: TileFrame): ListLayer {
@@ -153,7 +153,7 @@ function rescaleLayer(layer: ListLayer, to: number, frame: TileFrame): ListLayer
       if (f.type === POLYGON) scratch.push(p[0], p[1], Infinity);
       scratch.endRun(0, f.type === POLYGON && ringArea(p) > 0 ? 1 : 0);
     }
-    if (encodeRuns(scratch, frame, cmds)) features.push({ ...f, geometry: cmds.slice() });
+    if (encodeRuns(scratch, frame, cmds)) features.push({ ...f, geometry: Array.from(cmds.view()) });
   }
   return { ...layer, extent: to, features };
 }

@@ -148,7 +148,7 @@ export interface FragmentHead {
 }
 
 /** Appends one fragment record. */
-export function writeFragment(w: ByteWriter, h: FragmentHead, props: Uint8Array, commands: number[]): void {
+export function writeFragment(w: ByteWriter, h: FragmentHead, props: Uint8Array, commands: ArrayLike<number>): void {
   const start = w.pos;
   w.ensure(HEADER + props.length + commands.length * 5);
   w.pos += 4; // length, patched below
@@ -161,7 +161,18 @@ export function writeFragment(w: ByteWriter, h: FragmentHead, props: Uint8Array,
   w.f64(h.id ?? NaN);
   w.u32(props.length);
   w.bytes(props);
-  for (const c of commands) w.varint(c);
+  // Room for every varint was ensured above: write them without a check each.
+  const buf = w.buf;
+  let pos = w.pos;
+  for (let i = 0; i < commands.length; i++) {
+    let v = commands[i];
+    while (v > 0x7f) {
+      buf[pos++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    buf[pos++] = v;
+  }
+  w.pos = pos;
   w.view.setUint32(start, w.pos - start, true);
 }
 

@@ -1,6 +1,6 @@
 // Cuts one feature into every tile it touches at every zoom: clip once per parent, split to children.
 import { clipRuns } from '../geometry/clip.js';
-import { encodeRuns, type TileFrame } from '../geometry/quantize.js';
+import { Commands, encodeRuns, type TileFrame } from '../geometry/quantize.js';
 import { RunGeometry, SHRINK_AT, toRuns } from '../geometry/runs.js';
 import type { Geometry } from '../geometry/types.js';
 
@@ -22,7 +22,7 @@ export interface TilerOptions {
  * Called once per tile the feature lands in, with its MVT geometry commands. The array is reused
  * for the next tile: copy what you keep.
  */
-export type FragmentSink = (z: number, x: number, y: number, commands: number[]) => void;
+export type FragmentSink = (z: number, x: number, y: number, commands: Uint32Array) => void;
 
 /**
  * Per-depth working buffers, reused for every feature (per thread). At depth z, `half` holds the
@@ -41,7 +41,7 @@ const rootXY = new RunGeometry();
 const wrapped = new RunGeometry();
 const wrapPart = new RunGeometry();
 const wrapPart2 = new RunGeometry();
-const cmds: number[] = [];
+const cmds = new Commands();
 const all = () => [root, rootX, rootXY, wrapped, wrapPart, wrapPart2, ...levels.flatMap((l) => [l.half, l.child])];
 
 /**
@@ -97,7 +97,7 @@ function visit(z: number, x: number, y: number, g: RunGeometry, o: TilerOptions,
     frame.x = x;
     frame.y = y;
     frame.sqTolerance = o.sqTolerances[z];
-    if (encodeRuns(g, frame, cmds)) emit(z, x, y, cmds);
+    if (encodeRuns(g, frame, cmds)) emit(z, x, y, cmds.view());
   }
   if (z === o.maxzoom) return;
   // Children of (z, x, y) are (z+1, 2x + i, 2y + j); cut in scheme units at scale 2^(z+1).
