@@ -26,94 +26,88 @@ export function clipRuns(src: RunGeometry, k1: number, k2: number, axis: 0 | 1, 
     out.endRun(3);
     return out.runs ? out : null;
   }
-  const polygon = src.type === POLYGON;
+  // One loop over runs and vertices, no call per run: a call passing the cut values boxed them
+  // as heap numbers, and a big country has tens of thousands of rings in every clip.
+  const closed = src.type === POLYGON;
+  const minFloats = closed ? 12 : 6;
+  const other = 1 - axis;
   let keepHoles = false;
   for (let r = 0; r < src.runs; r++) {
     const ext = src.exterior[r];
-    if (polygon && !ext && !keepHoles) continue;
-    const kept = clipRun(xy, src.start[r], src.end[r], k1, k2, axis, out, polygon, ext);
-    if (ext) keepHoles = kept;
+    if (closed && !ext && !keepHoles) continue;
+    const s = src.start[r], e = src.end[r];
+    let kept = false;
+    out.reserve((e - s) / 3 + 2);
+    out.beginRun();
+    let o = out.xy, n = out.n;
+    for (let i = s; i < e - 3; i += 3) {
+      // A segment adds at most two points. Output buffer and length stay in locals (pbf's habit).
+      if (n + 6 > o.length) {
+        out.n = n;
+        out.reserve(2);
+        o = out.xy;
+      }
+      const a = xy[i + axis], b = xy[i + 3 + axis];
+      // Where the segment crosses k1 or k2, in order (NaN: it does not).
+      let c1 = NaN, c2 = NaN;
+      if (a < k1) {
+        if (b > k1) {
+          c1 = k1;
+          if (b > k2) c2 = k2;
+        }
+      } else if (a > k2) {
+        if (b < k2) {
+          c1 = k2;
+          if (b < k1) c2 = k1;
+        }
+      } else {
+        o[n] = xy[i];
+        o[n + 1] = xy[i + 1];
+        o[n + 2] = xy[i + 2];
+        n += 3;
+        if (b < k1) c1 = k1;
+        else if (b > k2) c1 = k2;
+      }
+      // Leaving the stripe: a crossing from inside, or a second one.
+      let exited = false;
+      if (c1 === c1) {
+        // Written out here rather than in a function: called, it boxed its arguments as heap
+        // numbers, gigabytes of them over the countries.
+        const oa = xy[i + other], ob = xy[i + 3 + other];
+        o[n + axis] = c1;
+        o[n + other] = oa + ((ob - oa) * (c1 - a)) / (b - a);
+        o[n + 2] = KEEP;
+        n += 3;
+        if (c2 === c2) {
+          o[n + axis] = c2;
+          o[n + other] = oa + ((ob - oa) * (c2 - a)) / (b - a);
+          o[n + 2] = KEEP;
+          n += 3;
+          exited = true;
+        } else exited = !(a < k1 || a > k2);
+      }
+      if (!closed && exited) {
+        out.n = n;
+        kept = out.endRun(minFloats) || kept;
+        out.beginRun();
+        n = out.n;
+      }
+    }
+    out.n = n;
+    const last = e - 3;
+    if (last >= s) {
+      const a = xy[last + axis];
+      if (a >= k1 && a <= k2) out.push(xy[last], xy[last + 1], xy[last + 2]);
+    }
+    if (closed) {
+      // The cut may have left the ring open: close it.
+      const c = out.xy, rs = out.runStart, m = out.n;
+      if (m - rs >= 3 && (c[rs] !== c[m - 3] || c[rs + 1] !== c[m - 2])) out.push(c[rs], c[rs + 1], c[rs + 2]);
+    }
+    kept = out.endRun(minFloats, ext) || kept;
+    if (ext) keepHoles = kept; // a polygon whose exterior is cut away loses its holes
   }
   return out.runs ? out : null;
-}
-
-/**
- * Clips one run; returns whether anything of it was kept. The hot loop of the tiler: the output
- * buffer and its length stay in locals (pbf's habit), written back around endRun.
- */
-function clipRun(xy: Float64Array, s: number, e: number, k1: number, k2: number, axis: 0 | 1, out: RunGeometry, closed: boolean, ext: number): boolean {
-  let kept = false;
-  out.reserve((e - s) / 3 + 2);
-  out.beginRun();
-  const minFloats = closed ? 12 : 6;
-  const other = 1 - axis;
-  let o = out.xy, n = out.n;
-  for (let i = s; i < e - 3; i += 3) {
-    // A segment adds at most two points.
-    if (n + 6 > o.length) {
-      out.n = n;
-      out.reserve(2);
-      o = out.xy;
-    }
-    const a = xy[i + axis], b = xy[i + 3 + axis];
-    let exited = false;
-    if (a < k1) {
-      if (b > k1) {
-        n = cut(o, n, xy, i, a, b, k1, axis, other);
-        if (b > k2) {
-          n = cut(o, n, xy, i, a, b, k2, axis, other);
-          exited = true;
-        }
-      }
-    } else if (a > k2) {
-      if (b < k2) {
-        n = cut(o, n, xy, i, a, b, k2, axis, other);
-        if (b < k1) {
-          n = cut(o, n, xy, i, a, b, k1, axis, other);
-          exited = true;
-        }
-      }
-    } else {
-      o[n] = xy[i];
-      o[n + 1] = xy[i + 1];
-      o[n + 2] = xy[i + 2];
-      n += 3;
-      if (b < k1) {
-        n = cut(o, n, xy, i, a, b, k1, axis, other);
-        exited = true;
-      } else if (b > k2) {
-        n = cut(o, n, xy, i, a, b, k2, axis, other);
-        exited = true;
-      }
-    }
-    if (!closed && exited) {
-      out.n = n;
-      kept = out.endRun(minFloats) || kept;
-      out.beginRun();
-      n = out.n;
-    }
-  }
-  out.n = n;
-  const last = e - 3;
-  if (last >= s) {
-    const a = xy[last + axis];
-    if (a >= k1 && a <= k2) out.push(xy[last], xy[last + 1], xy[last + 2]);
-  }
-  if (closed) {
-    // The cut may have left the ring open: close it.
-    const c = out.xy, rs = out.runStart, m = out.n;
-    if (m - rs >= 3 && (c[rs] !== c[m - 3] || c[rs + 1] !== c[m - 2])) out.push(c[rs], c[rs + 1], c[rs + 2]);
-  }
-  return out.endRun(minFloats, ext) || kept;
-}
-
-/** Writes at o[n] where the segment from vertex i (at a along the axis) to i + 1 (at b) crosses k. */
-function cut(o: Float64Array, n: number, xy: Float64Array, i: number, a: number, b: number, k: number, axis: number, other: number): number {
-  const oa = xy[i + other];
-  o[n + axis] = k;
-  o[n + other] = oa + ((xy[i + 3 + other] - oa) * (k - a)) / (b - a);
-  o[n + 2] = KEEP;
-  return n + 3;
 }
 
 /** Clips a Geometry (convenience form of clipRuns for one-off use). */
