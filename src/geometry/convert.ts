@@ -35,10 +35,10 @@ export function convertGeometry(geom: unknown, ctx: ConvertContext): Geometry[] 
   const c = g.coordinates;
   switch (g.type) {
     case 'Point':
-      if (c instanceof PositionList) return packedPoints(c, true, ctx, 'Point');
+      if (c instanceof PositionList) return packedPoints(c, true, ctx, () => 'Point');
       return points(isEmpty(c) ? [] : [c], ctx, () => 'Point');
     case 'MultiPoint':
-      if (c instanceof PositionList) return packedPoints(c, false, ctx, 'MultiPoint');
+      if (c instanceof PositionList) return packedPoints(c, false, ctx, () => 'MultiPoint');
       return points(array(c, 'MultiPoint coordinates'), ctx, (i) => `MultiPoint point ${i}`);
     case 'LineString':
       return lines(isEmpty(c) ? [] : [c], ctx, () => 'LineString');
@@ -79,11 +79,12 @@ function describe(v: unknown): string {
 }
 
 /** Reads positions into a flat [u, v, 0] array in scheme units. */
-function flatten(positions: unknown, ctx: ConvertContext, what: string, close = false): Float64Array {
+function flatten(positions: unknown, ctx: ConvertContext, label: Label, at: number, ring: number, close = false): Float64Array {
   if (positions instanceof PositionList) {
     if (positions.single) throw new Reparse();
-    return flattenPacked(positions.xy, ctx, what, close);
+    return flattenPacked(positions.xy, ctx, label, at, ring, close);
   }
+  const what = where(label, at, ring);
   const list = array(positions, what);
   // Room for a closing point: rings that do not repeat their first point get it added.
   const out = new Float64Array((list.length + (close ? 1 : 0)) * 3);
@@ -121,7 +122,7 @@ function flatten(positions: unknown, ctx: ConvertContext, what: string, close = 
 }
 
 /** flatten for packed x, y pairs: JSON numbers are finite, so only the projection is checked. */
-function flattenPacked(xy: Float64Array, ctx: ConvertContext, what: string, close: boolean): Float64Array {
+function flattenPacked(xy: Float64Array, ctx: ConvertContext, label: Label, at: number, ring: number, close: boolean): Float64Array {
   const n = xy.length / 2;
   const size = (n + (close ? 1 : 0)) * 3;
   const out = ctx.arena ? ctx.arena.alloc(size) : new Float64Array(size);
@@ -134,7 +135,7 @@ function flattenPacked(xy: Float64Array, ctx: ConvertContext, what: string, clos
     if (transform) {
       transform(out, o);
       if (!Number.isFinite(out[o]) || !Number.isFinite(out[o + 1])) {
-        throw new GeometryError(`${what}: position ${i} ${describe([xy[2 * i], xy[2 * i + 1]])} cannot be projected to ${scheme.crs}`);
+        throw new GeometryError(`${where(label, at, ring)}: position ${i} ${describe([xy[2 * i], xy[2 * i + 1]])} cannot be projected to ${scheme.crs}`);
       }
     }
     out[o] = (out[o] - originX) / d;
@@ -150,26 +151,30 @@ function flattenPacked(xy: Float64Array, ctx: ConvertContext, what: string, clos
   return out.subarray(0, n * 3);
 }
 
+/** Names part i of a geometry in messages ("MultiPolygon polygon 3"). */
 type Label = (i: number) => string;
 
+/** What a message calls a position list: built only for a message (a string per ring adds up). */
+const where = (label: Label, i: number, ring: number) => (ring < 0 ? label(i) : `${label(i)} ring ${ring}`);
+
 /** A Point's lone position or a MultiPoint's list, already packed. */
-function packedPoints(c: PositionList, single: boolean, ctx: ConvertContext, what: string): Geometry[] {
+function packedPoints(c: PositionList, single: boolean, ctx: ConvertContext, label: Label): Geometry[] {
   if (c.single !== single) throw new Reparse();
-  return c.length ? [{ type: POINT, points: flattenPacked(c.xy, ctx, what, false) }] : [];
+  return c.length ? [{ type: POINT, points: flattenPacked(c.xy, ctx, label, 0, -1, false) }] : [];
 }
 
 function points(list: unknown[], ctx: ConvertContext, label: Label): Geometry[] {
   if (list.length === 0) return [];
-  if (list.length === 1) return [{ type: POINT, points: flatten(list, ctx, label(0)) }];
+  if (list.length === 1) return [{ type: POINT, points: flatten(list, ctx, label, 0, -1) }];
   const flat = new Float64Array(list.length * 3);
-  list.forEach((p, i) => flat.set(flatten([p], ctx, label(i)), i * 3));
+  list.forEach((p, i) => flat.set(flatten([p], ctx, label, i, -1), i * 3));
   return [{ type: POINT, points: flat }];
 }
 
 function lines(list: unknown[], ctx: ConvertContext, label: Label): Geometry[] {
   const out: Flat[] = [];
   list.forEach((line, i) => {
-    let f = flatten(line, ctx, label(i));
+    let f = flatten(line, ctx, label, i, -1);
     if (f.length < 6) return;
     if (ctx.minSqTolerance > 0) {
       computeImportance(f, ctx.minSqTolerance);
@@ -184,8 +189,9 @@ function polygons(list: unknown[], ctx: ConvertContext, label: Label): Geometry[
   const out: Flat[][] = [];
   list.forEach((poly, p) => {
     const rings: Flat[] = [];
-    array(poly, label(p)).forEach((ring, r) => {
-      let f = flatten(ring, ctx, `${label(p)} ring ${r}`, true);
+    if (!Array.isArray(poly)) array(poly, label(p)); // throws the message
+    (poly as unknown[]).forEach((ring, r) => {
+      let f = flatten(ring, ctx, label, p, r, true);
       if (r > 0 && rings.length === 0) return; // no exterior, so no holes
       if (f.length >= 12 && ctx.minSqTolerance > 0) {
         computeImportance(f, ctx.minSqTolerance);

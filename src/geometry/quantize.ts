@@ -87,7 +87,7 @@ export function encodeRuns(g: RunGeometry, f: TileFrame, cmds: Commands): boolea
     if (after > 0 !== isExterior) reversePairs(q, n);
     if (isExterior) {
       if (ext.length < n) ext = new Int32Array(Math.max(n, 2 * ext.length));
-      ext.set(q.subarray(0, n));
+      for (let i = 0; i < n; i++) ext[i] = q[i]; // (q.subarray would allocate a view per ring)
       extN = n;
       skipHoles = false;
     } else if (!holeFits(q, n, (bands ??= new EdgeBands(ext, extN)), f.edges)) continue;

@@ -13,11 +13,10 @@ export function computeImportance(coords: Flat, minSqTolerance: number): void {
   for (let i = 5; i < coords.length; i += 3) coords[i] = 0;
   coords[2] = KEEP;
   coords[(n - 1) * 3 + 2] = KEEP;
-  const stack: number[] = [0, n - 1, Infinity];
-  while (stack.length) {
-    const parentImportance = stack.pop()!;
-    const last = stack.pop()!;
-    const first = stack.pop()!;
+  let top = push(0, 0, n - 1, Infinity);
+  while (top > 0) {
+    top--;
+    const first = spans[2 * top], last = spans[2 * top + 1], parentImportance = caps[top];
     let maxSqDist = minSqTolerance;
     let index = -1;
     const ax = coords[first * 3], ay = coords[first * 3 + 1];
@@ -32,9 +31,27 @@ export function computeImportance(coords: Flat, minSqTolerance: number): void {
     if (index < 0) continue;
     const importance = Math.min(maxSqDist, parentImportance);
     coords[index * 3 + 2] = importance;
-    if (index - first > 1) stack.push(first, index, importance);
-    if (last - index > 1) stack.push(index, last, importance);
+    if (index - first > 1) top = push(top, first, index, importance);
+    if (last - index > 1) top = push(top, index, last, importance);
   }
+}
+
+// The explicit stack, kept between calls: (first, last) vertex spans and their parents' importance.
+let spans = new Int32Array(256);
+let caps = new Float64Array(128);
+
+function push(top: number, first: number, last: number, cap: number): number {
+  if (top === caps.length) {
+    const s = new Int32Array(spans.length * 2), c = new Float64Array(caps.length * 2);
+    s.set(spans);
+    c.set(caps);
+    spans = s;
+    caps = c;
+  }
+  spans[2 * top] = first;
+  spans[2 * top + 1] = last;
+  caps[top] = cap;
+  return top + 1;
 }
 
 /** Squared distance from (px, py) to the segment (ax, ay)–(bx, by). */

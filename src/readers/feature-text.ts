@@ -244,33 +244,33 @@ function packed(n: number): Float64Array {
 function position(n: number): void | Fail {
   pos++;
   ws();
-  const x = number();
+  if (!number(scratch, n)) return FAIL;
   if (ws() !== COMMA) return FAIL;
   pos++;
   ws();
-  const y = number();
-  if (x !== x || y !== y) return FAIL;
-  scratch[n] = x;
-  scratch[n + 1] = y;
+  if (!number(scratch, n + 1)) return FAIL;
   let c = ws();
   while (c === COMMA) {
     pos++;
     ws();
-    const z = number();
-    if (z !== z) return FAIL; // NaN: not a number
+    if (!number(extra, 0)) return FAIL;
     c = ws();
   }
   if (c !== CLOSE_ARRAY) return FAIL;
   pos++;
 }
 
+/** Where ordinates past the second are read to (and dropped). */
+const extra = new Float64Array(1);
+
 /**
- * A JSON number at pos, NaN when the text is not one. Up to 15 significant digits with a decimal
- * exponent within ±22, mantissa and power of ten are both exact doubles, so one division or
- * multiplication rounds correctly and gives JSON.parse's value (Clinger's fast path); longer
- * numbers go to Number().
+ * Reads the JSON number at pos into out[at]; false when the text is not one. Up to 15 significant
+ * digits with a decimal exponent within ±22, mantissa and power of ten are both exact doubles, so
+ * one division or multiplication rounds correctly and gives JSON.parse's value (Clinger's fast
+ * path); longer numbers go to Number(). The value is stored rather than returned: a double returned
+ * from a call that is not inlined is boxed, 16 million times for the countries.
  */
-function number(): number {
+function number(out: Float64Array, at: number): boolean {
   const start = pos;
   let c = src.charCodeAt(pos);
   const negative = c === MINUS;
@@ -283,10 +283,10 @@ function number(): number {
       digits++;
       c = src.charCodeAt(++pos);
     } while (c >= 48 && c <= 57);
-  } else return NaN;
+  } else return false;
   if (c === DOT) {
     c = src.charCodeAt(++pos);
-    if (!(c >= 48 && c <= 57)) return NaN;
+    if (!(c >= 48 && c <= 57)) return false;
     do {
       m = m * 10 + (c - 48);
       digits++;
@@ -301,7 +301,7 @@ function number(): number {
       if (c === MINUS) sign = -1;
       c = src.charCodeAt(++pos);
     }
-    if (!(c >= 48 && c <= 57)) return NaN;
+    if (!(c >= 48 && c <= 57)) return false;
     let e = 0;
     do {
       if (e < 1e6) e = e * 10 + (c - 48);
@@ -309,7 +309,11 @@ function number(): number {
     } while (c >= 48 && c <= 57);
     exp += sign * e;
   }
-  if (digits > 15 || exp < -22 || exp > 22) return Number(src.slice(start, pos));
+  if (digits > 15 || exp < -22 || exp > 22) {
+    out[at] = Number(src.slice(start, pos));
+    return true;
+  }
   const v = exp < 0 ? m / POW10[-exp] : m * POW10[exp];
-  return negative ? -v : v;
+  out[at] = negative ? -v : v;
+  return true;
 }
