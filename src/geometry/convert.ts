@@ -124,7 +124,9 @@ function flatten(positions: unknown, ctx: ConvertContext, label: Label, at: numb
 /** flatten for packed x, y pairs: JSON numbers are finite, so only the projection is checked. */
 function flattenPacked(xy: Float64Array, ctx: ConvertContext, label: Label, at: number, ring: number, close: boolean): Float64Array {
   const n = xy.length / 2;
-  const size = (n + (close ? 1 : 0)) * 3;
+  // Most rings repeat their first point: then no room for a closing one (and no view to cut it off).
+  const closed = n > 0 && xy[0] === xy[2 * n - 2] && xy[1] === xy[2 * n - 1];
+  const size = (n + (close && !closed ? 1 : 0)) * 3;
   const out = ctx.arena ? ctx.arena.alloc(size) : new Float64Array(size);
   const { transform, scheme } = ctx;
   const { originX, originY, tileDimensionZ0: d } = scheme;
@@ -141,7 +143,7 @@ function flattenPacked(xy: Float64Array, ctx: ConvertContext, label: Label, at: 
     out[o] = (out[o] - originX) / d;
     out[o + 1] = (originY - out[o + 1]) / d;
   }
-  if (!close) return out;
+  if (!close || closed) return out;
   if (n > 0 && (out[0] !== out[n * 3 - 3] || out[1] !== out[n * 3 - 2])) {
     out[n * 3] = out[0];
     out[n * 3 + 1] = out[1];

@@ -21,8 +21,17 @@ export function computeImportance(coords: Flat, minSqTolerance: number): void {
     let index = -1;
     const ax = coords[first * 3], ay = coords[first * 3 + 1];
     const bx = coords[last * 3], by = coords[last * 3 + 1];
+    // sqSegDist written out: called, its result came back boxed as a heap number for every vertex.
+    const dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy;
     for (let i = first + 1; i < last; i++) {
-      const d = sqSegDist(coords[i * 3], coords[i * 3 + 1], ax, ay, bx, by);
+      const px = coords[i * 3], py = coords[i * 3 + 1];
+      let x = ax, y = ay;
+      if (dx !== 0 || dy !== 0) {
+        const t = ((px - ax) * dx + (py - ay) * dy) / len2;
+        if (t > 1) (x = bx), (y = by);
+        else if (t > 0) (x += dx * t), (y += dy * t);
+      }
+      const d = (px - x) * (px - x) + (py - y) * (py - y);
       if (d > maxSqDist) {
         index = i;
         maxSqDist = d;
@@ -54,21 +63,3 @@ function push(top: number, first: number, last: number, cap: number): number {
   return top + 1;
 }
 
-/** Squared distance from (px, py) to the segment (ax, ay)–(bx, by). */
-function sqSegDist(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
-  let x = ax, y = ay;
-  let dx = bx - ax, dy = by - ay;
-  if (dx !== 0 || dy !== 0) {
-    const t = ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy);
-    if (t > 1) {
-      x = bx;
-      y = by;
-    } else if (t > 0) {
-      x += dx * t;
-      y += dy * t;
-    }
-  }
-  dx = px - x;
-  dy = py - y;
-  return dx * dx + dy * dy;
-}

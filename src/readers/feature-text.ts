@@ -236,7 +236,7 @@ function positionList(): PositionList | Fail {
 function packed(n: number): Float64Array {
   if (!store) return scratch.slice(0, n);
   const xy = store.alloc(n);
-  xy.set(scratch.subarray(0, n));
+  for (let i = 0; i < n; i++) xy[i] = scratch[i]; // (scratch.subarray would allocate a view)
   return xy;
 }
 
