@@ -64,7 +64,9 @@ export async function* readGeoJSON(path: string, info: GeoJSONSourceInfo = {}): 
  * worker threads that tile the features.
  */
 export async function* readGeoJSONRaw(path: string, info: GeoJSONSourceInfo = {}): AsyncGenerator<RawFeature> {
-  const stream = createReadStream(path);
+  // 1 MiB reads: a sixteenth of the system calls of the default 64 KiB, and a big feature is
+  // gathered from fewer pieces.
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   try {
     const seq = SEQ_EXTENSIONS.has(extname(path).toLowerCase());
     yield* seq ? readSeq(stream, path) : readDocument(stream, path, info);
