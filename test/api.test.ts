@@ -77,3 +77,30 @@ test('buildTileset: a failing sink.put fails the build and nothing is committed'
   assert.ok(sink.aborted);
   assert.equal(sink.metadata, undefined);
 });
+
+test('buildTileset: a tile file a worker thread cannot write fails the build, names the tile, and commits nothing', async () => {
+  // A sink whose thread target is a regular file: every z/x directory under it fails with ENOTDIR.
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'mvt-build-test-'));
+  const file = join(dir, 'not-a-directory');
+  writeFileSync(file, '');
+  class FileTargetSink extends MemorySink {
+    threadTarget() {
+      return { root: file, extension: 'pbf' };
+    }
+  }
+  try {
+    for (const threads of [1, 2]) {
+      const sink = new FileTargetSink();
+      const features = [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [1, 2] } }];
+      await assert.rejects(buildTileset({ inputs: [{ name: 'p', features }], output: sink, threads }), /cannot write tile 0\/0\/0: ENOTDIR/);
+      assert.ok(sink.aborted, `threads=${threads}: aborted`);
+      assert.equal(sink.metadata, undefined);
+      assert.equal(sink.tiles.size, 0, 'put() is not used when threads write');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
