@@ -41,7 +41,7 @@ export interface StoreOptions {
 const REF_BATCH = 2 ** 32; // a ref is batch · 2^32 + offset
 
 export class SpillingTileStore implements TileStore {
-  private batches: Uint8Array[] = [];
+  private batches: Buffer[] = [];
   private views: DataView[] = [];
   private zooms: Map<number | string, number[]>[] = [];
   private tiles_ = 0;
@@ -63,7 +63,8 @@ export class SpillingTileStore implements TileStore {
   add(buf: Uint8Array): void {
     if (buf.length === 0) return;
     const b = this.batches.length;
-    this.batches.push(buf);
+    // As a Buffer (no copy) for Buffer.copy, which copies a range without making a view of it.
+    this.batches.push(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.views.push(view);
     for (let pos = 0; pos < buf.length; ) {
@@ -94,6 +95,7 @@ export class SpillingTileStore implements TileStore {
 
   /** In-memory tiles in order, each with its records sorted; empties the memory as it goes. */
   private *memoryTiles(): Generator<TileRecords> {
+    this.rankBatches();
     for (let z = 0; z < this.zooms.length; z++) {
       const zoom = this.zooms[z];
       if (!zoom) continue;
@@ -116,18 +118,41 @@ export class SpillingTileStore implements TileStore {
     this.tiles_ = this.bytes = this.records = 0;
   }
 
+  /** Batch numbers in record order, and each batch's place in it (see rankBatches). */
+  private order: number[] = [];
+  private rank: number[] = [];
+
+  /**
+   * Every batch holds one layer's features in input order, and batches never overlap in input
+   * order. So a tile's records sort by (layer, seq) exactly when they sort by (their batch's place
+   * among batches, offset in the batch): one ranking of the batches, then plain numbers to sort.
+   */
+  private rankBatches(): void {
+    const first = (b: number) => ({ b, layer: this.views[b].getUint16(6, true), seq: this.views[b].getFloat64(24, true) });
+    const sorted = this.batches.map((_, b) => first(b)).sort((p, q) => p.layer - q.layer || p.seq - q.seq);
+    this.order = sorted.map((e) => e.b);
+    this.rank = new Array<number>(this.batches.length);
+    sorted.forEach((e, i) => (this.rank[e.b] = i));
+  }
+
   private gather(refs: number[]): Uint8Array {
-    const at = (r: number) => ({ b: Math.floor(r / REF_BATCH), pos: r % REF_BATCH });
-    const items = refs.map(at);
-    // Batches may arrive out of input order (threads): order by layer, then input sequence.
-    items.sort((p, q) => compareRecords(this.views[p.b], p.pos, this.views[q.b], q.pos));
+    // Keys in record order: rank · 2^32 + offset (below 2^53). Arrival order is usually right already.
+    const keys = new Float64Array(refs.length);
+    let sorted = true;
     let size = 0;
-    for (const { b, pos } of items) size += this.views[b].getUint32(pos, true);
+    for (let i = 0; i < refs.length; i++) {
+      const b = Math.floor(refs[i] / REF_BATCH), pos = refs[i] % REF_BATCH;
+      keys[i] = this.rank[b] * REF_BATCH + pos;
+      if (i > 0 && keys[i] < keys[i - 1]) sorted = false;
+      size += this.views[b].getUint32(pos, true);
+    }
+    if (!sorted) keys.sort();
     const out = new Uint8Array(size);
     let o = 0;
-    for (const { b, pos } of items) {
+    for (let i = 0; i < keys.length; i++) {
+      const b = this.order[Math.floor(keys[i] / REF_BATCH)], pos = keys[i] % REF_BATCH;
       const len = this.views[b].getUint32(pos, true);
-      out.set(this.batches[b].subarray(pos, pos + len), o);
+      this.batches[b].copy(out, o, pos, pos + len);
       o += len;
     }
     return out;
