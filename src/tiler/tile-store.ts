@@ -163,11 +163,19 @@ export class SpillingTileStore implements TileStore {
     this.dir ??= mkdtempSync(join(this.o.tempDir ?? tmpdir(), 'mvt-build-'));
     const path = join(this.dir, `run-${this.runs.length}.bin`);
     const fd = openSync(path, 'w');
+    // Tiles are mostly small: gathered into 4 MiB writes rather than one system call each.
+    const out = new ByteWriter(4 << 20);
     try {
       for (const t of this.memoryTiles()) {
-        writeSync(fd, t.records);
+        if (out.pos + t.records.length > out.buf.length && out.pos > 0) {
+          writeSync(fd, out.buf, 0, out.pos);
+          out.pos = 0;
+        }
+        if (t.records.length >= out.buf.length) writeSync(fd, t.records);
+        else out.bytes(t.records);
         this.spilledBytes += t.records.length;
       }
+      if (out.pos > 0) writeSync(fd, out.buf, 0, out.pos);
     } finally {
       closeSync(fd);
     }
