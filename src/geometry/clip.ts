@@ -1,6 +1,6 @@
 // Stripe clipping: keep the part of a geometry between two axis-parallel lines (after geojson-vt).
 import { fromRuns, RunGeometry, toRuns } from './runs.js';
-import { KEEP, LINESTRING, POINT, POLYGON, type Flat, type Geometry } from './types.js';
+import { KEEP, POINT, POLYGON, type Geometry } from './types.js';
 
 /**
  * Clips `src` to `k1 <= coord[axis] <= k2` (axis 0 = u, 1 = v) into `out`. Returns `src` itself when
@@ -115,20 +115,4 @@ export function clipGeometry(g: Geometry, k1: number, k2: number, axis: 0 | 1): 
   const src = toRuns(g);
   const r = clipRuns(src, k1, k2, axis, new RunGeometry());
   return r === src ? g : r && fromRuns(r);
-}
-
-/** Minimum and maximum coordinate along one axis. */
-export function extentAlong(g: Geometry, axis: 0 | 1): [number, number] {
-  let min = Infinity, max = -Infinity;
-  const scan = (f: Flat) => {
-    for (let i = axis; i < f.length; i += 3) {
-      const a = f[i];
-      if (a < min) min = a;
-      if (a > max) max = a;
-    }
-  };
-  if (g.type === POINT) scan(g.points);
-  else if (g.type === LINESTRING) g.lines.forEach(scan);
-  else for (const p of g.polygons) scan(p[0]); // holes lie within the exterior
-  return [min, max];
 }
