@@ -1,9 +1,10 @@
 // buildTileset: read → (worker threads: parse, reproject, clip, simplify, quantize) → tile store
 // → (worker threads: encode, gzip) → sink. The main thread only reads, routes and writes.
+import { stat } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import { FeatureError, InputError, UsageError } from './errors.js';
-import { resolveOptions, type BuildOptions, type LayerInput, type ResolvedOptions } from './options.js';
+import { resolveOptions, type BuildOptions, type LayerInput, type Progress, type ResolvedOptions } from './options.js';
 import { lonLatBoundsTo, schemeBoundsToLonLat } from './projection/bounds.js';
 import { resolveCrs, type ResolvedCrs } from './projection/crs.js';
 import { readGeoJSONRaw, type GeoJSONSourceInfo, type RawFeature } from './readers/geojson.js';
@@ -124,7 +125,7 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
   });
   const bbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
   const schemas: LayerSchema[] = [];
-  const progress = { phase: 'read' as 'read' | 'write', featuresRead: 0, tilesWritten: 0, tilesTotal: undefined as number | undefined };
+  const progress: Progress = { phase: 'read', featuresRead: 0, tilesWritten: 0 };
   const pool = opts.threads > 1 ? new Piscina<Task, BatchResult | EncodedBatch>({
     filename: new URL('./tiler/worker.js', import.meta.url).href,
     minThreads: opts.threads,
@@ -134,7 +135,7 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
   let stopped: Promise<void> | undefined;
   const stopPool = () => (stopped ??= pool ? pool.destroy() : Promise.resolve());
   const run = <T extends BatchResult | EncodedBatch>(task: Task): Promise<T> =>
-    pool ? (pool.run(task) as Promise<T>) : Promise.resolve((task.kind === 'tile' ? tileBatch(task.batch) : encodeBatch(task.batch)) as T);
+    pool ? (pool.run(task, { transferList: transfers(task) }) as Promise<T>) : Promise.resolve((task.kind === 'tile' ? tileBatch(task.batch) : encodeBatch(task.batch)) as T);
   // Bounded look-ahead: enough batches in flight to keep every thread busy past a slow one.
   const maxInFlight = Math.max(2, opts.threads * 8);
 
@@ -145,10 +146,10 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
     // and errors are taken in batch order, so the output does not depend on the number of threads.
     let seq = 0;
     let layerWritten = 0;
-    const tiling = new OrderedWork<{ r: BatchResult; layer: OpenLayer; schema: LayerSchema }>(
+    const tiling = new OrderedWork<{ r: BatchResult; layer: OpenLayer; schema: LayerSchema; textBytes: number }>(
       maxInFlight,
       WINDOW_BYTES,
-      ({ r, layer, schema }) => {
+      ({ r, layer, schema, textBytes }) => {
         if (r.fatal) {
           if (r.fatal.feature) throw new FeatureError(r.fatal.problem!, { file: layer.source, layer: layer.name, index: r.fatal.index!, id: r.fatal.id });
           throw new InputError(r.fatal.message, layer.source);
@@ -163,6 +164,8 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
         for (let i = 0; i < 2; i++) bbox[i] = Math.min(bbox[i], r.bbox[i]);
         for (let i = 2; i < 4; i++) bbox[i] = Math.max(bbox[i], r.bbox[i]);
         progress.featuresRead = summary.features;
+        // Bytes of features tiled, not read: the reader runs ahead of the threads by up to the window.
+        if (progress.bytesTotal !== undefined) progress.bytesRead = Math.min(progress.bytesTotal, (progress.bytesRead ?? 0) + textBytes);
         options.onProgress?.(progress);
       },
       ({ r }) => {
@@ -171,6 +174,12 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
       },
     );
     const openLayers = await openInputs(options);
+    // Reading progress in bytes when every input is a GeoJSON file of known size.
+    let bytesDone = 0;
+    if (openLayers.length && openLayers.every((l) => l.size !== undefined)) {
+      progress.bytesTotal = openLayers.reduce((n, l) => n + l.size!, 0);
+      progress.bytesRead = 0;
+    }
     const sourceNames = new Set<string>();
     for (const layer of openLayers) {
       if (sourceNames.has(layer.name)) throw new UsageError(`two inputs give the same layer name "${layer.name}": rename one with --layer`);
@@ -203,7 +212,7 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
         items = [];
         const weight = bytes;
         bytes = 0;
-        await tiling.submit(run<BatchResult>({ kind: 'tile', batch }).then((r) => ({ r, layer, schema })), weight);
+        await tiling.submit(run<BatchResult>({ kind: 'tile', batch }).then((r) => ({ r, layer, schema, textBytes: weight })), weight);
         options.signal?.throwIfAborted();
       };
       for await (const raw of layer.features) {
@@ -218,6 +227,12 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
       }
       await flush();
       await tiling.drain();
+      if (progress.bytesTotal !== undefined) {
+        // Whitespace and separators between features count too: the layer is all done now.
+        bytesDone += layer.size ?? 0;
+        progress.bytesRead = bytesDone;
+        options.onProgress?.(progress);
+      }
       summary.featuresWritten += layerWritten;
       summary.layers[li].features += layerWritten;
     }
@@ -367,6 +382,21 @@ class WriteQueue {
   }
 }
 
+/**
+ * Tile records go to the encoding thread moved, not copied (a zoom-0 tile of a big point layer holds
+ * millions of them). The store hands out each tile's records in a buffer of its own; anything that is
+ * a view into a bigger buffer is left to be copied.
+ */
+function transfers(task: Task): ArrayBuffer[] {
+  if (task.kind !== 'encode') return [];
+  const out = new Set<ArrayBuffer>();
+  for (const t of task.batch.tiles) {
+    const b = t.records.buffer;
+    if (b instanceof ArrayBuffer && t.records.byteOffset === 0 && t.records.byteLength === b.byteLength) out.add(b);
+  }
+  return [...out];
+}
+
 function resolveScheme(s: string | TilingScheme | undefined): TilingScheme {
   if (s === undefined) return parseTilingScheme('WebMercatorQuad');
   if (typeof s === 'string') return parseTilingScheme(s);
@@ -380,6 +410,8 @@ interface OpenLayer {
   srs?: string;
   source?: string;
   info?: GeoJSONSourceInfo;
+  /** File size in bytes, for GeoJSON files (progress). */
+  size?: number;
   fields?: { name: string; type: FieldType; real: boolean }[];
   features: AsyncIterable<RawFeature>;
 }
@@ -414,7 +446,8 @@ async function openInputs(options: BuildOptions): Promise<OpenLayer[]> {
     } else {
       const info: GeoJSONSourceInfo = {};
       const name = gpkg ? undefined : options.layerNames?.[i];
-      out.push({ name: name ?? basename(input, extname(input)), source: input, info, features: readGeoJSONRaw(input, info) });
+      const size = await stat(input).then((st) => st.size, () => undefined); // a missing file is reported by the reader
+      out.push({ name: name ?? basename(input, extname(input)), source: input, info, size, features: readGeoJSONRaw(input, info) });
     }
   }
   return out;

@@ -26,6 +26,9 @@ export interface Progress {
   tilesWritten: number;
   /** Known once reading is done. */
   tilesTotal?: number;
+  /** Input bytes read so far and in all, when every input is a GeoJSON file (for an ETA while reading). */
+  bytesRead?: number;
+  bytesTotal?: number;
 }
 
 export interface BuildOptions {

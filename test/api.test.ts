@@ -104,3 +104,33 @@ test('buildTileset: a tile file a worker thread cannot write fails the build, na
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('buildTileset: progress counts features and input bytes while reading, then tiles written', async () => {
+  const { statSync, mkdtempSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const input = new URL('../fixtures/finland-sample.geojson', import.meta.url).pathname;
+  const dir = mkdtempSync(join(tmpdir(), 'mvt-build-test-'));
+  const events: { phase: string; featuresRead: number; tilesWritten: number; tilesTotal?: number; bytesRead?: number; bytesTotal?: number }[] = [];
+  try {
+    const summary = await buildTileset({ inputs: [input], output: join(dir, 'out'), maxzoom: 4, threads: 2, onProgress: (p) => events.push({ ...p }) });
+    const reads = events.filter((e) => e.phase === 'read');
+    const writes = events.filter((e) => e.phase === 'write');
+    assert.ok(reads.length > 0 && writes.length > 0);
+    assert.ok(reads.every((e) => e.bytesTotal === statSync(input).size), 'the input size is the total');
+    for (let i = 1; i < reads.length; i++) {
+      assert.ok(reads[i].bytesRead! >= reads[i - 1].bytesRead! && reads[i].featuresRead >= reads[i - 1].featuresRead, 'never goes back');
+    }
+    assert.equal(reads.at(-1)!.bytesRead, statSync(input).size, 'all of it read by the end');
+    assert.equal(reads.at(-1)!.featuresRead, summary.features);
+    assert.equal(writes.at(-1)!.tilesWritten, summary.tiles);
+    assert.equal(writes[0].tilesTotal, summary.tiles, 'the tile total is known when writing starts');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // Layers from code have no size: features only.
+  const code: { bytesTotal?: number }[] = [];
+  const features = [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [1, 2] } }];
+  await buildTileset({ inputs: [{ name: 'p', features }], output: new MemorySink(), threads: 1, onProgress: (p) => code.push({ ...p }) });
+  assert.ok(code.length > 0 && code.every((e) => e.bytesTotal === undefined));
+});

@@ -159,3 +159,15 @@ test('Ctrl-C (SIGINT) stops the build, exits 130 and leaves nothing behind', asy
   assert.match(stderr, /interrupted/);
   assert.deepEqual(readdirSync(dir), ['many.geojsons'], 'no output and no temporary directory');
 });
+
+test('on a terminal: a reading bar with an ETA, then a writing bar, then the summary', { skip: !existsSync('/usr/bin/script') && 'needs script(1) for a pseudo-terminal' }, async () => {
+  const { spawnSync } = await import('node:child_process');
+  const out = join(tempDir(), 'tiles');
+  const cmd = [process.execPath, join(ROOT_DIR, 'dist/cli/main.js'), fixture('finland-sample.geojson'), '-o', out, '-z', '6'].map((a) => `'${a}'`).join(' ');
+  // script(1) runs the command on a pseudo-terminal, so stderr is a TTY as for a user.
+  const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /reading: \[[█░]+\] 100% \| [\d,]+ features \| ETA/);
+  assert.match(r.stdout, /writing: \[[█░]+\] 100% \| (\d+)\/\1 tiles/);
+  assert.match(r.stdout, /mvt-build: wrote .* tiles/);
+});

@@ -278,6 +278,7 @@ function* mergeRuns(paths: string[]): Generator<TileRecords> {
         yield { z, x, y, records: out.finish(), count };
         out.pos = 0;
         count = 0;
+        out.shrink(16 << 20); // after a huge low-zoom tile
       }
       z = rz;
       x = rx;
