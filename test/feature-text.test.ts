@@ -81,6 +81,7 @@ test('anything it does not read itself goes to JSON.parse, with JSON.parse\'s er
   same('{"type":"Feature","__proto__":{"x":1},"geometry":null}');
   same('{"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,2],[[3,4]]]}}');
   same('{"type":"Feature","geometry":{"type":"Point","coordinates":[1]}}');
+  same('{"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,2],[1e400,2]]}}'); // Infinity
   for (const bad of ['{"type":"Feature","geometry":{"type":"Point","coordinates":[1,]}}', '{"type":"Feature","geometry":{"type":"Point","coordinates":[01,2]}}',
     '{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]}', '{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]}} x',
     '{"type":"Feature","geometry":{"type":"Point","coordinates":[-,2]}}', '{"type":"Feature","geometry":{"type":"Point","coordinates":[1.,2]}}',

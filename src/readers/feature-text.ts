@@ -310,7 +310,9 @@ function number(out: Float64Array, at: number): boolean {
     exp += sign * e;
   }
   if (digits > 15 || exp < -22 || exp > 22) {
-    out[at] = Number(src.slice(start, pos));
+    const v = Number(src.slice(start, pos));
+    if (!Number.isFinite(v)) return false; // 1e400: the plain path reports it as a bad coordinate
+    out[at] = v;
     return true;
   }
   const v = exp < 0 ? m / POW10[-exp] : m * POW10[exp];
