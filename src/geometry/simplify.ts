@@ -8,16 +8,22 @@ import { KEEP, type Flat } from './types.js';
  * Uses an explicit stack: rings of millions of vertices must not overflow the call stack.
  */
 export function computeImportance(coords: Flat, minSqTolerance: number): void {
+  // A computed double: started from the parameter itself, the running maximum below was kept boxed
+  // by V8, one heap number per new maximum (220 MB of garbage on the countries).
+  const floor = minSqTolerance + 0;
   const n = coords.length / 3;
   if (n === 0) return;
   for (let i = 5; i < coords.length; i += 3) coords[i] = 0;
   coords[2] = KEEP;
   coords[(n - 1) * 3 + 2] = KEEP;
-  let top = push(0, 0, n - 1, Infinity);
+  spans[0] = 0;
+  spans[1] = n - 1;
+  caps[0] = Infinity;
+  let top = 1;
   while (top > 0) {
     top--;
     const first = spans[2 * top], last = spans[2 * top + 1], parentImportance = caps[top];
-    let maxSqDist = minSqTolerance;
+    let maxSqDist = floor;
     let index = -1;
     const ax = coords[first * 3], ay = coords[first * 3 + 1];
     const bx = coords[last * 3], by = coords[last * 3 + 1];
@@ -40,8 +46,18 @@ export function computeImportance(coords: Flat, minSqTolerance: number): void {
     if (index < 0) continue;
     const importance = Math.min(maxSqDist, parentImportance);
     coords[index * 3 + 2] = importance;
-    if (index - first > 1) top = push(top, first, index, importance);
-    if (last - index > 1) top = push(top, index, last, importance);
+    // Pushed in place: a helper taking `importance` would box it (a double) on every call.
+    if (top + 2 > caps.length) growStack();
+    if (index - first > 1) {
+      spans[2 * top] = first;
+      spans[2 * top + 1] = index;
+      caps[top++] = importance;
+    }
+    if (last - index > 1) {
+      spans[2 * top] = index;
+      spans[2 * top + 1] = last;
+      caps[top++] = importance;
+    }
   }
 }
 
@@ -49,17 +65,10 @@ export function computeImportance(coords: Flat, minSqTolerance: number): void {
 let spans = new Int32Array(256);
 let caps = new Float64Array(128);
 
-function push(top: number, first: number, last: number, cap: number): number {
-  if (top === caps.length) {
-    const s = new Int32Array(spans.length * 2), c = new Float64Array(caps.length * 2);
-    s.set(spans);
-    c.set(caps);
-    spans = s;
-    caps = c;
-  }
-  spans[2 * top] = first;
-  spans[2 * top + 1] = last;
-  caps[top] = cap;
-  return top + 1;
+function growStack(): void {
+  const s = new Int32Array(spans.length * 2), c = new Float64Array(caps.length * 2);
+  s.set(spans);
+  c.set(caps);
+  spans = s;
+  caps = c;
 }
-
