@@ -33,8 +33,10 @@ export function createProgress(stream: NodeJS.WriteStream): ProgressView | undef
         return;
       }
       if (phase !== 'write') {
-        if (readBar) readBar.update(readBar.getTotal()), readBar.stop();
-        else if (readLine) stream.write('\n');
+        if (readBar) {
+          readBar.update(readBar.getTotal());
+          readBar.stop();
+        } else if (readLine) stream.write('\n');
         phase = 'write';
         bar = new cliProgress.SingleBar(
           { stream, format: 'writing: [{bar}] {percentage}% | {value}/{total} tiles | ETA {eta_formatted}', hideCursor: true },

@@ -15,7 +15,7 @@ import { ByteWriter, decodeProperties, encodeProperties, readHead, writeFragment
 import { LayerSchema, type LayerStats } from './layer-schema.js';
 import { writeTileFile } from '../writers/directory.js';
 import type { TileFileTarget } from '../writers/sink.js';
-import { loadGeometry, tileRuns, trimTilerBuffers, type TilerOptions } from './tile-feature.js';
+import { extentOf, loadGeometry, tileRuns, trimTilerBuffers, type TilerOptions } from './tile-feature.js';
 import { Float64Arena } from '../geometry/arena.js';
 
 /** Everything a worker needs to tile features; serializable. */
@@ -177,14 +177,14 @@ export function tileBatch(b: FeatureBatch): BatchResult {
       // be collected while it works.
       if (!geoms.length) arena.trim();
       const type = runs.type;
-      const [u0, u1] = runs.extent(0);
-      const [v0, v1] = runs.extent(1);
+      const extent = extentOf(runs);
+      const [u0, u1, v0, v1] = extent;
       let hit = false;
       tileRuns(runs, tiler, (z, x, y, commands) => {
         hit = true;
         schema.addTileFeature(z, type);
         writeFragment(out, { z, x, y, layer: b.layer, seq, type, id }, props, commands);
-      });
+      }, extent);
       if (hit) {
         landed = true;
         // The data extent, clamped to the tile matrix.

@@ -60,14 +60,24 @@ export function loadGeometry(geometry: Geometry): RunGeometry {
   return toRuns(geometry, root);
 }
 
-/** tileGeometry for a geometry from loadGeometry (which wrapping may extend in place). */
-export function tileRuns(runs: RunGeometry, o: TilerOptions, emit: FragmentSink): void {
-  let g: RunGeometry | null = runs;
-  if (o.wrapWidth > 0) g = wrap(g, o);
-  if (!g) return;
+/** A geometry's [minU, maxU, minV, maxV]. */
+export function extentOf(g: RunGeometry): [number, number, number, number] {
+  return [...g.extent(0), ...g.extent(1)];
+}
+
+/**
+ * tileGeometry for a geometry from loadGeometry (which wrapping may extend in place). `extent` is
+ * extentOf(runs) when the caller has it already (a pass over every vertex each).
+ */
+export function tileRuns(runs: RunGeometry, o: TilerOptions, emit: FragmentSink, extent = extentOf(runs)): void {
   const k = o.buffer / o.extent; // buffer in tile widths
-  const [minU, maxU] = g.extent(0);
-  const [minV, maxV] = g.extent(1);
+  let [minU, maxU, minV, maxV] = extent;
+  let g: RunGeometry | null = runs;
+  if (o.wrapWidth > 0 && (minU < k || maxU > o.wrapWidth - k)) {
+    g = wrap(g, o, minU, maxU);
+    if (!g) return;
+    [minU, maxU, minV, maxV] = extentOf(g);
+  }
   // Zoom 0 may hold several tiles (W0 × H0); start from each one the feature reaches.
   const x0 = Math.max(0, Math.floor(minU - k)), x1 = Math.min(o.matrixWidthZ0 - 1, Math.floor(maxU + k));
   const y0 = Math.max(0, Math.floor(minV - k)), y1 = Math.min(o.matrixHeightZ0 - 1, Math.floor(maxV + k));
@@ -123,13 +133,12 @@ function split(z: number, cx: number, py: number, half: RunGeometry, L: Level, o
 /**
  * Geographic input on a world-wide grid: what lies beyond the antimeridian (u < 0 or u > W) is
  * moved to the other side, and what lies within a buffer of it is copied there too, so that tiles
- * on both edges draw it (geojson-vt does the same).
+ * on both edges draw it (geojson-vt does the same). Called for a g whose extent along u, min to
+ * max, comes within a buffer of either edge.
  */
-function wrap(g: RunGeometry, o: TilerOptions): RunGeometry | null {
+function wrap(g: RunGeometry, o: TilerOptions, min: number, max: number): RunGeometry | null {
   const w = o.wrapWidth;
   const k = o.buffer / o.extent;
-  const [min, max] = g.extent(0);
-  if (min >= k && max <= w - k) return g;
   if (min >= -k && max <= w + k) {
     // Within the world and its buffers (lon/lat input always is): keep g and add the two edge strips
     // to it, rather than copy the whole feature (a second copy of Russia, in every tile task).
