@@ -127,7 +127,7 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
   const schemas: LayerSchema[] = [];
   const progress: Progress = { phase: 'read', featuresRead: 0, tilesWritten: 0 };
   const pool = opts.threads > 1 ? new Piscina<Task, BatchResult | EncodedBatch>({
-    filename: new URL('./tiler/worker.js', import.meta.url).href,
+    filename: new URL('./tiler/worker-entry.cjs', import.meta.url).href,
     minThreads: opts.threads,
     maxThreads: opts.threads,
     idleTimeout: 1000,
