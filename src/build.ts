@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import { FeatureError, InputError, UsageError } from './errors.js';
+import { TINY_AREA2 } from './geometry/quantize.js';
 import { resolveOptions, type BuildOptions, type LayerInput, type Progress, type ResolvedOptions } from './options.js';
 import { lonLatBoundsTo, schemeBoundsToLonLat } from './projection/bounds.js';
 import { resolveCrs, type ResolvedCrs } from './projection/crs.js';
@@ -37,6 +38,13 @@ export interface BuildSummary {
   /** Features wholly outside the tiling scheme's area, or too small to draw at any zoom. */
   outside: number;
   tilesPerZoom: Record<number, number>;
+  /**
+   * Polygons, counted once per tile they are drawn in: those whose rounded rings had to be made
+   * valid again (their union replaces them), and rings too small to draw that were left out (their
+   * area is drawn back as small squares, as tippecanoe does).
+   */
+  repairedPolygons: number;
+  tinyRings: number;
   /**
    * Per zoom, tiles over --max-size / --max-features: how many, the smallest extent one was drawn
    * at (0: none was reduced), and the features dropped to fit.
@@ -105,6 +113,7 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
         matrixWidthZ0: scheme.matrixWidthZ0,
         matrixHeightZ0: scheme.matrixHeightZ0,
         sqTolerances: tolerances,
+        tinyArea2: opts.tinyPolygonReduction ? TINY_AREA2 : 0,
       },
       minSqTolerance: minPositive(tolerances),
       dropInvisible: tolerances.slice(minzoom).every((t) => t > 0),
@@ -114,7 +123,7 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
 
   const summary: BuildSummary = {
     tiles: 0, bytes: 0, features: 0, featuresWritten: 0, invalid: 0, invalidMessages: [], noGeometry: 0, outside: 0,
-    tilesPerZoom: {}, limited: {}, layers: [], bounds: [0, 0, 0, 0], threads: opts.threads, spilledBytes: 0, elapsedMs: 0, cpuMs: 0, peakRssBytes: 0,
+    tilesPerZoom: {}, repairedPolygons: 0, tinyRings: 0, limited: {}, layers: [], bounds: [0, 0, 0, 0], threads: opts.threads, spilledBytes: 0, elapsedMs: 0, cpuMs: 0, peakRssBytes: 0,
     output: typeof options.output === 'string' ? resolve(options.output) : outputName,
   };
   const store: TileStore = new SpillingTileStore({
@@ -159,6 +168,8 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
         summary.invalid += r.invalid;
         summary.noGeometry += r.noGeometry;
         summary.outside += r.outside;
+        summary.repairedPolygons += r.repairedPolygons;
+        summary.tinyRings += r.tinyRings;
         layerWritten += r.written;
         for (const m of r.invalidMessages) if (summary.invalidMessages.length < 10) summary.invalidMessages.push(m);
         for (let i = 0; i < 2; i++) bbox[i] = Math.min(bbox[i], r.bbox[i]);
@@ -263,12 +274,12 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
         l.droppedForCount += r.limited[i + 3];
       }
     });
-    let batch: EncodeBatch = { layers, extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, buffer: opts.buffer, tiles: [], target };
+    let batch: EncodeBatch = { layers, extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tinyArea2: opts.tinyPolygonReduction ? TINY_AREA2 : 0, tiles: [], target };
     let batchBytes = 0;
     const dispatch = async () => {
       if (!batch.tiles.length) return;
       const b = batch;
-      batch = { layers, extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, buffer: opts.buffer, tiles: [], target };
+      batch = { layers, extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tinyArea2: opts.tinyPolygonReduction ? TINY_AREA2 : 0, tiles: [], target };
       const weight = batchBytes;
       batchBytes = 0;
       await encoding.submit(run<EncodedBatch>({ kind: 'encode', batch: b }), weight);

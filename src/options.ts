@@ -65,6 +65,11 @@ export interface BuildOptions {
   tileExtension?: string; //              default 'pbf'
   /** Replace a non-empty output. Default false. */
   force?: boolean;
+  /**
+   * Leave out polygon rings under 2 tile units² (their area drawn back as small squares, as
+   * tippecanoe does; a feature with nothing bigger keeps its largest). Default true.
+   */
+  tinyPolygonReduction?: boolean;
   /** Skip malformed features (counted in the summary) instead of failing. Default false. */
   skipInvalid?: boolean;
   /** Largest tile in bytes, after compression (GDAL MAX_SIZE). Default 500000. */
@@ -104,6 +109,7 @@ export interface ResolvedOptions {
   tileExtension: string;
   type: 'overlay' | 'baselayer';
   skipInvalid: boolean;
+  tinyPolygonReduction: boolean;
   force: boolean;
   threads: number;
   memoryBudget: number;
@@ -180,6 +186,7 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
     tileExtension: ext.replace(/^\./, ''),
     type,
     skipInvalid: o.skipInvalid ?? false,
+    tinyPolygonReduction: o.tinyPolygonReduction ?? true,
     force: o.force ?? false,
     format: outputFormat(o),
     maxSize: integer('max-size', o.maxSize, 500000, 100, Number.MAX_SAFE_INTEGER),

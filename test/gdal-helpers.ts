@@ -50,6 +50,14 @@ export function polygonArea(g: ReadFeature['geometry']): number {
   return Math.abs(s / 2);
 }
 
+export function polygonPerimeter(g: ReadFeature['geometry']): number {
+  if (!g || !/Polygon/.test(g.type)) return 0;
+  const polys = (g.type === 'Polygon' ? [g.coordinates] : g.coordinates) as number[][][][];
+  let s = 0;
+  for (const p of polys) for (const r of p) for (let i = 1; i < r.length; i++) s += Math.hypot(r[i][0] - r[i - 1][0], r[i][1] - r[i - 1][1]);
+  return s;
+}
+
 /** Every vertex of a has a vertex of b within tol, and the other way round. */
 export function sameVertices(a: number[][], b: number[][], tol: number): boolean {
   const near = (p: number[], set: number[][]) => set.some((q) => Math.abs(p[0] - q[0]) <= tol && Math.abs(p[1] - q[1]) <= tol);
@@ -59,7 +67,9 @@ export function sameVertices(a: number[][], b: number[][], tol: number): boolean
 /**
  * Ours against GDAL's, as GDAL reads them: the same tiles; per zoom the same layers' fields, types,
  * SRS and geometry type; per tile the same features (by mvt_id and kind), values, vertices within
- * one tile unit (where a tile edge cuts a segment the cut points may differ by that) and areas.
+ * one tile unit (where a tile edge cuts a segment the cut points may differ by that) and areas: within
+ * 0.1%, or one unit along the boundary for small polygons, where rounding decides (GDAL drops a hole
+ * that rounding pushed onto its exterior; we keep what is left of it, after making the polygon valid).
  */
 export function compareTilesets(ours: string, gdal: string, maxzoom: number, dim0: number): void {
   assert.deepEqual(listTiles(ours), listTiles(gdal), 'same tiles');
@@ -76,7 +86,8 @@ export function compareTilesets(ours: string, gdal: string, maxzoom: number, dim
       assert.deepEqual(fa.properties, fb.properties, `values of ${key(fa)} in ${t}`);
       assert.ok(sameVertices(points(fa.geometry!.coordinates), points(fb.geometry!.coordinates), unit * 1.01), `vertices of ${key(fa)} in ${t}`);
       const [aa, ab] = [polygonArea(fa.geometry), polygonArea(fb.geometry)];
-      assert.ok(Math.abs(aa - ab) <= Math.max(aa, ab) * 1e-3 + unit * unit, `area of ${key(fa)} in ${t}: ${aa} vs ${ab}`);
+      const slack = Math.max(aa, ab) * 1e-3 + Math.max(unit * unit, unit * Math.min(polygonPerimeter(fa.geometry), polygonPerimeter(fb.geometry)));
+      assert.ok(Math.abs(aa - ab) <= slack, `area of ${key(fa)} in ${t}: ${aa} vs ${ab}`);
     }
   }
 }

@@ -68,6 +68,7 @@ export function makeProgram(): Command {
     .option('--no-compress', 'write tiles without gzip (GDAL COMPRESS=NO)')
     .option('--tile-extension <ext>', 'tile file extension (GDAL TILE_EXTENSION)', 'pbf')
     .option('-f, --force', 'replace an existing output (a non-empty directory or an .mbtiles file)')
+    .option('--no-tiny-polygon-reduction', 'keep polygon rings under 2 tile units² (tippecanoe --no-tiny-polygon-reduction; GDAL keeps them)')
     .option('--skip-invalid', 'skip malformed features (counted in the summary) instead of failing')
     .option('--max-size <bytes>', 'largest tile, after compression: tiles over it are drawn coarser, then lose their smallest features (GDAL MAX_SIZE)', int('max-size'), 500000)
     .option('--max-features <n>', 'most features in a tile; the smallest go first (GDAL MAX_FEATURES)', int('max-features'), 200000)
@@ -103,6 +104,7 @@ interface CliOptions {
   tileExtension: string;
   force?: boolean;
   skipInvalid?: boolean;
+  tinyPolygonReduction: boolean;
   maxSize: number;
   maxFeatures: number;
   conf?: string;
@@ -158,6 +160,7 @@ export async function main(argv: string[]): Promise<number> {
     tileExtension: o.tileExtension,
     force: o.force,
     skipInvalid: o.skipInvalid,
+    tinyPolygonReduction: o.tinyPolygonReduction,
     maxSize: o.maxSize,
     maxFeatures: o.maxFeatures,
     conf,
@@ -217,6 +220,10 @@ export function formatSummary(s: BuildSummary): string {
   if (s.outside) dropped.push(`${s.outside} outside the tiling scheme or collapsed`);
   let text = `mvt-build: wrote ${s.output}: ${parts.join(', ')}`;
   if (dropped.length) text += `\n  not written: ${dropped.join(', ')}`;
+  const polygons: string[] = [];
+  if (s.repairedPolygons) polygons.push(`${s.repairedPolygons} made valid again after rounding`);
+  if (s.tinyRings) polygons.push(`${s.tinyRings} rings under 2 tile units² left out (their area kept as squares)`);
+  if (polygons.length) text += `\n  polygons in tiles: ${polygons.join(', ')}`;
   for (const [z, l] of Object.entries(s.limited)) {
     const what = [`${l.tiles} tile${l.tiles > 1 ? 's' : ''} over --max-size/--max-features`];
     if (l.reducedExtent) what.push(`drawn at extent down to ${l.reducedExtent}`);

@@ -1,6 +1,9 @@
 // Scheme units → integer tile coordinates, with the validity rules GDAL's reader and MVT 2.1 expect,
 // straight into MVT geometry commands.
+import { repairPolygon } from './repair.js';
+import { RingSet } from './ring-set.js';
 import { RunGeometry, toRuns } from './runs.js';
+import { isValidPolygon } from './validity.js';
 import { LINESTRING, POINT, type Geometry } from './types.js';
 
 /** Where a tile sits and how finely it is drawn. */
@@ -12,13 +15,8 @@ export interface TileFrame {
   extent: number;
   /** Keep a vertex when its importance is above this (squared, scheme units); 0 keeps all. */
   sqTolerance: number;
-  /**
-   * Where the buffered tile's edges fall after rounding (-buffer and extent + buffer), when the
-   * geometry was clipped to them. A lake crossing that edge is clipped along it, and so is the land
-   * around it: the hole then meets its exterior on the edge, outside the visible tile, by
-   * construction. Hole vertices there are not held against the hole (see holeFits).
-   */
-  edges?: [number, number];
+  /** Rings with less than this twice-area (tile units²) are too small to draw (TINY_AREA2); 0 or absent keeps all. */
+  tinyArea2?: number;
 }
 
 const MOVE_TO = 1, LINE_TO = 2, CLOSE_PATH = 7;
@@ -31,8 +29,10 @@ const zigzag = (n: number) => (n << 1) ^ (n >> 31);
  * - lines need 2 distinct points, rings 3 and a non-zero area;
  * - exterior rings get positive area in tile coordinates (y down), holes negative;
  * - a ring whose area sign flips or vanishes through rounding is dropped (a hole alone, an
- *   exterior with its holes), and so is a hole pushed onto or across its exterior (see holeFits);
- *   contact on the buffered tile edge, where clipping puts both, does not count (TileFrame.edges).
+ *   exterior with its holes), and so is a ring too small to draw (TINY_AREA2);
+ * - what is left must be OGC-valid on the integer grid (validity.ts); when it may not be (rings
+ *   that cross or touch after clipping, rounding and simplification, a lake cut along the buffered
+ *   tile edge next to its land), it is replaced by the union of its rings (repair.ts).
  */
 export function encodeRuns(g: RunGeometry, f: TileFrame, cmds: Commands): boolean {
   cmds.n = 0;
@@ -69,31 +69,101 @@ export function encodeRuns(g: RunGeometry, f: TileFrame, cmds: Commands): boolea
     }
     return cmds.n > 0;
   }
-  let bands: EdgeBands | null = null;
-  let skipHoles = true;
-  let extN = 0;
+  rings.reset();
+  const tinyLimit = f.tinyArea2 ?? 0;
+  let tinyArea2 = 0, largestTiny = 0;
+  let keepHoles = false;
   for (let r = 0; r < g.runs; r++) {
     const isExterior = g.exterior[r] === 1;
-    if (!isExterior && skipHoles) continue;
-    if (isExterior) {
-      skipHoles = true;
-      bands = null;
-    }
+    if (!isExterior && !keepHoles) continue;
+    if (isExterior) keepHoles = false;
     const n = quantizeRun(xy, g.start[r], g.end[r], f, true);
     if (n < 6) continue;
     const after = pairsArea(q, n);
     const before = runFloatArea;
     if (after === 0 || Math.sign(after) !== Math.sign(before)) continue;
     if (after > 0 !== isExterior) reversePairs(q, n);
-    if (isExterior) {
-      if (ext.length < n) ext = new Int32Array(Math.max(n, 2 * ext.length));
-      for (let i = 0; i < n; i++) ext[i] = q[i]; // (q.subarray would allocate a view per ring)
-      extN = n;
-      skipHoles = false;
-    } else if (!holeFits(q, n, (bands ??= new EdgeBands(ext, extN)), f.edges)) continue;
-    writePath(cmds, q, n, true);
+    if (Math.abs(after) < tinyLimit) {
+      // Too small to draw: gone, but the area of a feature's tiny parts is kept as squares.
+      polygonStats.tinyRings++;
+      if (!isExterior) continue;
+      if (Math.abs(after) > largestTiny) {
+        largestTiny = Math.abs(after);
+        if (tiny.length < n) tiny = new Int32Array(Math.max(n, 2 * tiny.length));
+        tiny.set(q.subarray(0, n));
+        tinyN = n;
+      }
+      if ((tinyArea2 += Math.abs(after)) >= SQUARE_AREA2) {
+        tinyArea2 -= SQUARE_AREA2;
+        addSquare(q[0], q[1]);
+      }
+      continue;
+    }
+    rings.add(q, n, isExterior);
+    if (isExterior) keepHoles = true;
+  }
+  if (rings.count === 0 && largestTiny > 0) {
+    // Nothing of the feature is big enough to draw: its largest speck stays, so that the feature
+    // itself is not lost from the tile (GDAL keeps it too).
+    rings.add(tiny, tinyN, true);
+    polygonStats.tinyRings--;
+  }
+  if (rings.count && !isValidPolygon(rings)) {
+    repairPolygon(rings);
+    polygonStats.repaired++;
+    if (tinyLimit > 0) dropTinyRings(rings, tinyLimit);
+  }
+  for (let r = 0; r < rings.count; r++) {
+    const s = rings.start[r];
+    writePath(cmds, rings.xy.subarray(s, rings.start[r + 1]), rings.start[r + 1] - s, true);
   }
   return cmds.n > 0;
+}
+
+/**
+ * Rings with less than this twice-area (in tile units squared) are not drawn: under two units' square,
+ * a speck no renderer shows, which at low zooms would otherwise fill tiles with thousands of islands
+ * and lakes (MapLibre warns past 65535 vertices). As tippecanoe's tiny-polygon reduction does, the
+ * area of a feature's tiny parts in a tile is summed and drawn back as 2 × 2 squares; a feature with
+ * nothing but tiny parts keeps the largest one.
+ */
+export const TINY_AREA2 = 4;
+const SQUARE_AREA2 = 8;
+
+/** Polygon work done on this thread since the last reset (the tiler reports it per batch). */
+export const polygonStats = { repaired: 0, tinyRings: 0 };
+
+function addSquare(x: number, y: number): void {
+  square[0] = x;
+  square[1] = y;
+  square[2] = x + 2;
+  square[3] = y;
+  square[4] = x + 2;
+  square[5] = y + 2;
+  square[6] = x;
+  square[7] = y + 2;
+  rings.add(square, 8, true);
+}
+const square = new Int32Array(8);
+
+/** After a repair: tiny rings (slivers) go, and with a tiny exterior its holes. */
+function dropTinyRings(rs: RingSet, tinyArea2: number): void {
+  const xy = rs.xy;
+  let w = 0, out = 0, keep = false;
+  for (let r = 0, count = rs.count; r < count; r++) {
+    const s = rs.start[r], e = rs.start[r + 1], exterior = rs.exterior[r] === 1;
+    if (exterior) keep = Math.abs(rs.area2(r)) >= tinyArea2;
+    if (!keep || (!exterior && Math.abs(rs.area2(r)) < tinyArea2)) {
+      polygonStats.tinyRings++;
+      continue;
+    }
+    xy.copyWithin(w, s, e);
+    w += e - s;
+    rs.exterior[out] = exterior ? 1 : 0;
+    rs.start[++out] = w;
+  }
+  rs.count = out;
+  rs.n = w;
 }
 
 /** Encodes one Geometry for one tile (convenience form of encodeRuns). */
@@ -129,8 +199,11 @@ export class Commands {
 // arrays emptied with `length = 0`, which makes V8 drop their storage and grow it again every time.
 /** The run being encoded, rounded: x0, y0, x1, y1, … */
 let q = new Int32Array(1 << 12);
-/** The current polygon's exterior ring, as q held it. */
-let ext = new Int32Array(1 << 12);
+/** The current feature's rings in this tile. */
+const rings = new RingSet();
+/** Its largest ring too small to draw, in case nothing else is left. */
+let tiny = new Int32Array(64);
+let tinyN = 0;
 /** Twice the signed area of the last ring quantizeRun read, before rounding (in tile units). */
 let runFloatArea = 0;
 const cursor = { x: 0, y: 0 };
@@ -187,121 +260,6 @@ function quantizeRun(src: Float64Array, s: number, e: number, f: TileFrame, ring
   return n;
 }
 
-/**
- * After rounding, a hole can end up on or across its exterior's boundary, which makes the polygon
- * invalid (GDAL repairs it with GEOS MakeValid, which drops such a hole). Rounding moves a vertex by
- * at most half a unit, so only a hole that comes within a unit of the exterior can be affected: the
- * exterior's edge index finds those cheaply, and only they get the exact test — no vertex outside,
- * at most one on the boundary (a single touching point is valid).
- */
-function holeFits(hole: Int32Array, n: number, ext: EdgeBands, edges: [number, number] | undefined): boolean {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (let i = 0; i < n; i += 2) {
-    const x = hole[i], y = hole[i + 1];
-    if (x < minX) minX = x;
-    if (x > maxX) maxX = x;
-    if (y < minY) minY = y;
-    if (y > maxY) maxY = y;
-  }
-  if (!ext.nearBox(minX - 1, minY - 1, maxX + 1, maxY + 1)) return true;
-  let onBoundary = 0;
-  const lo = edges ? edges[0] : NaN, hi = edges ? edges[1] : NaN;
-  for (let i = 0; i < n; i += 2) {
-    const x = hole[i], y = hole[i + 1];
-    if (x === lo || x === hi || y === lo || y === hi) continue; // on the clip edge: see TileFrame.edges
-    const where = ext.pointInRing(x, y);
-    if (where < 0) return false;
-    if (where === 0 && ++onBoundary > 1) return false;
-  }
-  return true;
-}
-
-/**
- * A ring's edges bucketed into horizontal bands by the y range they span, so that both questions
- * asked of an exterior — is any edge near this box, is this point inside — look only at the edges
- * of the bands concerned. An edge spanning y is always in y's band, so answers are exact.
- */
-export class EdgeBands {
-  private readonly minY: number;
-  private readonly height: number;
-  private readonly bands: number;
-  /** Edge start offsets (j of edge j → j + 2) of band b at first[b] … first[b + 1] - 1. */
-  private readonly first: Int32Array;
-  private readonly edges: Int32Array;
-
-  private readonly ring: ArrayLike<number>;
-  /** Coordinates in ring (2 per point). */
-  private readonly len: number;
-
-  constructor(ring: ArrayLike<number>, length = ring.length) {
-    this.ring = ring;
-    this.len = length;
-    const n = length / 2;
-    let minY = Infinity, maxY = -Infinity;
-    for (let i = 1; i < length; i += 2) {
-      if (ring[i] < minY) minY = ring[i];
-      if (ring[i] > maxY) maxY = ring[i];
-    }
-    this.minY = minY;
-    this.bands = Math.max(1, Math.min(1024, n >> 3));
-    this.height = Math.max(maxY - minY, 1) / this.bands;
-    // Two passes (count, then fill) into one flat array.
-    const first = new Int32Array(this.bands + 1);
-    this.forEachEdge((j, b0, b1) => {
-      for (let b = b0; b <= b1; b++) first[b + 1]++;
-    });
-    for (let b = 0; b < this.bands; b++) first[b + 1] += first[b];
-    const edges = new Int32Array(first[this.bands]);
-    const fill = first.slice(0, this.bands);
-    this.forEachEdge((j, b0, b1) => {
-      for (let b = b0; b <= b1; b++) edges[fill[b]++] = j;
-    });
-    this.first = first;
-    this.edges = edges;
-  }
-
-  private band(y: number): number {
-    const b = Math.floor((y - this.minY) / this.height);
-    return b < 0 ? 0 : b >= this.bands ? this.bands - 1 : b;
-  }
-
-  /** Each edge (from vertex offset j to the next) with the bands its y range spans. */
-  private forEachEdge(f: (j: number, b0: number, b1: number) => void): void {
-    const r = this.ring, len = this.len;
-    for (let i = 0, j = len - 2; i < len; j = i, i += 2) {
-      f(j, this.band(Math.min(r[i + 1], r[j + 1])), this.band(Math.max(r[i + 1], r[j + 1])));
-    }
-  }
-
-  /** True when some edge's bounding box meets the box. */
-  nearBox(x0: number, y0: number, x1: number, y1: number): boolean {
-    const p = this.ring, edges = this.edges, len = this.len;
-    for (let b = this.band(y0), b1 = this.band(y1); b <= b1; b++) {
-      for (let e = this.first[b]; e < this.first[b + 1]; e++) {
-        const j = edges[e];
-        const i = j + 2 === len ? 0 : j + 2;
-        if (Math.max(p[i], p[j]) >= x0 && Math.min(p[i], p[j]) <= x1 && Math.max(p[i + 1], p[j + 1]) >= y0 && Math.min(p[i + 1], p[j + 1]) <= y1) return true;
-      }
-    }
-    return false;
-  }
-
-  /** 1 inside, 0 on the boundary, -1 outside; exact for integer coordinates. */
-  pointInRing(x: number, y: number): number {
-    let inside = false;
-    const p = this.ring, edges = this.edges, b = this.band(y), len = this.len;
-    for (let e = this.first[b]; e < this.first[b + 1]; e++) {
-      const j = edges[e];
-      const i = j + 2 === len ? 0 : j + 2;
-      const xi = p[i], yi = p[i + 1], xj = p[j], yj = p[j + 1];
-      const cross = (xj - xi) * (y - yi) - (yj - yi) * (x - xi);
-      if (cross === 0 && x >= Math.min(xi, xj) && x <= Math.max(xi, xj) && y >= Math.min(yi, yj) && y <= Math.max(yi, yj)) return 0;
-      if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-    }
-    return inside ? 1 : -1;
-  }
-}
-
 /** Twice the signed area (shoelace) of a closed run of integer pairs; y down → positive = clockwise on screen. */
 export function ringArea(p: ArrayLike<number>): number {
   return pairsArea(p, p.length);
@@ -323,7 +281,7 @@ function reversePairs(p: Int32Array, n: number): void {
   }
 }
 
-function writePath(cmds: Commands, p: Int32Array, n: number, close: boolean): void {
+function writePath(cmds: Commands, p: ArrayLike<number>, n: number, close: boolean): void {
   cmds.push(command(MOVE_TO, 1));
   delta(cmds, p[0], p[1]);
   cmds.push(command(LINE_TO, n / 2 - 1));

@@ -2,7 +2,7 @@
 // halved while it is at least 256), then its smallest features are dropped until it fits. Unlike
 // GDAL, "smallest" is measured exactly as drawn in the tile, and what is dropped is reported.
 import { gzipSync } from 'node:zlib';
-import { Commands, encodeRuns, ringArea, round, type TileFrame } from '../geometry/quantize.js';
+import { Commands, encodeRuns, ringArea, type TileFrame } from '../geometry/quantize.js';
 import { RunGeometry } from '../geometry/runs.js';
 import { POINT, POLYGON, type GeomType } from '../geometry/types.js';
 import { encodeTile, type TileFeature, type TileLayer } from './encode-tile.js';
@@ -13,8 +13,8 @@ export interface TileLimits {
   /** Features per tile, all layers together (GDAL MAX_FEATURES, default 200000). */
   maxFeatures: number;
   compress: boolean;
-  /** The tiles' buffer in tile units at their extent (where clipping put the edge; see TileFrame.edges). */
-  buffer?: number;
+  /** As TileFrame.tinyArea2, at the reduced extents. */
+  tinyArea2: number;
 }
 
 export interface LimitReport {
@@ -45,16 +45,16 @@ export function encodeWithinLimits(input: TileLayer[], lim: TileLimits): { data:
   let data = pack(layers);
   if (data.length <= lim.maxSize) return { data, report };
 
-  // Coarser drawing first: every feature stays, with fewer distinct coordinates.
-  let extent = layers[0]?.extent ?? 4096;
+  // Coarser drawing first: every feature stays, with fewer distinct coordinates. Each extent is
+  // drawn from the tile as first drawn, not from the previous halving: rounding twice would add
+  // up the errors (x = 52, 53, 54 at extent 128 where the source gives 51, 52, 53).
+  const full = layers[0]?.extent ?? 4096;
+  let extent = full;
   let reduced = layers;
-  let edges: [number, number] = [-(lim.buffer ?? 0), extent + (lim.buffer ?? 0)];
   while (data.length > lim.maxSize && extent >= 256) {
-    const from = extent;
     extent = Math.floor(extent / 2);
-    const r = extent / from;
-    const frame: TileFrame = { scale: 1, x: 0, y: 0, extent: r, sqTolerance: 0, edges: (edges = [round(edges[0] * r), round(edges[1] * r)]) };
-    reduced = reduced.map((l) => rescaleLayer(l, extent, frame));
+    const frame: TileFrame = { scale: 1, x: 0, y: 0, extent: extent / full, sqTolerance: 0, tinyArea2: lim.tinyArea2 };
+    reduced = layers.map((l) => rescaleLayer(l, extent, frame));
     data = pack(reduced);
     report.reducedExtent = extent;
   }

@@ -2,6 +2,7 @@
 // fragment records, and encode a batch of tiles. Plain data in, plain data out, no shared state.
 import { FeatureError } from '../errors.js';
 import { convertGeometry, GeometryError, Reparse, type ConvertContext } from '../geometry/convert.js';
+import { polygonStats } from '../geometry/quantize.js';
 import type { Geometry } from '../geometry/types.js';
 import { encodeTile, type TileFeature, type TileLayer } from '../mvt/encode-tile.js';
 import { encodeWithinLimits } from '../mvt/limits.js';
@@ -60,6 +61,9 @@ export interface BatchResult {
   fatal?: { message: string; feature: boolean; problem?: string; index?: number; id?: unknown };
   /** Data extent in scheme units [minU, minV, maxU, maxV] (Infinity when empty). */
   bbox: [number, number, number, number];
+  /** Polygons made valid by repair, and rings too small to draw, summed over every tile. */
+  repairedPolygons: number;
+  tinyRings: number;
 }
 
 /** A bad row in an otherwise good GeoPackage table: always skipped and counted, never fatal. */
@@ -104,8 +108,9 @@ export function tileBatch(b: FeatureBatch): BatchResult {
   const out = new ByteWriter(1 << 16);
   const r: BatchResult = {
     fragments: new Uint8Array(0), stats: schema.stats(), features: 0, invalid: 0, noGeometry: 0, outside: 0, written: 0,
-    invalidMessages: [], bbox: [Infinity, Infinity, -Infinity, -Infinity],
+    invalidMessages: [], bbox: [Infinity, Infinity, -Infinity, -Infinity], repairedPolygons: 0, tinyRings: 0,
   };
+  polygonStats.repaired = polygonStats.tinyRings = 0;
   const { matrixWidthZ0: W, matrixHeightZ0: H } = ctx.scheme;
   for (let i = 0; i < b.items.length; i++) {
     const index = b.indexBase + i;
@@ -199,6 +204,8 @@ export function tileBatch(b: FeatureBatch): BatchResult {
   }
   r.fragments = out.finish();
   r.stats = schema.stats();
+  r.repairedPolygons = polygonStats.repaired;
+  r.tinyRings = polygonStats.tinyRings;
   // Tiler buffers grown for a huge feature are kept for the rest of the batch (the next feature may
   // be as big), then given back.
   trimTilerBuffers();
@@ -219,8 +226,8 @@ export interface EncodeBatch {
   /** GDAL's MAX_SIZE (bytes) and MAX_FEATURES. */
   maxSize: number;
   maxFeatures: number;
-  /** Tile buffer (tile units), for redrawing at a smaller extent. */
-  buffer: number;
+  /** Smallest ring drawn, when a tile is redrawn at a smaller extent (TileFrame.tinyArea2). */
+  tinyArea2: number;
   tiles: { z: number; x: number; y: number; records: Uint8Array }[];
   /** Write each tile file here instead of returning its bytes (a directory sink's threadTarget). */
   target?: TileFileTarget;
@@ -245,7 +252,7 @@ export function encodeBatch(b: EncodeBatch): EncodedBatch {
   const out = new ByteWriter(1 << 16);
   const index: number[] = [];
   const limited: number[] = [];
-  const limits = { maxSize: b.maxSize, maxFeatures: b.maxFeatures, compress: b.compress, buffer: b.buffer };
+  const limits = { maxSize: b.maxSize, maxFeatures: b.maxFeatures, compress: b.compress, tinyArea2: b.tinyArea2 };
   for (const t of b.tiles) {
     // The common case streams features out of the records one at a time, so a tile holding
     // millions of points (zoom 0 of a big point layer) never exists as millions of objects.

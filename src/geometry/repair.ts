@@ -1,0 +1,284 @@
+// Makes a polygon that geometry/validity.ts doubts valid on the integer tile grid, in two steps:
+//
+// 1. The union of its rounded rings under the "positive" fill rule, by Clipper2 (clipper2-ts), which
+//    works natively on integer coordinates as mapnik-vector-tile (Clipper, then wagyu) and
+//    tippecanoe do. Exteriors wind positive and holes negative, so a region is filled where more
+//    exteriors than holes cover it: overlapping parts merge, a hole reaching outside its exterior
+//    cuts only the exterior, a hole alone or a reversed lobe of a self-crossing ring disappears.
+// 2. Clipper2's rings may still touch themselves at a vertex (a pinch) or put a vertex on another
+//    ring's edge. Both are invalid in OGC terms or become so once a reader georeferences the
+//    integers in floating point (the vertex lands a hair inside the other ring), so every such
+//    vertex is inserted into the edge it touches, every ring is split where it passes a vertex
+//    twice, and each hole goes to the smallest exterior holding it. Rings then meet only at shared
+//    vertices, which OGC allows and which no transformation moves apart.
+import { Clipper64, ClipType, FillRule, type Path64, type Paths64 } from 'clipper2-ts';
+import { RingSet } from './ring-set.js';
+import { ringSuccessors, someEdgePair } from './segment-grid.js';
+import { snapRound } from './snap-round.js';
+import { EdgeBands, edgesCross, pointInRing } from './validity.js';
+
+/** Replaces the rings of `rs` with a valid equivalent: each exterior followed by its holes. */
+export function repairPolygon(rs: RingSet): void {
+  const original = { xy: rs.xy.slice(0, rs.n), start: rs.start.slice(0, rs.count + 1), exterior: rs.exterior.slice(0, rs.count) };
+  repairRings(rs);
+  if (rs.count > 0) return;
+  // Holes that rounding made as large as their exterior cancel it: the feature keeps its exteriors
+  // rather than vanish from the tile (GDAL's MakeValid keeps it too).
+  rs.reset();
+  for (let r = 0; r < original.exterior.length; r++) {
+    if (original.exterior[r]) rs.add(original.xy.subarray(original.start[r], original.start[r + 1]), original.start[r + 1] - original.start[r], true);
+  }
+  if (rs.count) repairRings(rs);
+}
+
+function repairRings(rs: RingSet): void {
+  // Rarely (an island and its lake left sharing an edge) one pass leaves rings that still run along
+  // or across each other; the next pass, from a cleaner start, resolves them.
+  for (let pass = 0; pass < 3; pass++) {
+    snapRound(rs);
+    union(rs);
+    insertTouchingVertices(rs);
+    relink(rs);
+    assignHoles(splitPinches(rs), rs);
+    if (!edgesCross(rs)) return;
+  }
+}
+
+function union(rs: RingSet): void {
+  const paths: Paths64 = [];
+  for (let r = 0; r < rs.count; r++) {
+    const path: Path64 = [];
+    for (let i = rs.start[r]; i < rs.start[r + 1]; i += 2) path.push({ x: rs.xy[i], y: rs.xy[i + 1] });
+    paths.push(path);
+  }
+  const clipper = new Clipper64();
+  clipper.preserveCollinear = false;
+  clipper.addSubject(paths);
+  const out: Paths64 = [];
+  clipper.execute(ClipType.Union, FillRule.Positive, out);
+  rs.reset();
+  for (const path of out) {
+    rs.reserve(2 * path.length);
+    for (const pt of path) {
+      rs.xy[rs.n++] = pt.x;
+      rs.xy[rs.n++] = pt.y;
+    }
+    rs.close(false);
+  }
+}
+
+/** A ring as flat integer pairs, with its bounding box and twice its signed area. */
+interface Ring {
+  xy: number[];
+  box: [number, number, number, number];
+  area2: number;
+}
+
+/**
+ * Every vertex lying inside another edge (of any ring, its own included) is added to that edge.
+ * Edges are swept in order of their smallest x, so only edges whose boxes meet are compared.
+ */
+function insertTouchingVertices(rs: RingSet): void {
+  const xy = rs.xy, points = rs.n >> 1;
+  const next = ringSuccessors(rs.start, rs.count, points);
+  /** Edge (its first point) → points to insert into it, as x, y pairs. */
+  const inserts = new Map<number, number[]>();
+  const add = (e: number, x: number, y: number) => {
+    const list = inserts.get(e);
+    if (!list) inserts.set(e, [x, y]);
+    else {
+      for (let i = 0; i < list.length; i += 2) if (list[i] === x && list[i + 1] === y) return;
+      list.push(x, y);
+    }
+  };
+  someEdgePair(xy, points, next, (a, c) => {
+    const an = next[a], cn = next[c];
+    const ax = xy[2 * a], ay = xy[2 * a + 1], bx = xy[2 * an], by = xy[2 * an + 1];
+    const cx = xy[2 * c], cy = xy[2 * c + 1], dx = xy[2 * cn], dy = xy[2 * cn + 1];
+    if (strictlyInside(ax, ay, bx, by, cx, cy)) add(a, cx, cy);
+    if (strictlyInside(ax, ay, bx, by, dx, dy)) add(a, dx, dy);
+    if (strictlyInside(cx, cy, dx, dy, ax, ay)) add(c, ax, ay);
+    if (strictlyInside(cx, cy, dx, dy, bx, by)) add(c, bx, by);
+    return false;
+  });
+  if (!inserts.size) return;
+  const old = xy.slice(0, rs.n), starts = rs.start.slice(0, rs.count + 1), count = rs.count;
+  rs.reset();
+  for (let r = 0; r < count; r++) {
+    for (let i = starts[r]; i < starts[r + 1]; i += 2) {
+      const x = old[i], y = old[i + 1];
+      const list = inserts.get(i >> 1);
+      rs.reserve(2 + (list?.length ?? 0));
+      rs.xy[rs.n++] = x;
+      rs.xy[rs.n++] = y;
+      if (!list) continue;
+      // Along the edge, nearest first.
+      const order = Array.from({ length: list.length / 2 }, (_, k) => k);
+      const dist = (k: number) => Math.abs(list[2 * k] - x) + Math.abs(list[2 * k + 1] - y);
+      order.sort((u, v) => dist(u) - dist(v));
+      for (const k of order) {
+        rs.xy[rs.n++] = list[2 * k];
+        rs.xy[rs.n++] = list[2 * k + 1];
+      }
+    }
+    rs.close(false);
+  }
+}
+
+/**
+ * Re-traces the rings where several meet at a vertex so that each ring bounds one connected piece
+ * of the filled area: coming into a vertex, a ring leaves by the first edge clockwise from the one
+ * it came in by. The filled side is to the left of every edge after the union (exteriors wind
+ * counter-clockwise in x-right, y-up terms, holes clockwise), so this hugs the filled wedge it is
+ * in. A hole touching its exterior at two points thus becomes two parts touching at two points
+ * (OGC forbids a hole that cuts the interior in two); one touching at a point comes out as a ring
+ * through that vertex twice, which splitPinches then parts into exterior and hole.
+ */
+function relink(rs: RingSet): void {
+  const xy = rs.xy, points = rs.n >> 1;
+  const next = ringSuccessors(rs.start, rs.count, points);
+  const at = new Map<number, number[]>(); // vertex → the edges leaving it
+  let shared = false;
+  for (let r = 0; r < rs.count; r++) {
+    const p0 = rs.start[r] >> 1, p1 = rs.start[r + 1] >> 1;
+    for (let p = p0; p < p1; p++) {
+      const key = xy[2 * p] * 134217728 + xy[2 * p + 1];
+      const list = at.get(key);
+      if (list) {
+        list.push(p);
+        shared = true;
+      } else at.set(key, [p]);
+    }
+  }
+  if (!shared) return;
+  const angle = (p: number) => Math.atan2(xy[2 * next[p] + 1] - xy[2 * p + 1], xy[2 * next[p]] - xy[2 * p]);
+  const follow = new Int32Array(points);
+  for (let p = 0; p < points; p++) {
+    const v = next[p];
+    const leaving = at.get(xy[2 * v] * 134217728 + xy[2 * v + 1])!;
+    if (leaving.length === 1) {
+      follow[p] = v;
+      continue;
+    }
+    // From the direction back along the incoming edge, turn clockwise (decreasing angle).
+    const back = Math.atan2(xy[2 * p + 1] - xy[2 * v + 1], xy[2 * p] - xy[2 * v]);
+    let best = -1, bestTurn = Infinity;
+    for (const e of leaving) {
+      let turn = back - angle(e);
+      while (turn <= 0) turn += 2 * Math.PI;
+      while (turn > 2 * Math.PI) turn -= 2 * Math.PI;
+      if (turn < bestTurn) (bestTurn = turn), (best = e);
+    }
+    follow[p] = best;
+  }
+  const old = xy.slice(0, rs.n);
+  const seen = new Uint8Array(points);
+  rs.reset();
+  for (let p = 0; p < points; p++) {
+    if (seen[p]) continue;
+    rs.reserve(2);
+    for (let e = p; !seen[e]; e = follow[e]) {
+      seen[e] = 1;
+      rs.reserve(2);
+      rs.xy[rs.n++] = old[2 * e];
+      rs.xy[rs.n++] = old[2 * e + 1];
+    }
+    if (rs.n - rs.start[rs.count] >= 6) rs.close(false);
+    else rs.discard();
+  }
+}
+
+/** Is (x, y) on the edge from (x0, y0) to (x1, y1), and not one of its ends? */
+function strictlyInside(x0: number, y0: number, x1: number, y1: number, x: number, y: number): boolean {
+  if ((x === x0 && y === y0) || (x === x1 && y === y1)) return false;
+  if ((x1 - x0) * (y - y0) - (y1 - y0) * (x - x0) !== 0) return false;
+  return x >= Math.min(x0, x1) && x <= Math.max(x0, x1) && y >= Math.min(y0, y1) && y <= Math.max(y0, y1);
+}
+
+/**
+ * Splits each ring where it comes back to a vertex it passed: the loop in between becomes a ring
+ * of its own (the same orientation: another part or hole touching at that vertex; the other: a
+ * hole or an island there). Loops without area (spikes) vanish.
+ */
+function splitPinches(rs: RingSet): Ring[] {
+  const out: Ring[] = [];
+  const emit = (xy: number[]) => {
+    if (xy.length < 6) return;
+    const ring = makeRing(xy);
+    if (ring.area2 !== 0) out.push(ring);
+  };
+  for (let r = 0; r < rs.count; r++) {
+    const stack: number[] = [];
+    const at = new Map<number, number>(); // vertex key → its index in stack (pairs)
+    for (let i = rs.start[r]; i < rs.start[r + 1]; i += 2) {
+      const x = rs.xy[i], y = rs.xy[i + 1];
+      const key = x * 134217728 + y; // |x|, |y| < 2^25: exact and unique
+      const k = at.get(key);
+      if (k === undefined) {
+        at.set(key, stack.length);
+        stack.push(x, y);
+        continue;
+      }
+      const loop = stack.splice(k); // the loop from the first visit, which stays in the ring
+      for (let i = 2; i < loop.length; i += 2) at.delete(loop[i] * 134217728 + loop[i + 1]);
+      stack.push(x, y);
+      emit(loop);
+    }
+    // The ring's end joins its start: a last repeat there is its closing point.
+    emit(stack);
+  }
+  return out;
+}
+
+function makeRing(xy: number[]): Ring {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, a = 0;
+  for (let i = 0, j = xy.length - 2; i < xy.length; j = i, i += 2) {
+    const x = xy[i], y = xy[i + 1];
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+    a += (xy[j] - x) * (y + xy[j + 1]);
+  }
+  return { xy, box: [x0, y0, x1, y1], area2: a };
+}
+
+/**
+ * Writes the rings into `rs`, each exterior (positive) followed by the holes (negative) whose
+ * smallest holding exterior it is; rings touch only at shared vertices now, so the first vertex of
+ * a hole that is not on an exterior's boundary tells whether that exterior holds it.
+ */
+function assignHoles(rings: Ring[], rs: RingSet): void {
+  // Smallest first: the first exterior found to hold a hole is the one it belongs to.
+  const exteriors = rings.filter((r) => r.area2 > 0);
+  const bySize = exteriors.map((_, e) => e).sort((a, b) => exteriors[a].area2 - exteriors[b].area2 || a - b);
+  const boxes = new Int32Array(4 * exteriors.length);
+  bySize.forEach((e, k) => boxes.set(exteriors[e].box, 4 * k));
+  const holesOf = exteriors.map((): Ring[] => []);
+  const bands = new Map<Ring, EdgeBands>();
+  const where = (ext: Ring, x: number, y: number) => {
+    if (ext.xy.length < 256) return pointInRing(ext.xy, 0, ext.xy.length, x, y);
+    let b = bands.get(ext);
+    if (!b) bands.set(ext, (b = new EdgeBands(ext.xy)));
+    return b.pointInRing(x, y);
+  };
+  for (const hole of rings) {
+    if (hole.area2 > 0) continue;
+    const [hx0, hy0, hx1, hy1] = hole.box;
+    for (let k = 0; k < bySize.length; k++) {
+      if (hx0 < boxes[4 * k] || hy0 < boxes[4 * k + 1] || hx1 > boxes[4 * k + 2] || hy1 > boxes[4 * k + 3]) continue;
+      const ext = exteriors[bySize[k]];
+      let inside = 0;
+      for (let i = 0; i < hole.xy.length && inside === 0; i += 2) inside = where(ext, hole.xy[i], hole.xy[i + 1]);
+      if (inside > 0) {
+        holesOf[bySize[k]].push(hole);
+        break;
+      }
+    }
+  }
+  rs.reset();
+  exteriors.forEach((ext, e) => {
+    rs.add(ext.xy, ext.xy.length, true);
+    for (const h of holesOf[e]) rs.add(h.xy, h.xy.length, false);
+  });
+}

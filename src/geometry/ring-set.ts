@@ -1,0 +1,64 @@
+// One feature's polygon rings in one tile, rounded to the integer tile grid: every ring's points in
+// one Int32Array (x0, y0, x1, y1, …, no closing point), exteriors flagged, each followed by its holes.
+// Reused from feature to feature, so checking and repairing allocate nothing once it has grown.
+
+export class RingSet {
+  xy = new Int32Array(1 << 12);
+  /** Ints used in xy. */
+  n = 0;
+  /** Ring r is xy[start[r] … start[r + 1]). */
+  start = new Int32Array(65);
+  /** 1 for an exterior ring (a new polygon), 0 for a hole of the exterior before it. */
+  exterior = new Uint8Array(64);
+  count = 0;
+
+  reset(): void {
+    this.n = 0;
+    this.count = 0;
+    this.start[0] = 0;
+  }
+
+  /** Makes room for k more ints. */
+  reserve(k: number): void {
+    if (this.n + k <= this.xy.length) return;
+    const next = new Int32Array(Math.max(2 * this.xy.length, this.n + k));
+    next.set(this.xy.subarray(0, this.n));
+    this.xy = next;
+  }
+
+  /** Ends the ring whose points were written since the last one (at xy[start[count]] … xy[n]). */
+  close(exterior: boolean): void {
+    if (this.count + 1 === this.exterior.length) {
+      const e = new Uint8Array(2 * this.exterior.length);
+      e.set(this.exterior);
+      this.exterior = e;
+      const s = new Int32Array(2 * this.start.length);
+      s.set(this.start);
+      this.start = s;
+    }
+    this.exterior[this.count] = exterior ? 1 : 0;
+    this.start[++this.count] = this.n;
+  }
+
+  /** Forgets the ring being written (its points since the last close). */
+  discard(): void {
+    this.n = this.start[this.count];
+  }
+
+  /** Appends a ring from `p[0 … len)`. */
+  add(p: ArrayLike<number>, len: number, exterior: boolean): void {
+    this.reserve(len);
+    const xy = this.xy;
+    for (let i = 0; i < len; i++) xy[this.n + i] = p[i];
+    this.n += len;
+    this.close(exterior);
+  }
+
+  /** Twice the signed area of ring r (positive: an exterior in MVT's y-down convention). */
+  area2(r: number): number {
+    const xy = this.xy, s = this.start[r], e = this.start[r + 1];
+    let a = 0;
+    for (let i = s, j = e - 2; i < e; j = i, i += 2) a += (xy[j] - xy[i]) * (xy[i + 1] + xy[j + 1]);
+    return a;
+  }
+}
