@@ -1,6 +1,7 @@
 // buildTileset: read → (worker threads: parse, reproject, clip, simplify, quantize) → tile store
 // → (worker threads: encode, gzip) → sink. The main thread only reads, routes and writes.
 import { stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, extname, resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import { FeatureError, InputError, UsageError } from './errors.js';
@@ -15,7 +16,8 @@ import { isWebMercatorQuad, parseTilingScheme, validateTilingScheme, type Tiling
 import { encodeBatch, tileBatch, type BatchItem, type BatchResult, type EncodeBatch, type EncodedBatch, type FeatureBatch, type TileContext } from './tiler/batch.js';
 import { LayerSchema } from './tiler/layer-schema.js';
 import { OrderedWork } from './tiler/ordered-work.js';
-import { SpillingTileStore, type TileStore } from './tiler/tile-store.js';
+import { removeStaleTemporaries } from './temporaries.js';
+import { SPILL_PREFIX, SpillingTileStore, type TileStore } from './tiler/tile-store.js';
 import type { Task } from './tiler/worker.js';
 import { DirectorySink } from './writers/directory.js';
 import { MbtilesSink } from './writers/mbtiles.js';
@@ -56,6 +58,8 @@ export interface BuildSummary {
   threads: number;
   /** Bytes of tile fragments that went through the temporary store on disk (0: all in memory). */
   spilledBytes: number;
+  /** Temporaries that earlier builds left when they were killed, removed by this one. */
+  staleTemporaries: number;
   elapsedMs: number;
   cpuMs: number;
   peakRssBytes: number;
@@ -123,7 +127,7 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
 
   const summary: BuildSummary = {
     tiles: 0, bytes: 0, features: 0, featuresWritten: 0, invalid: 0, invalidMessages: [], noGeometry: 0, outside: 0,
-    tilesPerZoom: {}, repairedPolygons: 0, tinyRings: 0, limited: {}, layers: [], bounds: [0, 0, 0, 0], threads: opts.threads, spilledBytes: 0, elapsedMs: 0, cpuMs: 0, peakRssBytes: 0,
+    tilesPerZoom: {}, repairedPolygons: 0, tinyRings: 0, limited: {}, layers: [], bounds: [0, 0, 0, 0], threads: opts.threads, spilledBytes: 0, staleTemporaries: 0, elapsedMs: 0, cpuMs: 0, peakRssBytes: 0,
     output: typeof options.output === 'string' ? resolve(options.output) : outputName,
   };
   const store: TileStore = new SpillingTileStore({
@@ -151,6 +155,9 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
   options.signal?.throwIfAborted();
   await sink.open();
   try {
+    // Left by builds that were killed before they could clean up: the output's temporaries (removed by
+    // the sink, under its lock) and spill directories. Only those whose process is gone.
+    summary.staleTemporaries = (sink.staleRemoved ?? 0) + (await removeStaleTemporaries(options.tempDir ?? tmpdir(), SPILL_PREFIX));
     // Phase 1: read and tile. Fragments go to the store as soon as a batch is done; statistics
     // and errors are taken in batch order, so the output does not depend on the number of threads.
     let seq = 0;
@@ -457,11 +464,38 @@ async function openInputs(options: BuildOptions): Promise<OpenLayer[]> {
     } else {
       const info: GeoJSONSourceInfo = {};
       const name = gpkg ? undefined : options.layerNames?.[i];
-      const size = await stat(input).then((st) => st.size, () => undefined); // a missing file is reported by the reader
-      out.push({ name: name ?? basename(input, extname(input)), source: input, info, size, features: readGeoJSONRaw(input, info) });
+      const st = await stat(input).catch(() => undefined); // a missing file is reported by the reader
+      const features = readGeoJSONRaw(input, info);
+      // A pipe or FIFO may keep a read waiting for ever: an abort must not wait with it. (A regular file
+      // is not wrapped: racing every feature against the signal costs about 2 µs each.)
+      const streamed = st !== undefined && !st.isFile() && !st.isDirectory();
+      out.push({ name: name ?? basename(input, extname(input)), source: input, info, size: st?.size, features: streamed ? untilAborted(features, options.signal) : features });
     }
   }
   return out;
+}
+
+/** The items of `source` until `signal` aborts, even while the source is waiting for its next one. */
+async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {
+  if (!signal) return yield* source;
+  const it = source[Symbol.asyncIterator]();
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => (onAbort = () => reject(signal.reason)));
+  aborted.catch(() => undefined);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (;;) {
+      signal.throwIfAborted();
+      const next = it.next();
+      next.catch(() => undefined); // an abandoned read may fail later: nobody waits for it then
+      const r = await Promise.race([next, aborted]);
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    if (!signal.aborted) await it.return?.();
+  }
 }
 
 async function* numbered(features: LayerInput['features']): AsyncGenerator<RawFeature> {

@@ -78,6 +78,7 @@ export function makeProgram(): Command {
     .option('-j, --threads <n>', 'worker threads for tiling and encoding (default: available cores; 1 = no workers)', int('threads'))
     .option('--memory-budget <MB>', 'MiB of tile fragments kept in memory before spilling to --temp-dir (default 256)', num('memory-budget'))
     .option('--temp-dir <dir>', 'directory for the temporary store (GDAL TEMPORARY_DB; default: the OS temporary directory)')
+    .option('--no-parent-watch', 'keep building when the process that started mvt-build exits (default: stop, as for SIGTERM)')
     .option('-q, --quiet', 'no progress and no summary')
     .option('--json', 'print the summary as JSON')
     .exitOverride()
@@ -113,6 +114,7 @@ interface CliOptions {
   threads?: number;
   memoryBudget?: number;
   tempDir?: string;
+  parentWatch: boolean;
   quiet?: boolean;
   json?: boolean;
 }
@@ -134,11 +136,22 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const progress = o.quiet || o.json ? undefined : createProgress(process.stderr);
-  // Ctrl-C: stop, remove the temporary directory, leave any previous output as it was.
+  // Ctrl-C, kill, a closed terminal (HUP) or the death of whoever started us: stop, remove the
+  // temporaries, leave any previous output as it was.
   const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  let why = 'interrupted';
+  const onSignal = (signal: NodeJS.Signals) => {
+    // The terminal is gone after a hangup: a last message to it would fail, and must not stop the cleanup.
+    if (signal === 'SIGHUP') for (const s of [process.stdout, process.stderr]) s.on('error', () => undefined);
+    why = `interrupted (${signal})`;
+    abort.abort();
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.once(s, onSignal);
+  const watch = o.parentWatch ? watchParent((pid) => {
+    why = `the process that started mvt-build (pid ${pid}) has exited`;
+    abort.abort();
+  }) : undefined;
   const options: BuildOptions = {
     inputs: program.args,
     output: o.output,
@@ -181,7 +194,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     progress?.stop();
     if (abort.signal.aborted) {
-      process.stderr.write('mvt-build: interrupted; nothing was written\n');
+      process.stderr.write(`mvt-build: ${why}; stopped, nothing was written\n`);
       return 130;
     }
     if (e instanceof UsageError) {
@@ -197,8 +210,55 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env.MVT_BUILD_DEBUG) process.stderr.write(`${err.stack}\n`);
     return 1;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const s of signals) process.off(s, onSignal);
+    if (watch) clearInterval(watch);
+  }
+}
+
+/** How often we look whether the process that started us is still there. */
+const PARENT_WATCH_MS = 500;
+
+/**
+ * Calls `gone` once the process that started us has exited. A CI job's timeout or a supervisor
+ * that kills `npx mvt-build` with SIGKILL kills only that process: we are then re-parented (to init
+ * or a subreaper), and an orphan build would rename its result over the output minutes later.
+ * npx, `npm run` and many job runners start us through `sh -c "mvt-build …"`, and the shell stays
+ * between us, waiting, after its own parent is killed: then it is that shell's parent we watch
+ * (Linux, through /proc). A build started already orphaned (a daemon, `setsid -f`) is not watched.
+ */
+function watchParent(gone: (pid: number) => void): NodeJS.Timeout | undefined {
+  const parent = process.ppid;
+  if (parent <= 1) return undefined;
+  const grandparent = isShellWrapper(parent) ? parentOf(parent) : undefined;
+  const watched = grandparent !== undefined && grandparent > 1 ? grandparent : parent;
+  const timer = setInterval(() => {
+    const orphaned = process.ppid !== parent || (watched !== parent && parentOf(parent) !== watched);
+    if (!orphaned) return;
+    clearInterval(timer);
+    gone(watched);
+  }, PARENT_WATCH_MS);
+  timer.unref(); // never what keeps the process alive
+  return timer;
+}
+
+/** The parent pid of a process, from /proc (Linux); undefined where there is no /proc or it is gone. */
+function parentOf(pid: number): number | undefined {
+  try {
+    // Fields after the command name, which is in parentheses and may itself hold spaces or ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Is the process a POSIX shell running one `-c` command (ours)? */
+function isShellWrapper(pid: number): boolean {
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return /^(?:.*\/)?(?:sh|dash|bash|ash|ksh|zsh|busybox)$/.test(argv[0]) && argv.includes('-c');
+  } catch {
+    return false;
   }
 }
 
@@ -214,6 +274,7 @@ export function formatSummary(s: BuildSummary): string {
   ];
   if (s.tiles === 0) parts[0] = '0 tiles';
   if (s.spilledBytes) parts.push(`${mb(s.spilledBytes)} MB through the temporary store`);
+  if (s.staleTemporaries) parts.push(`removed ${s.staleTemporaries} stale temporar${s.staleTemporaries > 1 ? 'ies' : 'y'} of earlier builds`);
   const dropped: string[] = [];
   if (s.invalid) dropped.push(`${s.invalid} invalid (skipped)`);
   if (s.noGeometry) dropped.push(`${s.noGeometry} without geometry`);
@@ -238,6 +299,9 @@ export function formatSummary(s: BuildSummary): string {
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // After an interruption a read may still be pending on a pipe or FIFO, and it would keep the process
+    // alive: everything is cleaned up by now, so leave at once.
+    if (code === 130) process.exit(code);
   },
   (e) => {
     process.stderr.write(`mvt-build: internal error: ${(e as Error).stack ?? e}\n`);

@@ -2,9 +2,10 @@
 // z/x/y order. Fragments are binary records (fragment-codec.ts). Past a memory budget the store
 // sorts what it holds into a run file on disk and starts again; at the end the runs are merged, so
 // memory stays flat however large the input (GDAL's TEMPORARY_DB does the same job with SQLite).
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ownedName, releaseName } from '../temporaries.js';
 import { ByteWriter, compareRecords } from './fragment-codec.js';
 
 export interface TileRecords {
@@ -37,6 +38,9 @@ export interface StoreOptions {
   matrixWidthZ0: number;
   matrixHeightZ0: number;
 }
+
+/** Spill directories are `mvt-build-spill-PID@HOST-RANDOM` in the temporary directory. */
+export const SPILL_PREFIX = 'mvt-build-spill-';
 
 const REF_BATCH = 2 ** 32; // a ref is batch · 2^32 + offset
 
@@ -160,7 +164,12 @@ export class SpillingTileStore implements TileStore {
 
   /** Writes everything in memory, sorted, as one run file. */
   private spill(): void {
-    this.dir ??= mkdtempSync(join(this.o.tempDir ?? tmpdir(), 'mvt-build-'));
+    if (!this.dir) {
+      // Named after this process (see temporaries.ts): a later run removes it if we die before dispose().
+      const dir = join(this.o.tempDir ?? tmpdir(), ownedName(SPILL_PREFIX));
+      mkdirSync(dir);
+      this.dir = dir;
+    }
     const path = join(this.dir, `run-${this.runs.length}.bin`);
     const fd = openSync(path, 'w');
     // Tiles are mostly small: gathered into 4 MiB writes rather than one system call each.
@@ -192,7 +201,10 @@ export class SpillingTileStore implements TileStore {
   }
 
   dispose(): void {
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir) {
+      rmSync(this.dir, { recursive: true, force: true });
+      releaseName(this.dir);
+    }
     this.dir = undefined;
   }
 }

@@ -4,7 +4,9 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { metadataJson, type TilesetMetadata } from './metadata.js';
+import { lockOutput, type OutputLock } from './output-lock.js';
 import type { TileFileTarget, TileSink } from './sink.js';
+import { ownedName, releaseName, removeStaleTemporaries } from '../temporaries.js';
 
 export interface DirectoryOptions {
   /** Replace a non-empty output directory. */
@@ -18,26 +20,47 @@ export class DirectorySink implements TileSink {
   private temp = '';
   private madeDirs = new Map<string, Promise<unknown>>();
   private committed = false;
+  private lock: OutputLock | undefined;
+  /** Temporaries of earlier, dead builds of this output that open() removed. */
+  staleRemoved = 0;
 
   constructor(path: string, private readonly options: DirectoryOptions = {}) {
     this.path = resolve(path);
   }
 
   async open(): Promise<void> {
-    const st = await stat(this.path).catch(() => null);
-    if (st && !st.isDirectory()) throw new UsageError(`output ${this.path} exists and is not a directory`);
-    if (st && (await readdir(this.path)).length > 0 && !this.options.force) {
-      throw new UsageError(`output ${this.path} exists and is not empty (use --force to replace it)`);
-    }
     const parent = dirname(this.path);
     try {
       await mkdir(parent, { recursive: true });
-      // A sibling, so the final rename stays on one file system and is atomic.
-      this.temp = join(parent, `.${basename(this.path)}.tmp-${process.pid}-${Date.now().toString(36)}`);
-      await mkdir(this.temp);
     } catch (e) {
       throw new InputError(`cannot write output: ${(e as Error).message}`, this.path);
     }
+    // Held until commit or abort: a second build into the same path is refused, not raced.
+    this.lock = await lockOutput(this.path);
+    try {
+      this.staleRemoved = await removeStaleTemporaries(parent, this.tempPrefix);
+      const st = await stat(this.path).catch(() => null);
+      if (st && !st.isDirectory()) throw new UsageError(`output ${this.path} exists and is not a directory`);
+      if (st && (await readdir(this.path)).length > 0 && !this.options.force) {
+        throw new UsageError(`output ${this.path} exists and is not empty (use --force to replace it)`);
+      }
+      // A sibling, so the final rename stays on one file system and is atomic. Its name holds our pid,
+      // so that a later run can remove it if this process dies before cleaning up.
+      this.temp = join(parent, ownedName(this.tempPrefix));
+      try {
+        await mkdir(this.temp);
+      } catch (e) {
+        throw new InputError(`cannot write output: ${(e as Error).message}`, this.path);
+      }
+    } catch (e) {
+      await this.abort();
+      throw e;
+    }
+  }
+
+  /** Temporaries of this output are named `.NAME.tmp-PID@HOST-RANDOM` (see temporaries.ts). */
+  private get tempPrefix(): string {
+    return `.${basename(this.path)}.tmp-`;
   }
 
   /** The temporary directory while building (for cleanup on signals). */
@@ -64,6 +87,24 @@ export class DirectorySink implements TileSink {
 
   async commit(metadata: TilesetMetadata): Promise<void> {
     await writeFile(join(this.temp, 'metadata.json'), metadataJson(metadata));
+    await this.lock?.verify();
+    if (!this.options.force) {
+      // Checked again now, not only at open: something may have made the output meanwhile. rename(2)
+      // replaces an empty directory but never a non-empty one, so this cannot clobber a tileset.
+      try {
+        await rename(this.temp, this.path);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR') {
+          throw new UsageError(`output ${this.path} appeared while building and is not empty (use --force to replace it)`);
+        }
+        throw new InputError(`cannot move the finished tileset into place: ${(e as Error).message}`, this.path);
+      }
+      this.committed = true;
+      releaseName(this.temp);
+      await this.lock?.release();
+      return;
+    }
     let old: string | undefined;
     if (existsSync(this.path)) {
       old = `${this.temp}.old`;
@@ -76,11 +117,19 @@ export class DirectorySink implements TileSink {
       throw new InputError(`cannot move the finished tileset into place: ${(e as Error).message}`, this.path);
     }
     this.committed = true;
+    // Until the old tileset is gone, `.old` carries our pid: if we die deleting it, the next run does.
     if (old) await rm(old, { recursive: true, force: true });
+    releaseName(this.temp);
+    await this.lock?.release();
   }
 
   async abort(): Promise<void> {
-    if (this.temp && !this.committed) await rm(this.temp, { recursive: true, force: true });
+    try {
+      if (this.temp && !this.committed) await rm(this.temp, { recursive: true, force: true });
+      if (this.temp) releaseName(this.temp);
+    } finally {
+      await this.lock?.release();
+    }
   }
 }
 

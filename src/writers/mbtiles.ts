@@ -1,14 +1,16 @@
 // An MBTiles 1.3 file (SQLite), built under a temporary sibling name and renamed into place.
 // Layout and metadata rows follow GDAL's MBTiles vector writer (ogrmvtdataset.cpp, GenerateMetadata)
 // so that `ogrinfo x.mbtiles` reads it like GDAL's own output; deduplication follows mbutil/tippecanoe.
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { link, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { isWebMercatorQuad } from '../scheme/tiling-scheme.js';
 import { gdalStringify, type JsonValue } from './gdal-json.js';
 import { vectorLayersJson, type TilesetMetadata } from './metadata.js';
+import { lockOutput, type OutputLock } from './output-lock.js';
 import type { TileSink } from './sink.js';
+import { ownedName, releaseName, removeStaleTemporaries } from '../temporaries.js';
 
 export interface MbtilesOptions {
   /** Replace an existing output file. Default false. */
@@ -25,6 +27,7 @@ const FLUSH_BYTES = 64 << 20;
 // MBTiles file is written, so it is described structurally instead of with @types/better-sqlite3.
 interface Statement {
   run(...params: unknown[]): unknown;
+  get(...params: unknown[]): unknown;
 }
 interface Database {
   pragma(source: string): unknown;
@@ -33,7 +36,7 @@ interface Database {
   transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void;
   close(): unknown;
 }
-type DatabaseConstructor = new (filename: string) => Database;
+type DatabaseConstructor = new (filename: string, options?: { readonly?: boolean; fileMustExist?: boolean }) => Database;
 
 interface PendingTile {
   z: number;
@@ -51,6 +54,11 @@ export class MbtilesSink implements TileSink {
   private pending: PendingTile[] = [];
   private pendingBytes = 0;
   private committed = false;
+  private lock: OutputLock | undefined;
+  /** Tiles inserted, to check the file once it is in place. */
+  private tileCount = 0;
+  /** Temporaries of earlier, dead builds of this output that open() removed. */
+  staleRemoved = 0;
   /** The first failed put(): the tileset is incomplete and must not be committed. */
   private failure: Error | undefined;
 
@@ -65,21 +73,38 @@ export class MbtilesSink implements TileSink {
   }
 
   async open(): Promise<void> {
-    const st = await stat(this.path).catch(() => null);
-    if (st?.isDirectory()) throw new UsageError(`output ${this.path} is a directory, not an .mbtiles file`);
-    if (st && !this.options.force) throw new UsageError(`output ${this.path} exists (use --force to replace it)`);
     const Database = await loadDatabase();
     const parent = dirname(this.path);
-    // A sibling, so the final rename stays on one file system and replaces the old file atomically.
-    this.temp = join(parent, `.${basename(this.path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
       await mkdir(parent, { recursive: true });
-      this.db = new Database(this.temp);
-      this.createSchema(this.db);
     } catch (e) {
-      await this.abort();
       throw new InputError(`cannot write output: ${(e as Error).message}`, this.path);
     }
+    // Held until commit or abort: a second build into the same file is refused, not raced.
+    this.lock = await lockOutput(this.path);
+    try {
+      this.staleRemoved = await removeStaleTemporaries(parent, this.tempPrefix);
+      const st = await stat(this.path).catch(() => null);
+      if (st?.isDirectory()) throw new UsageError(`output ${this.path} is a directory, not an .mbtiles file`);
+      if (st && !this.options.force) throw new UsageError(`output ${this.path} exists (use --force to replace it)`);
+      // A sibling, so the final rename stays on one file system and replaces the old file atomically.
+      // Its name holds our pid, so that a later run can remove it if this process dies first.
+      this.temp = join(parent, ownedName(this.tempPrefix));
+      try {
+        this.db = new Database(this.temp);
+        this.createSchema(this.db);
+      } catch (e) {
+        throw new InputError(`cannot write output: ${(e as Error).message}`, this.path);
+      }
+    } catch (e) {
+      await this.abort();
+      throw e;
+    }
+  }
+
+  /** Temporaries of this output are named `.NAME.mbtiles.tmp-PID@HOST-RANDOM` (see temporaries.ts). */
+  private get tempPrefix(): string {
+    return `.${basename(this.path)}.tmp-`;
   }
 
   private createSchema(db: Database): void {
@@ -142,6 +167,7 @@ export class MbtilesSink implements TileSink {
     this.pending = [];
     this.pendingBytes = 0;
     this.insert!(tiles);
+    this.tileCount += tiles.length;
   }
 
   async commit(metadata: TilesetMetadata): Promise<void> {
@@ -167,15 +193,90 @@ export class MbtilesSink implements TileSink {
       throw new InputError(`cannot write output: ${(e as Error).message}`, this.path);
     }
     this.db = undefined;
-    try {
-      await rename(this.temp, this.path); // atomically replaces a previous file (--force)
-    } catch (e) {
-      throw new InputError(`cannot move the finished tileset into place: ${(e as Error).message}`, this.path);
-    }
+    await this.lock?.verify();
+    await this.moveIntoPlace();
     this.committed = true;
+    releaseName(this.temp);
+    try {
+      await this.check(metadata.name);
+    } finally {
+      await this.lock?.release();
+    }
+  }
+
+  /**
+   * Renames the finished file into place. SQLite keeps a file's journal beside it by name (-journal,
+   * -wal, -shm) and applies whatever it finds there when the file is next opened, so the old file's
+   * journal — left by a writer that was killed, or still held by one that never checkpointed — would be
+   * replayed into our new file: tiles gone, the old name back. It is removed before the rename and, in
+   * case a live writer made it again, after.
+   */
+  private async moveIntoPlace(): Promise<void> {
+    const fail = (e: unknown) => new InputError(`cannot move the finished tileset into place: ${(e as Error).message}`, this.path);
+    try {
+      if (this.options.force) {
+        await removeJournals(this.path);
+        await rename(this.temp, this.path); // atomically replaces a previous file
+      } else {
+        // Checked again now, not only at open: link(2), unlike rename(2), never replaces a file that
+        // appeared meanwhile. Without hard links (some network file systems), check, then rename.
+        if (!(await stat(this.path).then(() => true, () => false))) await removeJournals(this.path);
+        try {
+          await link(this.temp, this.path);
+          await rm(this.temp, { force: true });
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === 'EEXIST') throw new UsageError(`output ${this.path} appeared while building (use --force to replace it)`);
+          if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw e;
+          if (await stat(this.path).then(() => true, () => false)) throw new UsageError(`output ${this.path} appeared while building (use --force to replace it)`);
+          await rename(this.temp, this.path);
+        }
+      }
+      await removeJournals(this.path);
+    } catch (e) {
+      throw e instanceof UsageError ? e : fail(e);
+    }
+  }
+
+  /**
+   * Reads the file back where it now is: SQLite's integrity check, every tile there and our name in
+   * the metadata. A file that fails is removed rather than left for readers to take as good.
+   */
+  private async check(name: string): Promise<void> {
+    const Database = await loadDatabase();
+    let problem: string | undefined;
+    try {
+      const db = new Database(this.path, { readonly: true, fileMustExist: true });
+      try {
+        const integrity = (db.pragma('quick_check') as { quick_check: string }[]).map((r) => r.quick_check);
+        const tiles = (db.prepare(`SELECT count(*) AS n FROM ${this.dedupe ? 'map' : 'tiles'}`).get() as { n: number }).n;
+        const row = db.prepare("SELECT value FROM metadata WHERE name = 'name'").get() as { value: string } | undefined;
+        if (integrity.join() !== 'ok') problem = `SQLite's quick_check: ${integrity.slice(0, 3).join('; ')}`;
+        else if (tiles !== this.tileCount) problem = `${tiles} tiles where ${this.tileCount} were written`;
+        else if (row?.value !== name) problem = `name "${row?.value}" where "${name}" was written`;
+      } finally {
+        db.close();
+      }
+    } catch (e) {
+      problem = (e as Error).message;
+    }
+    if (problem === undefined) return;
+    await Promise.all(['', '-journal', '-wal', '-shm'].map((suffix) => rm(this.path + suffix, { force: true }).catch(() => undefined)));
+    throw new InputError(
+      `the file in place does not read back as written (${problem}), so it was removed: is another process writing it? Stop that process and build again`,
+      this.path,
+    );
   }
 
   async abort(): Promise<void> {
+    try {
+      await this.removeTemporary();
+    } finally {
+      await this.lock?.release();
+    }
+  }
+
+  private async removeTemporary(): Promise<void> {
     if (this.committed) return;
     try {
       this.db?.close();
@@ -192,7 +293,13 @@ export class MbtilesSink implements TileSink {
       if (e.code !== 'ENOTDIR') throw e;
     });
     await Promise.all(['', '-journal', '-wal', '-shm'].map((s) => remove(this.temp + s)));
+    releaseName(this.temp);
   }
+}
+
+/** SQLite's side files of a database path: a rollback journal, a write-ahead log and its index. */
+async function removeJournals(path: string): Promise<void> {
+  await Promise.all(['-journal', '-wal', '-shm'].map((suffix) => rm(path + suffix, { force: true })));
 }
 
 const f7 = (n: number) => n.toFixed(7);

@@ -15,6 +15,8 @@ export interface TileSink {
    * they can receive; put() is then not called. Only for a directory on the local file system.
    */
   threadTarget?(): TileFileTarget;
+  /** Optional: how many temporaries of earlier, killed builds open() removed (for the summary). */
+  readonly staleRemoved?: number;
 }
 
 /** Where tiles go as files: `{root}/{z}/{x}/{y}.{extension}`. */
