@@ -151,8 +151,8 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
       WINDOW_BYTES,
       ({ r, layer, schema, textBytes }) => {
         if (r.fatal) {
-          if (r.fatal.feature) throw new FeatureError(r.fatal.problem!, { file: layer.source, layer: layer.name, index: r.fatal.index!, id: r.fatal.id });
-          throw new InputError(r.fatal.message, layer.source);
+          if (r.fatal.feature) throw new FeatureError(r.fatal.problem!, { file: layer.source, layer: layer.name, index: r.fatal.index!, line: r.fatal.line, id: r.fatal.id });
+          throw new InputError(r.fatal.message, layer.source ?? `layer "${layer.name}"`);
         }
         schema.merge(r.stats);
         summary.features += r.features;
@@ -201,21 +201,24 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
       layerWritten = 0;
       let srs: string | undefined;
       let items: BatchItem[] = [];
+      let lines: number[] | undefined; // GeoJSONSeq: each item's line, for messages
       let bytes = 0;
       let indexBase = 0;
       const flush = async () => {
         if (!items.length) return;
         srs ??= sourceSrs(options, layer);
-        const batch: FeatureBatch = { ctx, layer: li, layerName: layer.name, source: layer.source, srs, seqBase: seq, indexBase, items };
+        const batch: FeatureBatch = { ctx, layer: li, layerName: layer.name, source: layer.source, srs, seqBase: seq, indexBase, items, lines };
         seq += items.length;
         indexBase += items.length;
         items = [];
+        lines = undefined;
         const weight = bytes;
         bytes = 0;
         await tiling.submit(run<BatchResult>({ kind: 'tile', batch }).then((r) => ({ r, layer, schema, textBytes: weight })), weight);
         options.signal?.throwIfAborted();
       };
       for await (const raw of layer.features) {
+        if (raw.line !== undefined) (lines ??= []).push(raw.line);
         if (raw.text !== undefined) {
           items.push(raw.text);
           bytes += raw.text.length;
@@ -432,7 +435,8 @@ async function openInputs(options: BuildOptions): Promise<OpenLayer[]> {
         name: options.layerNames?.[i] ?? input.name,
         description: input.description,
         srs: input.srs,
-        source: input.source ?? `layer "${input.name}"`,
+        // No file to name: messages name the layer, which they do anyway (not "layer "x": layer "x", …").
+        source: input.source,
         features: numbered(input.features),
       });
     } else if (isGeoPackage(input)) {
@@ -464,7 +468,7 @@ function sourceSrs(options: BuildOptions, layer: OpenLayer): string {
   try {
     resolveCrs(srs);
   } catch (e) {
-    throw new InputError((e as Error).message, layer.source);
+    throw new InputError((e as Error).message, layer.source ?? `layer "${layer.name}"`);
   }
   return srs;
 }

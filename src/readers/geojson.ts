@@ -25,6 +25,8 @@ export interface RawFeature {
   error?: string;
   /** Where it is, for messages ("line 12", "ending at byte 4096"). */
   where?: string;
+  /** 1-based line of the file it is on (GeoJSONSeq), for messages that must point into the file. */
+  line?: number;
 }
 
 export interface GeoJSONFeatureLike {
@@ -90,7 +92,7 @@ async function* readSeq(stream: AsyncIterable<Buffer>, path: string): AsyncGener
     if (!t) return;
     // A record is normally one Feature; anything else (a collection, a geometry) is unpacked here.
     if (/^\{\s*"type"\s*:\s*"Feature"\s*[,}]/.test(t) || !/^\{\s*"type"/.test(t)) {
-      yield { index: index++, text: t, where: `line ${line}` };
+      yield { index: index++, text: t, where: `line ${line}`, line };
       return;
     }
     let value: unknown;
@@ -99,7 +101,7 @@ async function* readSeq(stream: AsyncIterable<Buffer>, path: string): AsyncGener
     } catch (e) {
       throw new InputError(`line ${line}: invalid JSON: ${(e as Error).message}`, path);
     }
-    for (const f of asFeatures(value, path, `line ${line}`)) yield { index: index++, feature: f };
+    for (const f of asFeatures(value, path, `line ${line}`)) yield { index: index++, feature: f, where: `line ${line}`, line };
   };
   for await (const chunk of stream) {
     const text = rest + chunk.toString('utf8');

@@ -43,6 +43,8 @@ export interface FeatureBatch {
   indexBase: number;
   /** Raw JSON text of a feature, or a feature object (with a GeoPackage geometry blob to decode). */
   items: BatchItem[];
+  /** Per item, its line in the file (GeoJSONSeq), for messages; absent for other sources. */
+  lines?: number[];
 }
 
 export type BatchItem = string | { feature: unknown; wkb?: Uint8Array; error?: string };
@@ -57,7 +59,7 @@ export interface BatchResult {
   written: number;
   invalidMessages: string[];
   /** A fatal problem: the build stops with this message (file already named). */
-  fatal?: { message: string; feature: boolean; problem?: string; index?: number; id?: unknown };
+  fatal?: { message: string; feature: boolean; problem?: string; index?: number; line?: number; id?: unknown };
   /** Data extent in scheme units [minU, minV, maxU, maxV] (Infinity when empty). */
   bbox: [number, number, number, number];
 }
@@ -110,6 +112,7 @@ export function tileBatch(b: FeatureBatch): BatchResult {
   for (let i = 0; i < b.items.length; i++) {
     const index = b.indexBase + i;
     const seq = b.seqBase + i;
+    const line = b.lines?.[i];
     r.features++;
     let feature: { type?: unknown; id?: unknown; properties?: unknown; geometry?: unknown };
     let item = b.items[i];
@@ -120,11 +123,11 @@ export function tileBatch(b: FeatureBatch): BatchResult {
         feature = parseFeatureText(item, arena) as typeof feature;
       } catch (e) {
         // Broken JSON is fatal even with skipInvalid: the file itself is broken.
-        r.fatal = { message: `feature #${index}: invalid JSON: ${(e as Error).message}`, feature: false };
+        r.fatal = { message: `${line !== undefined ? `line ${line}` : `feature #${index}`}: invalid JSON: ${(e as Error).message}`, feature: false };
         break;
       }
     } else feature = item.feature as typeof feature;
-    const where = { file: b.source, layer: b.layerName, index, id: feature?.id };
+    const where = { file: b.source, layer: b.layerName, index, line, id: feature?.id };
     let geoms: Geometry[];
     try {
       if (typeof item !== 'string') {
@@ -155,7 +158,7 @@ export function tileBatch(b: FeatureBatch): BatchResult {
     } catch (e) {
       if (!(e instanceof GeometryError)) throw e;
       if (!ctx.skipInvalid && !(e instanceof BadRow)) {
-        r.fatal = { message: new FeatureError(e.message, where).message, feature: true, problem: e.message, index, id: feature?.id };
+        r.fatal = { message: new FeatureError(e.message, where).message, feature: true, problem: e.message, index, line, id: feature?.id };
         break;
       }
       r.invalid++;
