@@ -36,6 +36,8 @@ export interface BuildSummary {
   noGeometry: number;
   /** Features wholly outside the tiling scheme's area, or too small to draw at any zoom. */
   outside: number;
+  /** Input columns left out of every tile (GeoPackage BLOB and extra geometry columns), and why. */
+  skippedColumns: { file: string; layer: string; column: string; why: string }[];
   tilesPerZoom: Record<number, number>;
   /**
    * Per zoom, tiles over --max-size / --max-features: how many, the smallest extent one was drawn
@@ -113,7 +115,7 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
   };
 
   const summary: BuildSummary = {
-    tiles: 0, bytes: 0, features: 0, featuresWritten: 0, invalid: 0, invalidMessages: [], noGeometry: 0, outside: 0,
+    tiles: 0, bytes: 0, features: 0, featuresWritten: 0, invalid: 0, invalidMessages: [], noGeometry: 0, outside: 0, skippedColumns: [],
     tilesPerZoom: {}, limited: {}, layers: [], bounds: [0, 0, 0, 0], threads: opts.threads, spilledBytes: 0, elapsedMs: 0, cpuMs: 0, peakRssBytes: 0,
     output: typeof options.output === 'string' ? resolve(options.output) : outputName,
   };
@@ -197,6 +199,7 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
       if (description !== undefined) schema.description = description; // the last one set wins, as in GDAL
       // Sources with a schema declare their fields: REAL columns stay real, all-null columns exist.
       for (const f of layer.fields ?? []) schema.declare(f.name, f.type, f.real);
+      for (const c of layer.skippedFields ?? []) summary.skippedColumns.push({ file: layer.source!, layer: layer.name, column: c.name, why: c.why });
       const ctx = contextFor(conf?.minzoom ?? opts.minzoom, conf?.maxzoom ?? opts.maxzoom);
       layerWritten = 0;
       let srs: string | undefined;
@@ -416,6 +419,8 @@ interface OpenLayer {
   /** File size in bytes, for GeoJSON files (progress). */
   size?: number;
   fields?: { name: string; type: FieldType; real: boolean }[];
+  /** Columns the reader cannot put in a tile (GeoPackage), reported in the summary. */
+  skippedFields?: { name: string; why: string }[];
   features: AsyncIterable<RawFeature>;
 }
 
@@ -445,7 +450,7 @@ async function openInputs(options: BuildOptions): Promise<OpenLayer[]> {
       const bboxFor = bounds && ((srs: string) => lonLatBoundsTo(resolveCrs(srs), bounds));
       const tables = await openGeoPackage(input, { layers: options.layerNames, where: options.where, srs: options.sourceSrs, bboxFor });
       for (const t of tables) {
-        out.push({ name: t.name, description: t.description, srs: t.srs, source: input, fields: t.fields, features: t.features() });
+        out.push({ name: t.name, description: t.description, srs: t.srs, source: input, fields: t.fields, skippedFields: t.skippedFields, features: t.features() });
       }
     } else {
       const info: GeoJSONSourceInfo = {};

@@ -1,10 +1,11 @@
 // Issue 8, "no feature silently lost": each test pins one way data or a message went missing.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildTileset, FeatureError, InputError, type TileSink } from '../dist/index.js';
-import { runCli, tempDir } from './helpers.js';
+import { fixture, runCli, tempDir } from './helpers.js';
 
 /** A sink that keeps nothing: for tests that look only at the summary or the error. */
 const nullSink = (): TileSink => ({ async open() {}, async put() {}, async commit() {}, async abort() {} });
@@ -47,4 +48,20 @@ test('a layer fed from code is named once in a message, not "layer "bad": layer 
     assert.match(e.message, /^layer "bad": unknown CRS "EPSG:0"/);
     return true;
   });
+});
+
+test('GeoPackage: a BLOB column left out is said in the summary, with its table, and in --json', () => {
+  const dir = tempDir();
+  const gpkg = join(dir, 'with-blob.gpkg');
+  copyFileSync(fixture('sweden-sample.gpkg'), gpkg);
+  const Database = createRequire(import.meta.url)('better-sqlite3') as new (p: string) => { exec(sql: string): void; close(): void };
+  const db = new Database(gpkg);
+  db.exec('ALTER TABLE places ADD COLUMN photo BLOB'); // (GDAL's update triggers need SpatiaLite: no values)
+  db.close();
+  const r = runCli([gpkg, '-o', join(dir, 'o'), '-z', '0']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /column not written: .*with-blob\.gpkg: layer "places", column "photo" \(BLOB column: binary values have no MVT type\)/);
+  const j = runCli([gpkg, '-o', join(dir, 'o2'), '-z', '0', '--json']);
+  assert.equal(j.status, 0, j.stderr);
+  assert.deepEqual(JSON.parse(j.stdout).skippedColumns, [{ file: gpkg, layer: 'places', column: 'photo', why: 'BLOB column: binary values have no MVT type' }]);
 });

@@ -225,6 +225,7 @@ export function formatSummary(s: BuildSummary): string {
     text += `\n  zoom ${z}: ${what.join(', ')}`;
   }
   for (const m of s.invalidMessages) text += `\n  skipped ${m}`;
+  for (const c of s.skippedColumns) text += `\n  column not written: ${c.file}: layer "${c.layer}", column "${c.column}" (${c.why})`;
   return text;
 }
 
