@@ -1,6 +1,6 @@
 // Issue 8, "no feature silently lost": each test pins one way data or a message went missing.
 import assert from 'node:assert/strict';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -64,4 +64,64 @@ test('GeoPackage: a BLOB column left out is said in the summary, with its table,
   const j = runCli([gpkg, '-o', join(dir, 'o2'), '-z', '0', '--json']);
   assert.equal(j.status, 0, j.stderr);
   assert.deepEqual(JSON.parse(j.stdout).skippedColumns, [{ file: gpkg, layer: 'places', column: 'photo', why: 'BLOB column: binary values have no MVT type' }]);
+});
+
+test('an output named like another format (x.pmtiles, .zip, .json, .gpkg, .geojson) is a usage error, not a directory of that name', () => {
+  const dir = tempDir();
+  const src = join(dir, 'p.geojsons');
+  writeFileSync(src, '{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}}\n');
+  for (const [name, re] of [
+    ['x.pmtiles', /output ".*x\.pmtiles": PMTiles output is not written yet; mvt-build writes a tileset directory .* or an \.mbtiles file/],
+    ['x.zip', /output ".*x\.zip": a \.zip file is not a tileset format/],
+    ['x.json', /a \.json file is not a tileset format/],
+    ['x.gpkg', /a \.gpkg file is not a tileset format/],
+    ['x.geojson', /a \.geojson file is not a tileset format/],
+    ['X.PMTILES', /PMTiles output is not written yet/],
+  ] as const) {
+    const r = runCli([src, '-o', join(dir, name), '-z', '0']);
+    assert.equal(r.status, 2, `${name}: ${r.stderr}`);
+    assert.match(r.stderr, re);
+  }
+  assert.deepEqual(readdirSync(dir), ['p.geojsons'], 'nothing created');
+  // A dotted name that is no file format is a directory, as before.
+  const r = runCli([src, '-o', join(dir, 'tiles.v2'), '-z', '0', '-q']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(statSync(join(dir, 'tiles.v2', '0/0/0.pbf')).isFile());
+});
+
+test('inputs we do not read: .shp/.csv/.kml/.fgb and "-" are usage errors that say what is read', () => {
+  const dir = tempDir();
+  for (const name of ['roads.shp', 'points.csv', 'a.kml', 'b.fgb']) {
+    writeFileSync(join(dir, name), 'x');
+    const r = runCli([join(dir, name), '-o', join(dir, 'o'), '-z', '0']);
+    assert.equal(r.status, 2, `${name}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`${name.replace('.', '\\.')}: .* \\(\\.\\w+\\) is not an input mvt-build reads; it reads GeoJSON .*GeoJSONSeq \\(\\.geojsons, .*\\) and GeoPackage \\(\\.gpkg\\)`));
+    assert.match(r.stderr, /ogr2ogr -f GeoJSONSeq/);
+  }
+  const r = runCli(['-', '-o', join(dir, 'o'), '-z', '0']);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /reading standard input \("-"\) is not supported: give a file; mvt-build reads GeoJSON/);
+  assert.ok(!existsSync(join(dir, 'o')));
+});
+
+test('content sniffing for other names: CSV text and a second JSON record are named as such, a BOM is fine', () => {
+  const dir = tempDir();
+  const point = '{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}}';
+  writeFileSync(join(dir, 'data.txt'), 'name,lon,lat\nA,1,2\n{}\n');
+  const csv = runCli([join(dir, 'data.txt'), '-o', join(dir, 'o'), '-z', '0']);
+  assert.equal(csv.status, 1, csv.stderr);
+  assert.match(csv.stderr, /data\.txt: not GeoJSON: the file starts with "name,lon,lat\.A,1" at byte 0, not a JSON object; mvt-build reads GeoJSON/);
+  // Newline-delimited features under a .json name: the second one used to be merged into the first.
+  writeFileSync(join(dir, 'seq.json'), `${point}\n${point}\n`);
+  const seq = runCli([join(dir, 'seq.json'), '-o', join(dir, 'o'), '-z', '0']);
+  assert.equal(seq.status, 1, seq.stderr);
+  assert.match(seq.stderr, /seq\.json: not one GeoJSON document: more follows the root object at byte 83; a file with one feature per line is GeoJSONSeq and needs one of the extensions \.geojsons/);
+  writeFileSync(join(dir, 'empty.geojson'), '  \n');
+  const empty = runCli([join(dir, 'empty.geojson'), '-o', join(dir, 'o'), '-z', '0']);
+  assert.equal(empty.status, 1);
+  assert.match(empty.stderr, /empty\.geojson: not GeoJSON: the file is empty; mvt-build reads GeoJSON/);
+  writeFileSync(join(dir, 'bom.geojson'), `\ufeff{"type":"FeatureCollection","features":[${point}]}\n`);
+  const bom = runCli([join(dir, 'bom.geojson'), '-o', join(dir, 'o'), '-z', '0', '--json']);
+  assert.equal(bom.status, 0, bom.stderr);
+  assert.equal(JSON.parse(bom.stdout).featuresWritten, 1);
 });
