@@ -125,3 +125,22 @@ test('content sniffing for other names: CSV text and a second JSON record are na
   assert.equal(bom.status, 0, bom.stderr);
   assert.equal(JSON.parse(bom.stdout).featuresWritten, 1);
 });
+
+test('a missing parent directory of the output, or a missing --temp-dir, is refused (GDAL refuses too), and nothing is created', () => {
+  const dir = tempDir();
+  const src = join(dir, 'p.geojsons');
+  writeFileSync(src, '{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}}\n');
+  for (const out of [join(dir, 'no', 'such', 'tiles'), join(dir, 'no', 'such', 'x.mbtiles')]) {
+    const r = runCli([src, '-o', out, '-z', '0']);
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stderr, `mvt-build: ${out}: the output's parent directory ${join(dir, 'no', 'such')} does not exist (create it first)\n`);
+  }
+  const t = runCli([src, '-o', join(dir, 'o'), '-z', '0', '--temp-dir', join(dir, 'tmp')]);
+  assert.equal(t.status, 1, t.stderr);
+  assert.equal(t.stderr, `mvt-build: ${join(dir, 'tmp')}: the temporary directory (--temp-dir) does not exist\n`);
+  writeFileSync(join(dir, 'afile'), '');
+  const f = runCli([src, '-o', join(dir, 'o'), '-z', '0', '--temp-dir', join(dir, 'afile')]);
+  assert.equal(f.status, 1, f.stderr);
+  assert.match(f.stderr, /afile: the temporary directory \(--temp-dir\) is not a directory/);
+  assert.deepEqual(readdirSync(dir).sort(), ['afile', 'p.geojsons']);
+});

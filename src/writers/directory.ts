@@ -4,6 +4,7 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { metadataJson, type TilesetMetadata } from './metadata.js';
+import { checkParentDirectory } from './output-path.js';
 import type { TileFileTarget, TileSink } from './sink.js';
 
 export interface DirectoryOptions {
@@ -29,9 +30,9 @@ export class DirectorySink implements TileSink {
     if (st && (await readdir(this.path)).length > 0 && !this.options.force) {
       throw new UsageError(`output ${this.path} exists and is not empty (use --force to replace it)`);
     }
+    await checkParentDirectory(this.path);
     const parent = dirname(this.path);
     try {
-      await mkdir(parent, { recursive: true });
       // A sibling, so the final rename stays on one file system and is atomic.
       this.temp = join(parent, `.${basename(this.path)}.tmp-${process.pid}-${Date.now().toString(36)}`);
       await mkdir(this.temp);

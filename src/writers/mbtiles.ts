@@ -2,12 +2,13 @@
 // Layout and metadata rows follow GDAL's MBTiles vector writer (ogrmvtdataset.cpp, GenerateMetadata)
 // so that `ogrinfo x.mbtiles` reads it like GDAL's own output; deduplication follows mbutil/tippecanoe.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { isWebMercatorQuad } from '../scheme/tiling-scheme.js';
 import { gdalStringify, type JsonValue } from './gdal-json.js';
 import { vectorLayersJson, type TilesetMetadata } from './metadata.js';
+import { checkParentDirectory } from './output-path.js';
 import type { TileSink } from './sink.js';
 
 export interface MbtilesOptions {
@@ -68,12 +69,12 @@ export class MbtilesSink implements TileSink {
     const st = await stat(this.path).catch(() => null);
     if (st?.isDirectory()) throw new UsageError(`output ${this.path} is a directory, not an .mbtiles file`);
     if (st && !this.options.force) throw new UsageError(`output ${this.path} exists (use --force to replace it)`);
+    await checkParentDirectory(this.path);
     const Database = await loadDatabase();
     const parent = dirname(this.path);
     // A sibling, so the final rename stays on one file system and replaces the old file atomically.
     this.temp = join(parent, `.${basename(this.path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
-      await mkdir(parent, { recursive: true });
       this.db = new Database(this.temp);
       this.createSchema(this.db);
     } catch (e) {
