@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildTileset, FeatureError, InputError, type TileSink } from '../dist/index.js';
-import { fixture, runCli, tempDir } from './helpers.js';
+import { gdalFeatures, gdalSchema, skip } from './gdal-helpers.js';
+import { fixture, readTile, runCli, tempDir } from './helpers.js';
 
 /** A sink that keeps nothing: for tests that look only at the summary or the error. */
 const nullSink = (): TileSink => ({ async open() {}, async put() {}, async commit() {}, async abort() {} });
@@ -143,4 +144,38 @@ test('a missing parent directory of the output, or a missing --temp-dir, is refu
   assert.equal(f.status, 1, f.stderr);
   assert.match(f.stderr, /afile: the temporary directory \(--temp-dir\) is not a directory/);
   assert.deepEqual(readdirSync(dir).sort(), ['afile', 'p.geojsons']);
+});
+
+test('a string id (county FIPS "04015") is kept as an `id` field, as GDAL keeps it; an own `id` property wins', { skip }, () => {
+  const dir = tempDir();
+  const src = join(dir, 'counties.geojson');
+  const pt = (coordinates: number[]) => ({ type: 'Point', coordinates });
+  writeFileSync(src, JSON.stringify({ type: 'FeatureCollection', features: [
+    { type: 'Feature', id: '04015', properties: { name: 'Mohave' }, geometry: pt([-114, 35.5]) },
+    { type: 'Feature', id: '04017', properties: { name: 'Navajo' }, geometry: pt([-110, 35.5]) },
+  ] }));
+  const out = join(dir, 'tiles');
+  const r = runCli([src, '-o', out, '-z', '0', '-q']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(gdalSchema(join(out, '0')).fields.id, 'String');
+  const read = gdalFeatures(join(out, '0')).map((f) => f.properties).sort((a, b) => String(a.id).localeCompare(String(b.id)));
+  assert.deepEqual(read, [{ id: '04015', name: 'Mohave' }, { id: '04017', name: 'Navajo' }]);
+
+  // Negative and fractional ids too (a String field here, as the field also holds "own"); an integer
+  // id stays the MVT id; a property "id" is not overwritten.
+  writeFileSync(src, JSON.stringify({ type: 'FeatureCollection', features: [
+    { type: 'Feature', id: -3, properties: { n: 1 }, geometry: pt([1, 1]) },
+    { type: 'Feature', id: 2.5, properties: { n: 2 }, geometry: pt([2, 2]) },
+    { type: 'Feature', id: 7, properties: { n: 3 }, geometry: pt([3, 3]) },
+    { type: 'Feature', id: 'x', properties: { n: 4, id: 'own' }, geometry: pt([4, 4]) },
+  ] }));
+  assert.equal(runCli([src, '-o', out, '-z', '0', '-q', '--force', '--no-compress']).status, 0);
+  const layer = readTile(out, 0, 0, 0).layers.counties;
+  const got = Array.from({ length: layer.length }, (_, i) => layer.feature(i)).map((f) => ({ mvtId: f.id, ...f.properties }));
+  assert.deepEqual(got, [
+    { mvtId: undefined, id: '-3', n: 1 },
+    { mvtId: undefined, id: '2.5', n: 2 },
+    { mvtId: 7, n: 3 },
+    { mvtId: undefined, n: 4, id: 'own' },
+  ]);
 });

@@ -93,9 +93,20 @@ function wrapWidth(src: ResolvedCrs, dst: ResolvedCrs, s: TilingScheme): number 
   return world > 0 && Math.abs(width - world) < world * 1e-9 ? s.matrixWidthZ0 : 0;
 }
 
-/** GeoJSON ids that are non-negative safe integers become MVT ids; other ids are not written. */
+/** GeoJSON ids that are non-negative safe integers become MVT ids; other ids become a property (idProperty). */
 export function featureId(id: unknown): number | undefined {
   return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : undefined;
+}
+
+/**
+ * An id that cannot be the MVT id (a string such as the county FIPS code "04015", a negative or
+ * fractional number) is kept as an `id` property, as GDAL's GeoJSON reader makes it an `id` field;
+ * unless the properties have an `id` of their own, which then wins.
+ */
+export function idProperty(raw: unknown, mvtId: number | undefined, properties: unknown): string | number | undefined {
+  if (mvtId !== undefined || (typeof raw !== 'string' && typeof raw !== 'number')) return undefined;
+  if (properties && typeof properties === 'object' && Object.hasOwn(properties, 'id')) return undefined;
+  return raw;
 }
 
 export function tileBatch(b: FeatureBatch): BatchResult {
@@ -170,9 +181,11 @@ export function tileBatch(b: FeatureBatch): BatchResult {
       continue;
     }
     const properties = normalizeProperties(feature.properties, (k) => schema.declare(k));
+    const id = featureId(feature.id);
+    const keptId = idProperty(feature.id, id, feature.properties);
+    if (keptId !== undefined) properties.unshift(['id', keptId]);
     schema.addFeature(properties);
     const props = encodeProperties(properties);
-    const id = featureId(feature.id);
     let landed = false;
     while (geoms.length) {
       const runs = loadGeometry(geoms.shift()!);
