@@ -34,8 +34,13 @@ export interface BuildSummary {
   invalidMessages: string[];
   /** Features without geometry (null or empty), which GDAL skips too. */
   noGeometry: number;
-  /** Features wholly outside the tiling scheme's area, or too small to draw at any zoom. */
+  /** Features wholly outside the tiling scheme's area (its zoom-0 tile matrix). */
   outside: number;
+  /**
+   * Features inside it with nothing to draw at any zoom: degenerate (a one-point line, a polygon
+   * of zero area) or smaller than the simplification tolerance everywhere.
+   */
+  collapsed: number;
   /** Input columns left out of every tile (GeoPackage BLOB and extra geometry columns), and why. */
   skippedColumns: { file: string; layer: string; column: string; why: string }[];
   tilesPerZoom: Record<number, number>;
@@ -115,7 +120,7 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
   };
 
   const summary: BuildSummary = {
-    tiles: 0, bytes: 0, features: 0, featuresWritten: 0, invalid: 0, invalidMessages: [], noGeometry: 0, outside: 0, skippedColumns: [],
+    tiles: 0, bytes: 0, features: 0, featuresWritten: 0, invalid: 0, invalidMessages: [], noGeometry: 0, outside: 0, collapsed: 0, skippedColumns: [],
     tilesPerZoom: {}, limited: {}, layers: [], bounds: [0, 0, 0, 0], threads: opts.threads, spilledBytes: 0, elapsedMs: 0, cpuMs: 0, peakRssBytes: 0,
     output: typeof options.output === 'string' ? resolve(options.output) : outputName,
   };
@@ -161,6 +166,7 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
         summary.invalid += r.invalid;
         summary.noGeometry += r.noGeometry;
         summary.outside += r.outside;
+        summary.collapsed += r.collapsed;
         layerWritten += r.written;
         for (const m of r.invalidMessages) if (summary.invalidMessages.length < 10) summary.invalidMessages.push(m);
         for (let i = 0; i < 2; i++) bbox[i] = Math.min(bbox[i], r.bbox[i]);

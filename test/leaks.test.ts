@@ -179,3 +179,30 @@ test('a string id (county FIPS "04015") is kept as an `id` field, as GDAL keeps 
     { mvtId: undefined, n: 4, id: 'own' },
   ]);
 });
+
+test('a zero-area polygon is "collapsed" whatever the simplification; outside, collapsed and no geometry are counted apart', async () => {
+  // In ETRS-TM35FIN metres (EPSG:3067), so that the polygon's area is zero in the scheme's CRS too.
+  const features = [
+    { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [[[400000, 6800000], [410000, 6810000], [420000, 6820000], [400000, 6800000]]] } }, // zero area
+    { type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[400000, 6800000], [400000, 6800000]] } }, // one point
+    { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [-5e6, 0] } }, // far outside the grid
+    { type: 'Feature', properties: {}, geometry: null },
+    { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [] } },
+    { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [400000, 6800000] } }, // written
+  ];
+  // The same objects twice: a build must not change the caller's features (it used to null their geometry).
+  for (const simplification of [1, 0]) {
+    const s = await buildTileset({ inputs: [{ name: 'f', features, srs: 'EPSG:3067' }], output: nullSink(), maxzoom: 3, tilingScheme: 'ETRS-TM35FIN', simplification, threads: 1 });
+    assert.deepEqual(
+      { written: s.featuresWritten, collapsed: s.collapsed, outside: s.outside, noGeometry: s.noGeometry },
+      { written: 1, collapsed: 2, outside: 1, noGeometry: 2 },
+      `simplification ${simplification}`,
+    );
+  }
+  const dir = tempDir();
+  const src = join(dir, 'f.geojson');
+  writeFileSync(src, JSON.stringify({ type: 'FeatureCollection', features }));
+  const r = runCli([src, '-o', join(dir, 'o'), '-z', '3', '--tiling-scheme', 'ETRS-TM35FIN', '--s-srs', 'EPSG:3067']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /\n {2}not written: 2 without geometry, 1 outside the tiling scheme, 2 collapsed \(nothing to draw at any zoom: degenerate or too small\)/);
+});

@@ -214,7 +214,8 @@ export function formatSummary(s: BuildSummary): string {
   const dropped: string[] = [];
   if (s.invalid) dropped.push(`${s.invalid} invalid (skipped)`);
   if (s.noGeometry) dropped.push(`${s.noGeometry} without geometry`);
-  if (s.outside) dropped.push(`${s.outside} outside the tiling scheme or collapsed`);
+  if (s.outside) dropped.push(`${s.outside} outside the tiling scheme`);
+  if (s.collapsed) dropped.push(`${s.collapsed} collapsed (nothing to draw at any zoom: degenerate or too small)`);
   let text = `mvt-build: wrote ${s.output}: ${parts.join(', ')}`;
   if (dropped.length) text += `\n  not written: ${dropped.join(', ')}`;
   for (const [z, l] of Object.entries(s.limited)) {

@@ -55,7 +55,10 @@ export interface BatchResult {
   features: number;
   invalid: number;
   noGeometry: number;
+  /** Wholly outside the tile matrix. */
   outside: number;
+  /** Inside it, but degenerate or too small to draw at any zoom. */
+  collapsed: number;
   written: number;
   invalidMessages: string[];
   /** A fatal problem: the build stops with this message (file already named). */
@@ -116,7 +119,7 @@ export function tileBatch(b: FeatureBatch): BatchResult {
   const schema = new LayerSchema(b.layerName);
   const out = new ByteWriter(1 << 16);
   const r: BatchResult = {
-    fragments: new Uint8Array(0), stats: schema.stats(), features: 0, invalid: 0, noGeometry: 0, outside: 0, written: 0,
+    fragments: new Uint8Array(0), stats: schema.stats(), features: 0, invalid: 0, noGeometry: 0, outside: 0, collapsed: 0, written: 0,
     invalidMessages: [], bbox: [Infinity, Infinity, -Infinity, -Infinity],
   };
   const { matrixWidthZ0: W, matrixHeightZ0: H } = ctx.scheme;
@@ -140,6 +143,7 @@ export function tileBatch(b: FeatureBatch): BatchResult {
     } else feature = item.feature as typeof feature;
     const where = { file: b.source, layer: b.layerName, index, line, id: feature?.id };
     let geoms: Geometry[];
+    let cc: ConvertContext | undefined;
     try {
       if (typeof item !== 'string') {
         // A GeoPackage row that could not be read, or whose blob is corrupt: reported and skipped.
@@ -157,14 +161,16 @@ export function tileBatch(b: FeatureBatch): BatchResult {
         const t = feature && typeof feature === 'object' ? JSON.stringify(feature.type) : JSON.stringify(feature);
         throw new GeometryError(`expected a GeoJSON Feature, got ${t}`);
       }
-      const cc: ConvertContext = { scheme: ctx.scheme, transform: proj.transform, minSqTolerance: ctx.minSqTolerance, dropInvisible: ctx.dropInvisible, arena };
+      cc = { scheme: ctx.scheme, transform: proj.transform, minSqTolerance: ctx.minSqTolerance, dropInvisible: ctx.dropInvisible, arena };
       try {
         geoms = convertGeometry(feature.geometry, cc);
       } catch (e) {
         if (!(e instanceof Reparse) || typeof item !== 'string') throw e;
         geoms = convertGeometry((JSON.parse(item) as typeof feature).geometry, cc); // oddly nested: the plain way, for its messages
       }
-      feature.geometry = null; // let the parsed coordinates go while the feature is tiled
+      // Let the parsed coordinates go while the feature is tiled; not in a feature object from code,
+      // which is the caller's (a second build from the same array found no geometries).
+      if (typeof item === 'string' || item.wkb) feature.geometry = null;
       item = '';
     } catch (e) {
       if (!(e instanceof GeometryError)) throw e;
@@ -177,7 +183,8 @@ export function tileBatch(b: FeatureBatch): BatchResult {
       continue;
     }
     if (geoms.length === 0) {
-      r.noGeometry++;
+      if (cc?.collapsed) r.collapsed++;
+      else r.noGeometry++;
       continue;
     }
     const properties = normalizeProperties(feature.properties, (k) => schema.declare(k));
@@ -187,6 +194,7 @@ export function tileBatch(b: FeatureBatch): BatchResult {
     schema.addFeature(properties);
     const props = encodeProperties(properties);
     let landed = false;
+    let inside = false; // some part meets the tile matrix: drawn nowhere, it collapsed rather than fell outside
     while (geoms.length) {
       const runs = loadGeometry(geoms.shift()!);
       // The tiler holds its own copy now: the parsed coordinates (tens of MB for a big country) can
@@ -195,6 +203,7 @@ export function tileBatch(b: FeatureBatch): BatchResult {
       const type = runs.type;
       const extent = extentOf(runs);
       const [u0, u1, v0, v1] = extent;
+      if (u1 >= 0 && u0 <= W && v1 >= 0 && v0 <= H) inside = true;
       let hit = false;
       tileRuns(runs, tiler, (z, x, y, commands) => {
         hit = true;
@@ -211,6 +220,7 @@ export function tileBatch(b: FeatureBatch): BatchResult {
       }
     }
     if (landed) r.written++;
+    else if (inside) r.collapsed++;
     else r.outside++;
   }
   r.fragments = out.finish();
