@@ -6,7 +6,7 @@ import { Piscina } from 'piscina';
 import { FeatureError, InputError, UsageError } from './errors.js';
 import { resolveOptions, type BuildOptions, type LayerInput, type Progress, type ResolvedOptions } from './options.js';
 import { lonLatBoundsTo, schemeBoundsToLonLat } from './projection/bounds.js';
-import { resolveCrs, type ResolvedCrs } from './projection/crs.js';
+import { crsArea, resolveCrs, type ResolvedCrs } from './projection/crs.js';
 import { readGeoJSONRaw, type GeoJSONSourceInfo, type RawFeature } from './readers/geojson.js';
 import { openGeoPackage } from './readers/gpkg.js';
 import type { FieldType } from './mvt/values.js';
@@ -411,7 +411,17 @@ function transfers(task: Task): ArrayBuffer[] {
 
 function resolveScheme(s: string | TilingScheme | undefined): TilingScheme {
   if (s === undefined) return parseTilingScheme('WebMercatorQuad');
-  if (typeof s === 'string') return parseTilingScheme(s);
+  if (typeof s === 'string') {
+    // An unknown CRS gives no area here; it is reported when the scheme's CRS is resolved.
+    const area = (crs: string) => {
+      try {
+        return crsArea(resolveCrs(crs));
+      } catch {
+        return undefined;
+      }
+    };
+    return parseTilingScheme(s, { crsArea: area });
+  }
   validateTilingScheme(s);
   return s;
 }

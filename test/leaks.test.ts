@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, readdirSync, statSync, writeFileSync } from '
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { buildTileset, FeatureError, InputError, type TileSink } from '../dist/index.js';
+import { buildTileset, crsArea, FeatureError, InputError, parseTilingScheme, resolveCrs, UsageError, type TileSink } from '../dist/index.js';
 import { gdalFeatures, gdalSchema, skip } from './gdal-helpers.js';
 import { fixture, readTile, runCli, tempDir } from './helpers.js';
 
@@ -205,4 +205,25 @@ test('a zero-area polygon is "collapsed" whatever the simplification; outside, c
   const r = runCli([src, '-o', join(dir, 'o'), '-z', '3', '--tiling-scheme', 'ETRS-TM35FIN', '--s-srs', 'EPSG:3067']);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /\n {2}not written: 2 without geometry, 1 outside the tiling scheme, 2 collapsed \(nothing to draw at any zoom: degenerate or too small\)/);
+});
+
+test('a 4-part scheme string gets the zoom-0 matrix that covers its CRS\'s area (geographic, Web Mercator); W0,H0 given are kept', async () => {
+  const area = (crs: string) => crsArea(resolveCrs(crs));
+  const size = (t: string) => {
+    const s = parseTilingScheme(t, { crsArea: area });
+    return [s.matrixWidthZ0, s.matrixHeightZ0];
+  };
+  assert.deepEqual(size('EPSG:4326,-180,90,180'), [2, 1]);
+  assert.deepEqual(size('EPSG:4326,-180,90,90'), [4, 2]);
+  assert.deepEqual(size('EPSG:4326,-180,180,360'), [1, 1], 'the GDAL 3.6 whole-world square stays one tile');
+  assert.deepEqual(size('EPSG:4326,-180,90,180,1,1'), [1, 1], 'an explicit matrix is kept');
+  assert.deepEqual(size('EPSG:3857,-20037508.342789244,20037508.342789244,40075016.68557849'), [1, 1]);
+  assert.deepEqual(size('EPSG:3857,-20037508.342789244,20037508.342789244,20037508.342789244'), [2, 2]);
+  assert.deepEqual(size('EPSG:3067,-548576,8388608,2097152'), [1, 1], 'no area known for a national grid');
+  assert.deepEqual([parseTilingScheme('EPSG:4326,-180,90,180').matrixWidthZ0], [1], 'without crsArea, as before');
+  assert.throws(() => size('EPSG:4326,-180,90,0.01'), (e: Error) => e instanceof UsageError && /spans 36000 × 18000 zoom-0 tiles of this size; give the zoom-0 matrix explicitly as CRS,ULX,ULY,DIM0,W0,H0/.test(e.message));
+  // Through buildTileset: the point at lon 120 is written, not counted outside.
+  const features = [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [120, 40] } }];
+  const s = await buildTileset({ inputs: [{ name: 'p', features }], output: nullSink(), maxzoom: 0, tilingScheme: 'EPSG:4326,-180,90,180', threads: 1 });
+  assert.deepEqual([s.featuresWritten, s.outside, s.tiles], [1, 0, 1]);
 });
