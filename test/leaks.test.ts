@@ -227,3 +227,53 @@ test('a 4-part scheme string gets the zoom-0 matrix that covers its CRS\'s area 
   const s = await buildTileset({ inputs: [{ name: 'p', features }], output: nullSink(), maxzoom: 0, tilingScheme: 'EPSG:4326,-180,90,180', threads: 1 });
   assert.deepEqual([s.featuresWritten, s.outside, s.tiles], [1, 0, 1]);
 });
+
+test('progress: no "ETA NFs" or "ETA 0s" before there is a rate; then a real estimate (pseudo clock)', async () => {
+  const { PassThrough } = await import('node:stream');
+  const { createProgress, formatEta } = await import('../dist/cli/progress.js');
+  // A fake terminal; each bar's last frame is drawn on stop(), whatever cli-progress's redraw rate.
+  const terminal = () => {
+    const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 120 });
+    const seen = { out: '' };
+    stream.on('data', (d: Buffer) => (seen.out += d.toString()));
+    return { stream: stream as unknown as NodeJS.WriteStream, seen };
+  };
+  const flush = () => new Promise((r) => setImmediate(r));
+  const read = (bytesRead: number) => ({ phase: 'read' as const, featuresRead: bytesRead, tilesWritten: 0, bytesRead, bytesTotal: 1000 });
+
+  let clock = 0;
+  const a = terminal();
+  const va = createProgress(a.stream, () => clock)!;
+  va.update(read(0));
+  clock = 5000;
+  va.update(read(0)); // five seconds and nothing yet: still no estimate
+  va.stop();
+  await flush();
+  assert.match(a.seen.out, /reading: .* 0% \| 0 features \| ETA …/);
+  assert.doesNotMatch(a.seen.out, /NF|INF|NULL|ETA 0s/);
+
+  clock = 0;
+  const b = terminal();
+  const vb = createProgress(b.stream, () => clock)!;
+  vb.update(read(0));
+  clock = 10000;
+  vb.update(read(250)); // a quarter in 10 s: 30 s to go
+  vb.stop();
+  await flush();
+  assert.match(b.seen.out, /reading: .* 25% \| 250 features \| ETA 30s/);
+
+  const c = terminal();
+  const vc = createProgress(c.stream, () => clock)!;
+  vc.update({ phase: 'write', featuresRead: 250, tilesWritten: 0, tilesTotal: 40 });
+  vc.stop();
+  await flush();
+  assert.match(c.seen.out, /writing: .* 0% \| 0\/40 tiles \| ETA …/);
+  assert.doesNotMatch(c.seen.out, /NF|INF|NULL|ETA 0s/);
+
+  // The formatting on its own
+  assert.equal(formatEta(0, 100, 60_000), '…');
+  assert.equal(formatEta(50, 100, 500), '…', 'under a second: too soon to tell');
+  assert.equal(formatEta(10, 100, 10_000), '1m30s');
+  assert.equal(formatEta(1, 100, 60_000), '1h39m');
+  assert.equal(formatEta(100, 100, 1), '0s');
+});
