@@ -24,7 +24,14 @@ export { featureId } from './tiler/batch.js';
 
 export interface BuildSummary {
   tiles: number;
+  /** Bytes of tile data (after compression): the payload, not what the output takes on disk. */
   bytes: number;
+  /**
+   * Bytes the output takes on disk, as `du` shows it: for a directory the allocated blocks of every
+   * tile file, metadata.json and the directories; for MBTiles the file's size. Absent for a sink
+   * that does not say (diskBytes in TileSink).
+   */
+  diskBytes?: number;
   /** Features read (all layers), including skipped ones. */
   features: number;
   /** Features that made it into at least one tile. */
@@ -257,7 +264,9 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
     const writer = new WriteQueue(sink, 32);
     // A directory is written by the threads that encode (no copy back, no hop through this one).
     const target = sink.threadTarget?.();
+    let threadFileBytes = 0;
     const encoding = new OrderedWork<EncodedBatch>(maxInFlight, WINDOW_BYTES, (r) => {
+      threadFileBytes += r.diskBytes;
       if (r.writeError) throw new InputError(r.writeError, summary.output);
       for (let i = 0; i < r.index.length; i += 5) {
         const z = r.index[i], offset = r.index[i + 3], length = r.index[i + 4];
@@ -316,6 +325,7 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
       scheme,
       layers: schemas,
     });
+    summary.diskBytes = await sink.diskBytes?.(threadFileBytes);
   } catch (e) {
     // Threads may be writing tile files: stop them before the temporary directory goes.
     await stopPool();

@@ -10,7 +10,7 @@ test('builds the sample: tiles at every zoom, gzip by default, metadata, a one-l
   const out = join(tempDir(), 'tiles');
   const r = runCli([fixture('finland-sample.geojson'), '-o', out, '-z', '4']);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stderr, /wrote .*tiles: \d+ tiles \(z0–4\), [\d.]+ MB, 10\/10 features, [\d.]+ s \(CPU [\d.]+ s, \d+ threads?\), peak [\d.]+ MB RSS/);
+  assert.match(r.stderr, /wrote .*tiles: \d+ tiles \(z0–4\), [\d.]+ MB of tiles \([\d.]+ MB on disk\), 10\/10 features, [\d.]+ s \(CPU [\d.]+ s, \d+ threads?\), peak [\d.]+ MB RSS/);
   const tiles = listTiles(out);
   for (let z = 0; z <= 4; z++) assert.ok(tiles.some((t) => t.startsWith(`${z}/`)), `zoom ${z} present`);
   const raw = readFileSync(join(out, tiles[0] + '.pbf'));

@@ -1,12 +1,13 @@
 // Issue 8, "no feature silently lost": each test pins one way data or a message went missing.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildTileset, crsArea, FeatureError, InputError, parseTilingScheme, resolveCrs, UsageError, type TileSink } from '../dist/index.js';
 import { gdalFeatures, gdalSchema, skip } from './gdal-helpers.js';
-import { fixture, readTile, runCli, tempDir } from './helpers.js';
+import { fixture, listTiles, readTile, runCli, tempDir } from './helpers.js';
 
 /** A sink that keeps nothing: for tests that look only at the summary or the error. */
 const nullSink = (): TileSink => ({ async open() {}, async put() {}, async commit() {}, async abort() {} });
@@ -276,4 +277,23 @@ test('progress: no "ETA NFs" or "ETA 0s" before there is a rate; then a real est
   assert.equal(formatEta(10, 100, 10_000), '1m30s');
   assert.equal(formatEta(1, 100, 60_000), '1h39m');
   assert.equal(formatEta(100, 100, 1), '0s');
+});
+
+test('the summary gives the tile bytes and the bytes on disk (du), and says which is which', () => {
+  const dir = tempDir();
+  const out = join(dir, 'tiles');
+  const r = runCli([fixture('finland-sample.geojson'), '-o', out, '-z', '5', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  const tileBytes = listTiles(out).reduce((n, t) => n + statSync(join(out, `${t}.pbf`)).size, 0);
+  assert.equal(s.bytes, tileBytes, 'bytes: the tile payload');
+  // du -s counts allocated blocks of every file and directory, metadata.json included.
+  const du = Number(execFileSync('du', ['-s', '-B1', out], { encoding: 'utf8' }).split('\t')[0]);
+  assert.equal(s.diskBytes, du, 'diskBytes: what du shows');
+  assert.ok(s.diskBytes > s.bytes);
+  const mb = runCli([fixture('finland-sample.geojson'), '-o', join(dir, 'x.mbtiles'), '-z', '5', '--json']);
+  assert.equal(mb.status, 0, mb.stderr);
+  assert.equal(JSON.parse(mb.stdout).diskBytes, statSync(join(dir, 'x.mbtiles')).size);
+  const text = runCli([fixture('finland-sample.geojson'), '-o', join(dir, 't2'), '-z', '5']);
+  assert.match(text.stderr, new RegExp(`, ${(s.bytes / 1048576).toFixed(1)} MB of tiles \\(${(du / 1048576).toFixed(1)} MB on disk\\), 10/10 features`));
 });

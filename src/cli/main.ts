@@ -204,7 +204,8 @@ export function formatSummary(s: BuildSummary): string {
   const zooms = Object.keys(s.tilesPerZoom).map(Number);
   const parts = [
     `${s.tiles} tiles (z${Math.min(...zooms)}–${Math.max(...zooms)})`,
-    `${mb(s.bytes)} MB`,
+    // The tile payload and what du shows differ a lot for small tiles (a 4 KiB block each).
+    s.diskBytes === undefined ? `${mb(s.bytes)} MB of tiles` : `${mb(s.bytes)} MB of tiles (${mb(s.diskBytes)} MB on disk)`,
     `${s.featuresWritten}/${s.features} features`,
     `${(s.elapsedMs / 1000).toFixed(1)} s (CPU ${(s.cpuMs / 1000).toFixed(1)} s, ${s.threads} thread${s.threads > 1 ? 's' : ''})`,
     `peak ${mb(s.peakRssBytes)} MB RSS`,

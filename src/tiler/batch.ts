@@ -261,6 +261,8 @@ export interface EncodedBatch {
   index: number[];
   /** Tiles the limits changed: z, extent drawn at (0: unchanged), features dropped for size, for count. */
   limited: number[];
+  /** Disk taken by the tile files written to the target (allocated blocks), 0 without one. */
+  diskBytes: number;
 }
 
 const layerCache = new WeakMap<EncodeLayer[], { fieldTypes: Map<string, FieldType>; realFields: Set<string> }[]>();
@@ -272,6 +274,7 @@ export function encodeBatch(b: EncodeBatch): EncodedBatch {
   const index: number[] = [];
   const limited: number[] = [];
   const limits = { maxSize: b.maxSize, maxFeatures: b.maxFeatures, compress: b.compress, buffer: b.buffer };
+  let diskBytes = 0;
   for (const t of b.tiles) {
     // The common case streams features out of the records one at a time, so a tile holding
     // millions of points (zoom 0 of a big point layer) never exists as millions of objects.
@@ -290,9 +293,9 @@ export function encodeBatch(b: EncodeBatch): EncodedBatch {
     }
     if (b.target) {
       try {
-        writeTileFile(b.target, t.z, t.x, t.y, data);
+        diskBytes += writeTileFile(b.target, t.z, t.x, t.y, data);
       } catch (e) {
-        return { data: new Uint8Array(0), index, limited, writeError: `cannot write tile ${t.z}/${t.x}/${t.y}: ${(e as Error).message}` };
+        return { data: new Uint8Array(0), index, limited, diskBytes, writeError: `cannot write tile ${t.z}/${t.x}/${t.y}: ${(e as Error).message}` };
       }
       index.push(t.z, t.x, t.y, 0, data.length);
     } else {
@@ -300,7 +303,7 @@ export function encodeBatch(b: EncodeBatch): EncodedBatch {
       out.bytes(data);
     }
   }
-  return { data: out.finish(), index, limited };
+  return { data: out.finish(), index, limited, diskBytes };
 }
 
 function countRecords(records: Uint8Array): number {

@@ -176,6 +176,11 @@ export class MbtilesSink implements TileSink {
     this.committed = true;
   }
 
+  /** The committed file's size: what a tileset of one file takes on disk. */
+  async diskBytes(): Promise<number> {
+    return (await stat(this.path)).size;
+  }
+
   async abort(): Promise<void> {
     if (this.committed) return;
     try {

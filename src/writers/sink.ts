@@ -15,6 +15,12 @@ export interface TileSink {
    * they can receive; put() is then not called. Only for a directory on the local file system.
    */
   threadTarget?(): TileFileTarget;
+  /**
+   * Optional, called after commit(): the bytes the tileset takes on disk (what `du` shows, not the
+   * tile payload). `threadFileBytes` is what the worker threads reported for the files they wrote
+   * through threadTarget().
+   */
+  diskBytes?(threadFileBytes: number): Promise<number>;
 }
 
 /** Where tiles go as files: `{root}/{z}/{x}/{y}.{extension}`. */
