@@ -8,7 +8,7 @@ import { FeatureError, InputError, UsageError } from './errors.js';
 import { TINY_AREA2 } from './geometry/quantize.js';
 import { resolveOptions, type BuildOptions, type LayerInput, type Progress, type ResolvedOptions } from './options.js';
 import { lonLatBoundsTo, schemeBoundsToLonLat } from './projection/bounds.js';
-import { resolveCrs, type ResolvedCrs } from './projection/crs.js';
+import { crsArea, resolveCrs, type ResolvedCrs } from './projection/crs.js';
 import { readGeoJSONRaw, type GeoJSONSourceInfo, type RawFeature } from './readers/geojson.js';
 import { openGeoPackage } from './readers/gpkg.js';
 import type { FieldType } from './mvt/values.js';
@@ -27,7 +27,14 @@ export { featureId } from './tiler/batch.js';
 
 export interface BuildSummary {
   tiles: number;
+  /** Bytes of tile data (after compression): the payload, not what the output takes on disk. */
   bytes: number;
+  /**
+   * Bytes the output takes on disk, as `du` shows it: for a directory the allocated blocks of every
+   * tile file, metadata.json and the directories; for MBTiles the file's size. Absent for a sink
+   * that does not say (diskBytes in TileSink).
+   */
+  diskBytes?: number;
   /** Features read (all layers), including skipped ones. */
   features: number;
   /** Features that made it into at least one tile. */
@@ -37,8 +44,15 @@ export interface BuildSummary {
   invalidMessages: string[];
   /** Features without geometry (null or empty), which GDAL skips too. */
   noGeometry: number;
-  /** Features wholly outside the tiling scheme's area, or too small to draw at any zoom. */
+  /** Features wholly outside the tiling scheme's area (its zoom-0 tile matrix). */
   outside: number;
+  /**
+   * Features inside it with nothing to draw at any zoom: degenerate (a one-point line, a polygon
+   * of zero area) or smaller than the simplification tolerance everywhere.
+   */
+  collapsed: number;
+  /** Input columns left out of every tile (GeoPackage BLOB and extra geometry columns), and why. */
+  skippedColumns: { file: string; layer: string; column: string; why: string }[];
   tilesPerZoom: Record<number, number>;
   /**
    * Polygons, counted once per tile they are drawn in: those whose rounded rings had to be made
@@ -126,7 +140,7 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
   };
 
   const summary: BuildSummary = {
-    tiles: 0, bytes: 0, features: 0, featuresWritten: 0, invalid: 0, invalidMessages: [], noGeometry: 0, outside: 0,
+    tiles: 0, bytes: 0, features: 0, featuresWritten: 0, invalid: 0, invalidMessages: [], noGeometry: 0, outside: 0, collapsed: 0, skippedColumns: [],
     tilesPerZoom: {}, repairedPolygons: 0, tinyRings: 0, limited: {}, layers: [], bounds: [0, 0, 0, 0], threads: opts.threads, spilledBytes: 0, staleTemporaries: 0, elapsedMs: 0, cpuMs: 0, peakRssBytes: 0,
     output: typeof options.output === 'string' ? resolve(options.output) : outputName,
   };
@@ -146,9 +160,18 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
     idleTimeout: 1000,
   }) : undefined;
   let stopped: Promise<void> | undefined;
-  const stopPool = () => (stopped ??= pool ? pool.destroy() : Promise.resolve());
-  const run = <T extends BatchResult | EncodedBatch>(task: Task): Promise<T> =>
-    pool ? (pool.run(task, { transferList: transfers(task) }) as Promise<T>) : Promise.resolve((task.kind === 'tile' ? tileBatch(task.batch) : encodeBatch(task.batch)) as T);
+  // Tasks still running when the build stops (an error, Ctrl-C) are let finish first: a result that
+  // a worker posts after destroy() makes piscina throw "Unexpected message from Worker" from an event
+  // handler, which no catch here can take, and the process dies with it.
+  const running = new Set<Promise<unknown>>();
+  const stopPool = () => (stopped ??= pool ? Promise.allSettled([...running]).then(() => pool.destroy()) : Promise.resolve());
+  const run = <T extends BatchResult | EncodedBatch>(task: Task): Promise<T> => {
+    if (!pool) return Promise.resolve((task.kind === 'tile' ? tileBatch(task.batch) : encodeBatch(task.batch)) as T);
+    const p = pool.run(task, { transferList: transfers(task) }) as Promise<T>;
+    running.add(p);
+    p.then(() => running.delete(p), () => running.delete(p));
+    return p;
+  };
   // Bounded look-ahead: enough batches in flight to keep every thread busy past a slow one.
   const maxInFlight = Math.max(2, opts.threads * 8);
 
@@ -167,14 +190,15 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
       WINDOW_BYTES,
       ({ r, layer, schema, textBytes }) => {
         if (r.fatal) {
-          if (r.fatal.feature) throw new FeatureError(r.fatal.problem!, { file: layer.source, layer: layer.name, index: r.fatal.index!, id: r.fatal.id });
-          throw new InputError(r.fatal.message, layer.source);
+          if (r.fatal.feature) throw new FeatureError(r.fatal.problem!, { file: layer.source, layer: layer.name, index: r.fatal.index!, line: r.fatal.line, id: r.fatal.id });
+          throw new InputError(r.fatal.message, layer.source ?? `layer "${layer.name}"`);
         }
         schema.merge(r.stats);
         summary.features += r.features;
         summary.invalid += r.invalid;
         summary.noGeometry += r.noGeometry;
         summary.outside += r.outside;
+        summary.collapsed += r.collapsed;
         summary.repairedPolygons += r.repairedPolygons;
         summary.tinyRings += r.tinyRings;
         layerWritten += r.written;
@@ -215,25 +239,29 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
       if (description !== undefined) schema.description = description; // the last one set wins, as in GDAL
       // Sources with a schema declare their fields: REAL columns stay real, all-null columns exist.
       for (const f of layer.fields ?? []) schema.declare(f.name, f.type, f.real);
+      for (const c of layer.skippedFields ?? []) summary.skippedColumns.push({ file: layer.source!, layer: layer.name, column: c.name, why: c.why });
       const ctx = contextFor(conf?.minzoom ?? opts.minzoom, conf?.maxzoom ?? opts.maxzoom);
       layerWritten = 0;
       let srs: string | undefined;
       let items: BatchItem[] = [];
+      let lines: number[] | undefined; // GeoJSONSeq: each item's line, for messages
       let bytes = 0;
       let indexBase = 0;
       const flush = async () => {
         if (!items.length) return;
         srs ??= sourceSrs(options, layer);
-        const batch: FeatureBatch = { ctx, layer: li, layerName: layer.name, source: layer.source, srs, seqBase: seq, indexBase, items };
+        const batch: FeatureBatch = { ctx, layer: li, layerName: layer.name, source: layer.source, srs, seqBase: seq, indexBase, items, lines };
         seq += items.length;
         indexBase += items.length;
         items = [];
+        lines = undefined;
         const weight = bytes;
         bytes = 0;
         await tiling.submit(run<BatchResult>({ kind: 'tile', batch }).then((r) => ({ r, layer, schema, textBytes: weight })), weight);
         options.signal?.throwIfAborted();
       };
       for await (const raw of layer.features) {
+        if (raw.line !== undefined) (lines ??= []).push(raw.line);
         if (raw.text !== undefined) {
           items.push(raw.text);
           bytes += raw.text.length;
@@ -263,7 +291,9 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
     const writer = new WriteQueue(sink, 32);
     // A directory is written by the threads that encode (no copy back, no hop through this one).
     const target = sink.threadTarget?.();
+    let threadFileBytes = 0;
     const encoding = new OrderedWork<EncodedBatch>(maxInFlight, WINDOW_BYTES, (r) => {
+      threadFileBytes += r.diskBytes;
       if (r.writeError) throw new InputError(r.writeError, summary.output);
       for (let i = 0; i < r.index.length; i += 5) {
         const z = r.index[i], offset = r.index[i + 3], length = r.index[i + 4];
@@ -322,6 +352,7 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
       scheme,
       layers: schemas,
     });
+    summary.diskBytes = await sink.diskBytes?.(threadFileBytes);
   } catch (e) {
     // Threads may be writing tile files: stop them before the temporary directory goes.
     await stopPool();
@@ -417,7 +448,17 @@ function transfers(task: Task): ArrayBuffer[] {
 
 function resolveScheme(s: string | TilingScheme | undefined): TilingScheme {
   if (s === undefined) return parseTilingScheme('WebMercatorQuad');
-  if (typeof s === 'string') return parseTilingScheme(s);
+  if (typeof s === 'string') {
+    // An unknown CRS gives no area here; it is reported when the scheme's CRS is resolved.
+    const area = (crs: string) => {
+      try {
+        return crsArea(resolveCrs(crs));
+      } catch {
+        return undefined;
+      }
+    };
+    return parseTilingScheme(s, { crsArea: area });
+  }
   validateTilingScheme(s);
   return s;
 }
@@ -431,6 +472,8 @@ interface OpenLayer {
   /** File size in bytes, for GeoJSON files (progress). */
   size?: number;
   fields?: { name: string; type: FieldType; real: boolean }[];
+  /** Columns the reader cannot put in a tile (GeoPackage), reported in the summary. */
+  skippedFields?: { name: string; why: string }[];
   features: AsyncIterable<RawFeature>;
 }
 
@@ -450,7 +493,8 @@ async function openInputs(options: BuildOptions): Promise<OpenLayer[]> {
         name: options.layerNames?.[i] ?? input.name,
         description: input.description,
         srs: input.srs,
-        source: input.source ?? `layer "${input.name}"`,
+        // No file to name: messages name the layer, which they do anyway (not "layer "x": layer "x", …").
+        source: input.source,
         features: numbered(input.features),
       });
     } else if (isGeoPackage(input)) {
@@ -459,7 +503,7 @@ async function openInputs(options: BuildOptions): Promise<OpenLayer[]> {
       const bboxFor = bounds && ((srs: string) => lonLatBoundsTo(resolveCrs(srs), bounds));
       const tables = await openGeoPackage(input, { layers: options.layerNames, where: options.where, srs: options.sourceSrs, bboxFor });
       for (const t of tables) {
-        out.push({ name: t.name, description: t.description, srs: t.srs, source: input, fields: t.fields, features: t.features() });
+        out.push({ name: t.name, description: t.description, srs: t.srs, source: input, fields: t.fields, skippedFields: t.skippedFields, features: t.features() });
       }
     } else {
       const info: GeoJSONSourceInfo = {};
@@ -509,7 +553,7 @@ function sourceSrs(options: BuildOptions, layer: OpenLayer): string {
   try {
     resolveCrs(srs);
   } catch (e) {
-    throw new InputError((e as Error).message, layer.source);
+    throw new InputError((e as Error).message, layer.source ?? `layer "${layer.name}"`);
   }
   return srs;
 }

@@ -18,6 +18,8 @@ export interface FeatureLocation {
   file?: string;
   layer: string;
   index: number;
+  /** Line of the file (GeoJSONSeq), which is what a user can go to; the index alone is not. */
+  line?: number;
   id?: unknown;
 }
 
@@ -30,6 +32,8 @@ export class FeatureError extends InputError {
 }
 
 export function describeFeature(loc: FeatureLocation): string {
-  const id = loc.id === undefined ? '' : ` (id ${JSON.stringify(loc.id)})`;
-  return `layer "${loc.layer}", feature #${loc.index}${id}`;
+  const notes: string[] = [];
+  if (loc.line !== undefined) notes.push(`line ${loc.line}`);
+  if (loc.id !== undefined) notes.push(`id ${JSON.stringify(loc.id)}`);
+  return `layer "${loc.layer}", feature #${loc.index}${notes.length ? ` (${notes.join(', ')})` : ''}`;
 }

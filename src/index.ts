@@ -2,7 +2,7 @@
 export { readGeoJSON, readGeoJSONRaw, type RawFeature, type SourceFeature, type GeoJSONFeatureLike, type GeoJSONSourceInfo } from './readers/geojson.js';
 export { openGeoPackage, type GpkgLayer, type GpkgOptions } from './readers/gpkg.js';
 export { parseGpkgGeometry, parseWkb, WkbError } from './readers/wkb.js';
-export { resolveCrs, createTransform, type ResolvedCrs, type PointTransform } from './projection/crs.js';
+export { resolveCrs, createTransform, crsArea, type ResolvedCrs, type PointTransform } from './projection/crs.js';
 export {
   parseTilingScheme, formatTilingScheme, validateTilingScheme, tileBounds, tileDimension, matrixSize,
   isWebMercatorQuad, PRESETS, MAX_ZOOM, type TilingScheme,

@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { UsageError } from './errors.js';
 import type { GeoJSONFeatureLike } from './readers/geojson.js';
+import { checkInputPath, checkOutputPath } from './readers/input-format.js';
 import { MAX_ZOOM } from './scheme/tiling-scheme.js';
 import type { TilingScheme } from './scheme/tiling-scheme.js';
 import type { TileSink } from './writers/sink.js';
@@ -143,6 +144,8 @@ function outputFormat(o: BuildOptions): 'directory' | 'mbtiles' {
 export function resolveOptions(o: BuildOptions): ResolvedOptions {
   if (!o.inputs || o.inputs.length === 0) throw new UsageError('no input given');
   if (!o.output) throw new UsageError('no output given');
+  for (const i of o.inputs) if (typeof i === 'string') checkInputPath(i);
+  if (typeof o.output === 'string') checkOutputPath(o.output);
   const minzoom = integer('minzoom', o.minzoom, 0, 0, MAX_ZOOM);
   const maxzoom = integer('maxzoom', o.maxzoom, Math.max(5, minzoom), 0, MAX_ZOOM);
   if (minzoom > maxzoom) throw new UsageError(`minzoom (${minzoom}) must not be greater than maxzoom (${maxzoom})`);

@@ -10,7 +10,7 @@ test('builds the sample: tiles at every zoom, gzip by default, metadata, a one-l
   const out = join(tempDir(), 'tiles');
   const r = runCli([fixture('finland-sample.geojson'), '-o', out, '-z', '4']);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stderr, /wrote .*tiles: \d+ tiles \(z0–4\), [\d.]+ MB, 10\/10 features, [\d.]+ s \(CPU [\d.]+ s, \d+ threads?\), peak [\d.]+ MB RSS/);
+  assert.match(r.stderr, /wrote .*tiles: \d+ tiles \(z0–4\), [\d.]+ MB of tiles \([\d.]+ MB on disk\), 10\/10 features, [\d.]+ s \(CPU [\d.]+ s, \d+ threads?\), peak [\d.]+ MB RSS/);
   const tiles = listTiles(out);
   for (let z = 0; z <= 4; z++) assert.ok(tiles.some((t) => t.startsWith(`${z}/`)), `zoom ${z} present`);
   const raw = readFileSync(join(out, tiles[0] + '.pbf'));
@@ -170,4 +170,7 @@ test('on a terminal: a reading bar with an ETA, then a writing bar, then the sum
   assert.match(r.stdout, /reading: \[[█░]+\] 100% \| [\d,]+ features \| ETA/);
   assert.match(r.stdout, /writing: \[[█░]+\] 100% \| (\d+)\/\1 tiles/);
   assert.match(r.stdout, /mvt-build: wrote .* tiles/);
+  // No estimate before there is a rate: "…", never cli-progress's "NFs" or a "0s" at 0%.
+  assert.doesNotMatch(r.stdout, /ETA (NF|INF|NULL)/);
+  assert.doesNotMatch(r.stdout, / 0% \|[^\n\r\x1b]*ETA 0s/);
 });

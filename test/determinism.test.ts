@@ -1,7 +1,7 @@
 // The same input and options give byte-identical tiles and metadata whatever the number of threads,
 // and whether or not the tile store spilled to disk.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { listTiles, runCli, tempDir } from './helpers.js';
@@ -47,6 +47,7 @@ test('byte-identical output for 1, 2 and 4 threads, and through the on-disk stor
   ];
   const snaps = runs.map(([name, args]) => {
     const out = join(dir, name, 'tiles');
+    mkdirSync(join(dir, name)); // the output's parent must exist
     const r = runCli([input, '-o', out, '-z', '9', '--json', ...args]);
     assert.equal(r.status, 0, r.stderr);
     const summary = JSON.parse(r.stdout);

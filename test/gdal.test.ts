@@ -115,3 +115,22 @@ test('the quick-start tileset opens at every zoom with the right SRS, winding en
     );
   }
 });
+
+test('a 4-part geographic scheme EPSG:4326,-180,90,180 is 2×1, as the tiles `ogr2ogr -f MVT` writes: lon 120 is not dropped', { skip }, () => {
+  const dir = tempDir();
+  const src = join(dir, 'p.geojson');
+  writeFileSync(src, JSON.stringify({ type: 'FeatureCollection', features: [
+    { type: 'Feature', id: 1, properties: { n: 1 }, geometry: { type: 'Point', coordinates: [120, 40] } },
+    { type: 'Feature', id: 2, properties: { n: 2 }, geometry: { type: 'Point', coordinates: [-60, -30] } },
+  ] }));
+  const scheme = 'EPSG:4326,-180,90,180';
+  const ours = join(dir, 'ours');
+  const gdal = join(dir, 'gdal');
+  const r = runCli([src, '-o', ours, '-z', '1', '--tiling-scheme', scheme, '--simplification', '0', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const summary = JSON.parse(r.stdout);
+  assert.deepEqual([summary.featuresWritten, summary.outside], [2, 0]);
+  execFileSync('ogr2ogr', ['-f', 'MVT', gdal, src, '-preserve_fid', '-dsco', `TILING_SCHEME=${scheme}`, '-dsco', 'MAXZOOM=1'], { stdio: 'pipe' });
+  assert.deepEqual(listTiles(gdal), ['0/0/0', '0/1/0', '1/1/1', '1/3/0']);
+  compareTilesets(ours, gdal, 1, 180);
+});

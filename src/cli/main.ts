@@ -267,7 +267,8 @@ export function formatSummary(s: BuildSummary): string {
   const zooms = Object.keys(s.tilesPerZoom).map(Number);
   const parts = [
     `${s.tiles} tiles (z${Math.min(...zooms)}–${Math.max(...zooms)})`,
-    `${mb(s.bytes)} MB`,
+    // The tile payload and what du shows differ a lot for small tiles (a 4 KiB block each).
+    s.diskBytes === undefined ? `${mb(s.bytes)} MB of tiles` : `${mb(s.bytes)} MB of tiles (${mb(s.diskBytes)} MB on disk)`,
     `${s.featuresWritten}/${s.features} features`,
     `${(s.elapsedMs / 1000).toFixed(1)} s (CPU ${(s.cpuMs / 1000).toFixed(1)} s, ${s.threads} thread${s.threads > 1 ? 's' : ''})`,
     `peak ${mb(s.peakRssBytes)} MB RSS`,
@@ -278,7 +279,8 @@ export function formatSummary(s: BuildSummary): string {
   const dropped: string[] = [];
   if (s.invalid) dropped.push(`${s.invalid} invalid (skipped)`);
   if (s.noGeometry) dropped.push(`${s.noGeometry} without geometry`);
-  if (s.outside) dropped.push(`${s.outside} outside the tiling scheme or collapsed`);
+  if (s.outside) dropped.push(`${s.outside} outside the tiling scheme`);
+  if (s.collapsed) dropped.push(`${s.collapsed} collapsed (nothing to draw at any zoom: degenerate or too small)`);
   let text = `mvt-build: wrote ${s.output}: ${parts.join(', ')}`;
   if (dropped.length) text += `\n  not written: ${dropped.join(', ')}`;
   const polygons: string[] = [];
@@ -293,6 +295,7 @@ export function formatSummary(s: BuildSummary): string {
     text += `\n  zoom ${z}: ${what.join(', ')}`;
   }
   for (const m of s.invalidMessages) text += `\n  skipped ${m}`;
+  for (const c of s.skippedColumns) text += `\n  column not written: ${c.file}: layer "${c.layer}", column "${c.column}" (${c.why})`;
   return text;
 }
 

@@ -22,6 +22,12 @@ export interface ConvertContext {
   dropInvisible?: boolean;
   /** Where flat rings are allocated (views valid until its reset), instead of an array each. */
   arena?: Float64Arena;
+  /**
+   * Set when a part with coordinates was dropped as degenerate (a line of one point, a ring with
+   * no area, or too small for any zoom's tolerance): if nothing is left, the feature collapsed,
+   * which the summary tells apart from a feature that had no geometry.
+   */
+  collapsed?: boolean;
 }
 
 /**
@@ -177,7 +183,10 @@ function lines(list: unknown[], ctx: ConvertContext, label: Label): Geometry[] {
   const out: Flat[] = [];
   list.forEach((line, i) => {
     let f = flatten(line, ctx, label, i, -1);
-    if (f.length < 6) return;
+    if (f.length < 6) {
+      if (f.length) ctx.collapsed = true;
+      return;
+    }
     if (ctx.minSqTolerance > 0) {
       computeImportance(f, ctx.minSqTolerance);
       if (ctx.dropInvisible) f = keepVisible(f, ctx.minSqTolerance);
@@ -201,6 +210,7 @@ function polygons(list: unknown[], ctx: ConvertContext, label: Label): Geometry[
       } else markAll(f);
       if (f.length < 12) {
         if (r === 0) rings.length = 0;
+        if (f.length) ctx.collapsed = true;
         return;
       }
       rings.push(f);

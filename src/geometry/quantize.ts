@@ -177,7 +177,8 @@ export function encodeGeometry(g: Geometry, f: TileFrame): number[] | null {
  * `length = 0` for every tile would have V8 drop and regrow its storage each time).
  */
 export class Commands {
-  buf = new Uint32Array(1 << 10);
+  // Typed without the buffer parameter, so that the emitted .d.ts reads in TypeScript < 5.7 too.
+  buf: Uint32Array = new Uint32Array(1 << 10);
   n = 0;
 
   push(v: number): void {

@@ -3,13 +3,13 @@
 // Reused from feature to feature, so checking and repairing allocate nothing once it has grown.
 
 export class RingSet {
-  xy = new Int32Array(1 << 12);
+  xy: Int32Array = new Int32Array(1 << 12);
   /** Ints used in xy. */
   n = 0;
   /** Ring r is xy[start[r] … start[r + 1]). */
-  start = new Int32Array(65);
+  start: Int32Array = new Int32Array(65);
   /** 1 for an exterior ring (a new polygon), 0 for a hole of the exterior before it. */
-  exterior = new Uint8Array(64);
+  exterior: Uint8Array = new Uint8Array(64);
   count = 0;
 
   reset(): void {

@@ -8,13 +8,14 @@ export const SHRINK_AT = 1 << 20;
 
 export class RunGeometry {
   type: GeomType = POINT;
-  xy = new Float64Array(3 * 256);
+  // Element types written out (no <ArrayBuffer> in the emitted .d.ts, which TypeScript < 5.7 rejects).
+  xy: Float64Array = new Float64Array(3 * 256);
   /** Floats used in xy. */
   n = 0;
-  start = new Int32Array(16);
-  end = new Int32Array(16);
+  start: Int32Array = new Int32Array(16);
+  end: Int32Array = new Int32Array(16);
   /** 1 where a run is a polygon's exterior ring (it starts a new polygon; holes follow it). */
-  exterior = new Uint8Array(16);
+  exterior: Uint8Array = new Uint8Array(16);
   runs = 0;
   private open = -1;
 

@@ -115,3 +115,16 @@ export function createTransform(src: ResolvedCrs, dst: ResolvedCrs): PointTransf
   };
 }
 
+
+const MERCATOR_HALF = 20037508.342789244;
+
+/**
+ * The area a CRS covers, [minX, minY, maxX, maxY] in its units, where it is the whole world: a
+ * geographic CRS (longitude, latitude) and Web Mercator. Undefined for others, whose area of use
+ * would need a table we do not carry.
+ */
+export function crsArea(crs: ResolvedCrs): [number, number, number, number] | undefined {
+  if (crs.geographic) return [-180, -90, 180, 90];
+  if (crs.mercator && crs.epsg === 'EPSG:3857') return [-MERCATOR_HALF, -MERCATOR_HALF, MERCATOR_HALF, MERCATOR_HALF];
+  return undefined;
+}

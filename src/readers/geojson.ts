@@ -7,6 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
 import { InputError } from '../errors.js';
+import { SEQ_EXTENSIONS, SUPPORTED_INPUTS } from './input-format.js';
 
 export interface SourceFeature {
   /** 0-based position in the file. */
@@ -25,6 +26,8 @@ export interface RawFeature {
   error?: string;
   /** Where it is, for messages ("line 12", "ending at byte 4096"). */
   where?: string;
+  /** 1-based line of the file it is on (GeoJSONSeq), for messages that must point into the file. */
+  line?: number;
 }
 
 export interface GeoJSONFeatureLike {
@@ -39,7 +42,6 @@ export interface GeoJSONSourceInfo {
   crs?: string;
 }
 
-const SEQ_EXTENSIONS = new Set(['.geojsons', '.geojsonl', '.geojsonseq', '.ndjson', '.jsonl', '.ldjson']);
 
 /**
  * Reads features from a GeoJSON or GeoJSONSeq file as an async iterable. `info` is filled in as the
@@ -90,7 +92,7 @@ async function* readSeq(stream: AsyncIterable<Buffer>, path: string): AsyncGener
     if (!t) return;
     // A record is normally one Feature; anything else (a collection, a geometry) is unpacked here.
     if (/^\{\s*"type"\s*:\s*"Feature"\s*[,}]/.test(t) || !/^\{\s*"type"/.test(t)) {
-      yield { index: index++, text: t, where: `line ${line}` };
+      yield { index: index++, text: t, where: `line ${line}`, line };
       return;
     }
     let value: unknown;
@@ -99,7 +101,7 @@ async function* readSeq(stream: AsyncIterable<Buffer>, path: string): AsyncGener
     } catch (e) {
       throw new InputError(`line ${line}: invalid JSON: ${(e as Error).message}`, path);
     }
-    for (const f of asFeatures(value, path, `line ${line}`)) yield { index: index++, feature: f };
+    for (const f of asFeatures(value, path, `line ${line}`)) yield { index: index++, feature: f, where: `line ${line}`, line };
   };
   for await (const chunk of stream) {
     const text = rest + chunk.toString('utf8');
@@ -123,6 +125,24 @@ function asFeatures(value: unknown, path: string, where: string): GeoJSONFeature
     return [{ type: 'Feature', properties: null, geometry: v }];
   }
   throw new InputError(`${where}: not GeoJSON (type ${JSON.stringify(v.type)})`, path);
+}
+
+/** Whitespace JSON allows, and a UTF-8 byte-order mark at the very start. */
+function isBlank(c: number, at: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || (at < 3 && c === [0xef, 0xbb, 0xbf][at]);
+}
+
+/** What to say about a byte outside the root object: content of another format, or a second record. */
+function notOneDocument(chunk: Buffer, i: number, offset: number, sawRoot: boolean, path: string): InputError {
+  if (sawRoot) {
+    return new InputError(
+      `not one GeoJSON document: more follows the root object at byte ${offset + i}; ` +
+        `a file with one feature per line is GeoJSONSeq and needs one of the extensions ${[...SEQ_EXTENSIONS].join(', ')}`,
+      path,
+    );
+  }
+  const seen = chunk.subarray(i, i + 16).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+  return new InputError(`not GeoJSON: the file starts with ${JSON.stringify(seen)} at byte ${offset + i}, not a JSON object; mvt-build reads ${SUPPORTED_INPUTS}`, path);
 }
 
 const QUOTE = 0x22, BACKSLASH = 0x5c, LBRACE = 0x7b, RBRACE = 0x7d, LBRACKET = 0x5b, RBRACKET = 0x5d, COLON = 0x3a;
@@ -202,6 +222,8 @@ async function* readDocument(stream: AsyncIterable<Buffer>, path: string, info: 
         }
         continue;
       }
+      // Outside the root object only blanks may stand: anything else is not one GeoJSON document.
+      if (depth === 0 && c !== LBRACE && c !== LBRACKET && c !== RBRACE && c !== RBRACKET && !isBlank(c, offset + i)) throw notOneDocument(chunk, i, offset, sawRoot, path);
       if (c === QUOTE) {
         inString = true;
         if (depth === 1 && captureDepth < 0) {
@@ -224,6 +246,7 @@ async function* readDocument(stream: AsyncIterable<Buffer>, path: string, info: 
       }
       if (c === LBRACE || c === LBRACKET) {
         if (depth === 0) {
+          if (sawRoot) throw notOneDocument(chunk, i, offset, sawRoot, path);
           if (c !== LBRACE) throw new InputError('not GeoJSON: the document is not a JSON object', path);
           sawRoot = true;
         }
@@ -266,7 +289,7 @@ async function* readDocument(stream: AsyncIterable<Buffer>, path: string, info: 
     captureParts = [];
   }
 
-  if (!sawRoot) throw new InputError('not GeoJSON: the file is empty or has no JSON object', path);
+  if (!sawRoot) throw new InputError(`not GeoJSON: the file is empty; mvt-build reads ${SUPPORTED_INPUTS}`, path);
   if (depth !== 0 || inString) throw new InputError(`invalid JSON: the file ends inside ${inString ? 'a string' : 'an object or array'} (truncated?)`, path);
 
   const member = (k: string): unknown => {

@@ -54,11 +54,27 @@ export const WEB_MERCATOR: TilingScheme = PRESETS.WebMercatorQuad;
 
 export const MAX_ZOOM = 30;
 
+export interface ParseSchemeOptions {
+  /**
+   * The area of a CRS, [minX, minY, maxX, maxY] in its own units, when known (the whole world for a
+   * geographic CRS or Web Mercator). A 4-part string's zoom-0 matrix then grows to cover it.
+   */
+  crsArea?: (crs: string) => [number, number, number, number] | undefined;
+}
+
+/** Most zoom-0 tiles a side an inferred matrix may have: past it, W0,H0 must be given. */
+const MAX_INFERRED_MATRIX = 4096;
+
 /**
  * Parses a preset name (case-insensitive) or GDAL's `CRS,ULX,ULY,DIM0[,W0,H0]` string.
  * Throws a UsageError that says which part is wrong.
+ *
+ * A 4-part string has no matrix size. GDAL then writes every tile data falls in, to the east and
+ * south of the origin without limit (`EPSG:4326,-180,90,180` gives tiles 0/0/0 and 0/1/0); taken
+ * as 1 × 1, half the world would be dropped. So with `crsArea`, W0 × H0 is the smallest matrix
+ * that covers the CRS's area from the origin (2 × 1 there).
  */
-export function parseTilingScheme(text: string): TilingScheme {
+export function parseTilingScheme(text: string, options: ParseSchemeOptions = {}): TilingScheme {
   const trimmed = text.trim();
   const preset = Object.values(PRESETS).find((p) => p.name!.toLowerCase() === trimmed.toLowerCase());
   if (preset) return { ...preset };
@@ -87,6 +103,21 @@ export function parseTilingScheme(text: string): TilingScheme {
     matrixHeightZ0: values[4] ?? 1,
   };
   validateTilingScheme(scheme, `tiling scheme "${text}"`);
+  const area = values.length === 3 ? options.crsArea?.(crs) : undefined;
+  if (area) {
+    const d = scheme.tileDimensionZ0;
+    // A hair of tolerance: 360 / 180 is 2 tiles, not 3 for a rounding error in the origin.
+    const cover = (span: number) => Math.max(1, Math.ceil(span / d - 1e-9));
+    const w = cover(area[2] - scheme.originX), h = cover(scheme.originY - area[1]);
+    if (w > MAX_INFERRED_MATRIX || h > MAX_INFERRED_MATRIX) {
+      throw new UsageError(
+        `tiling scheme "${text}": the CRS's area spans ${w} × ${h} zoom-0 tiles of this size; ` +
+          `give the zoom-0 matrix explicitly as CRS,ULX,ULY,DIM0,W0,H0 (1,1 for a single tile)`,
+      );
+    }
+    scheme.matrixWidthZ0 = w;
+    scheme.matrixHeightZ0 = h;
+  }
   return scheme;
 }
 

@@ -44,6 +44,8 @@ export interface FeatureBatch {
   indexBase: number;
   /** Raw JSON text of a feature, or a feature object (with a GeoPackage geometry blob to decode). */
   items: BatchItem[];
+  /** Per item, its line in the file (GeoJSONSeq), for messages; absent for other sources. */
+  lines?: number[];
 }
 
 export type BatchItem = string | { feature: unknown; wkb?: Uint8Array; error?: string };
@@ -54,11 +56,14 @@ export interface BatchResult {
   features: number;
   invalid: number;
   noGeometry: number;
+  /** Wholly outside the tile matrix. */
   outside: number;
+  /** Inside it, but degenerate or too small to draw at any zoom. */
+  collapsed: number;
   written: number;
   invalidMessages: string[];
   /** A fatal problem: the build stops with this message (file already named). */
-  fatal?: { message: string; feature: boolean; problem?: string; index?: number; id?: unknown };
+  fatal?: { message: string; feature: boolean; problem?: string; index?: number; line?: number; id?: unknown };
   /** Data extent in scheme units [minU, minV, maxU, maxV] (Infinity when empty). */
   bbox: [number, number, number, number];
   /** Polygons made valid by repair, and rings too small to draw, summed over every tile. */
@@ -95,9 +100,20 @@ function wrapWidth(src: ResolvedCrs, dst: ResolvedCrs, s: TilingScheme): number 
   return world > 0 && Math.abs(width - world) < world * 1e-9 ? s.matrixWidthZ0 : 0;
 }
 
-/** GeoJSON ids that are non-negative safe integers become MVT ids; other ids are not written. */
+/** GeoJSON ids that are non-negative safe integers become MVT ids; other ids become a property (idProperty). */
 export function featureId(id: unknown): number | undefined {
   return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : undefined;
+}
+
+/**
+ * An id that cannot be the MVT id (a string such as the county FIPS code "04015", a negative or
+ * fractional number) is kept as an `id` property, as GDAL's GeoJSON reader makes it an `id` field;
+ * unless the properties have an `id` of their own, which then wins.
+ */
+export function idProperty(raw: unknown, mvtId: number | undefined, properties: unknown): string | number | undefined {
+  if (mvtId !== undefined || (typeof raw !== 'string' && typeof raw !== 'number')) return undefined;
+  if (properties && typeof properties === 'object' && Object.hasOwn(properties, 'id')) return undefined;
+  return raw;
 }
 
 export function tileBatch(b: FeatureBatch): BatchResult {
@@ -107,7 +123,7 @@ export function tileBatch(b: FeatureBatch): BatchResult {
   const schema = new LayerSchema(b.layerName);
   const out = new ByteWriter(1 << 16);
   const r: BatchResult = {
-    fragments: new Uint8Array(0), stats: schema.stats(), features: 0, invalid: 0, noGeometry: 0, outside: 0, written: 0,
+    fragments: new Uint8Array(0), stats: schema.stats(), features: 0, invalid: 0, noGeometry: 0, outside: 0, collapsed: 0, written: 0,
     invalidMessages: [], bbox: [Infinity, Infinity, -Infinity, -Infinity], repairedPolygons: 0, tinyRings: 0,
   };
   polygonStats.repaired = polygonStats.tinyRings = 0;
@@ -115,6 +131,7 @@ export function tileBatch(b: FeatureBatch): BatchResult {
   for (let i = 0; i < b.items.length; i++) {
     const index = b.indexBase + i;
     const seq = b.seqBase + i;
+    const line = b.lines?.[i];
     r.features++;
     let feature: { type?: unknown; id?: unknown; properties?: unknown; geometry?: unknown };
     let item = b.items[i];
@@ -125,12 +142,13 @@ export function tileBatch(b: FeatureBatch): BatchResult {
         feature = parseFeatureText(item, arena) as typeof feature;
       } catch (e) {
         // Broken JSON is fatal even with skipInvalid: the file itself is broken.
-        r.fatal = { message: `feature #${index}: invalid JSON: ${(e as Error).message}`, feature: false };
+        r.fatal = { message: `${line !== undefined ? `line ${line}` : `feature #${index}`}: invalid JSON: ${(e as Error).message}`, feature: false };
         break;
       }
     } else feature = item.feature as typeof feature;
-    const where = { file: b.source, layer: b.layerName, index, id: feature?.id };
+    const where = { file: b.source, layer: b.layerName, index, line, id: feature?.id };
     let geoms: Geometry[];
+    let cc: ConvertContext | undefined;
     try {
       if (typeof item !== 'string') {
         // A GeoPackage row that could not be read, or whose blob is corrupt: reported and skipped.
@@ -148,19 +166,21 @@ export function tileBatch(b: FeatureBatch): BatchResult {
         const t = feature && typeof feature === 'object' ? JSON.stringify(feature.type) : JSON.stringify(feature);
         throw new GeometryError(`expected a GeoJSON Feature, got ${t}`);
       }
-      const cc: ConvertContext = { scheme: ctx.scheme, transform: proj.transform, minSqTolerance: ctx.minSqTolerance, dropInvisible: ctx.dropInvisible, arena };
+      cc = { scheme: ctx.scheme, transform: proj.transform, minSqTolerance: ctx.minSqTolerance, dropInvisible: ctx.dropInvisible, arena };
       try {
         geoms = convertGeometry(feature.geometry, cc);
       } catch (e) {
         if (!(e instanceof Reparse) || typeof item !== 'string') throw e;
         geoms = convertGeometry((JSON.parse(item) as typeof feature).geometry, cc); // oddly nested: the plain way, for its messages
       }
-      feature.geometry = null; // let the parsed coordinates go while the feature is tiled
+      // Let the parsed coordinates go while the feature is tiled; not in a feature object from code,
+      // which is the caller's (a second build from the same array found no geometries).
+      if (typeof item === 'string' || item.wkb) feature.geometry = null;
       item = '';
     } catch (e) {
       if (!(e instanceof GeometryError)) throw e;
       if (!ctx.skipInvalid && !(e instanceof BadRow)) {
-        r.fatal = { message: new FeatureError(e.message, where).message, feature: true, problem: e.message, index, id: feature?.id };
+        r.fatal = { message: new FeatureError(e.message, where).message, feature: true, problem: e.message, index, line, id: feature?.id };
         break;
       }
       r.invalid++;
@@ -168,14 +188,18 @@ export function tileBatch(b: FeatureBatch): BatchResult {
       continue;
     }
     if (geoms.length === 0) {
-      r.noGeometry++;
+      if (cc?.collapsed) r.collapsed++;
+      else r.noGeometry++;
       continue;
     }
     const properties = normalizeProperties(feature.properties, (k) => schema.declare(k));
+    const id = featureId(feature.id);
+    const keptId = idProperty(feature.id, id, feature.properties);
+    if (keptId !== undefined) properties.unshift(['id', keptId]);
     schema.addFeature(properties);
     const props = encodeProperties(properties);
-    const id = featureId(feature.id);
     let landed = false;
+    let inside = false; // some part meets the tile matrix: drawn nowhere, it collapsed rather than fell outside
     while (geoms.length) {
       const runs = loadGeometry(geoms.shift()!);
       // The tiler holds its own copy now: the parsed coordinates (tens of MB for a big country) can
@@ -184,6 +208,7 @@ export function tileBatch(b: FeatureBatch): BatchResult {
       const type = runs.type;
       const extent = extentOf(runs);
       const [u0, u1, v0, v1] = extent;
+      if (u1 >= 0 && u0 <= W && v1 >= 0 && v0 <= H) inside = true;
       let hit = false;
       tileRuns(runs, tiler, (z, x, y, commands) => {
         hit = true;
@@ -200,6 +225,7 @@ export function tileBatch(b: FeatureBatch): BatchResult {
       }
     }
     if (landed) r.written++;
+    else if (inside) r.collapsed++;
     else r.outside++;
   }
   r.fragments = out.finish();
@@ -242,6 +268,8 @@ export interface EncodedBatch {
   index: number[];
   /** Tiles the limits changed: z, extent drawn at (0: unchanged), features dropped for size, for count. */
   limited: number[];
+  /** Disk taken by the tile files written to the target (allocated blocks), 0 without one. */
+  diskBytes: number;
 }
 
 const layerCache = new WeakMap<EncodeLayer[], { fieldTypes: Map<string, FieldType>; realFields: Set<string> }[]>();
@@ -253,6 +281,7 @@ export function encodeBatch(b: EncodeBatch): EncodedBatch {
   const index: number[] = [];
   const limited: number[] = [];
   const limits = { maxSize: b.maxSize, maxFeatures: b.maxFeatures, compress: b.compress, tinyArea2: b.tinyArea2 };
+  let diskBytes = 0;
   for (const t of b.tiles) {
     // The common case streams features out of the records one at a time, so a tile holding
     // millions of points (zoom 0 of a big point layer) never exists as millions of objects.
@@ -271,9 +300,9 @@ export function encodeBatch(b: EncodeBatch): EncodedBatch {
     }
     if (b.target) {
       try {
-        writeTileFile(b.target, t.z, t.x, t.y, data);
+        diskBytes += writeTileFile(b.target, t.z, t.x, t.y, data);
       } catch (e) {
-        return { data: new Uint8Array(0), index, limited, writeError: `cannot write tile ${t.z}/${t.x}/${t.y}: ${(e as Error).message}` };
+        return { data: new Uint8Array(0), index, limited, diskBytes, writeError: `cannot write tile ${t.z}/${t.x}/${t.y}: ${(e as Error).message}` };
       }
       index.push(t.z, t.x, t.y, 0, data.length);
     } else {
@@ -281,7 +310,7 @@ export function encodeBatch(b: EncodeBatch): EncodedBatch {
       out.bytes(data);
     }
   }
-  return { data: out.finish(), index, limited };
+  return { data: out.finish(), index, limited, diskBytes };
 }
 
 function countRecords(records: Uint8Array): number {

@@ -2,9 +2,10 @@
 // z/x/y order. Fragments are binary records (fragment-codec.ts). Past a memory budget the store
 // sorts what it holds into a run file on disk and starts again; at the end the runs are merged, so
 // memory stays flat however large the input (GDAL's TEMPORARY_DB does the same job with SQLite).
-import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InputError } from '../errors.js';
 import { ownedName, releaseName } from '../temporaries.js';
 import { ByteWriter, compareRecords } from './fragment-codec.js';
 
@@ -58,6 +59,18 @@ export class SpillingTileStore implements TileStore {
 
   constructor(private readonly o: StoreOptions) {
     this.budget = o.memoryBudget ?? 256 * 2 ** 20;
+    // Checked now, not at the first spill: that may come after minutes of work, or never (and then
+    // a mistyped --temp-dir would pass unnoticed until the day the data grows).
+    if (o.tempDir !== undefined) {
+      let st;
+      try {
+        st = statSync(o.tempDir);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new InputError(code === 'ENOENT' ? 'the temporary directory (--temp-dir) does not exist' : (e as Error).message, o.tempDir);
+      }
+      if (!st.isDirectory()) throw new InputError('the temporary directory (--temp-dir) is not a directory', o.tempDir);
+    }
   }
 
   get tileCount(): number | undefined {

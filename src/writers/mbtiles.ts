@@ -2,13 +2,14 @@
 // Layout and metadata rows follow GDAL's MBTiles vector writer (ogrmvtdataset.cpp, GenerateMetadata)
 // so that `ogrinfo x.mbtiles` reads it like GDAL's own output; deduplication follows mbutil/tippecanoe.
 import { createHash } from 'node:crypto';
-import { link, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { link, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { isWebMercatorQuad } from '../scheme/tiling-scheme.js';
 import { gdalStringify, type JsonValue } from './gdal-json.js';
 import { vectorLayersJson, type TilesetMetadata } from './metadata.js';
 import { lockOutput, type OutputLock } from './output-lock.js';
+import { checkParentDirectory } from './output-path.js';
 import type { TileSink } from './sink.js';
 import { ownedName, releaseName, removeStaleTemporaries } from '../temporaries.js';
 
@@ -73,13 +74,10 @@ export class MbtilesSink implements TileSink {
   }
 
   async open(): Promise<void> {
+    // A missing parent is refused, as GDAL does, not made: a typo would otherwise build elsewhere.
+    await checkParentDirectory(this.path);
     const Database = await loadDatabase();
     const parent = dirname(this.path);
-    try {
-      await mkdir(parent, { recursive: true });
-    } catch (e) {
-      throw new InputError(`cannot write output: ${(e as Error).message}`, this.path);
-    }
     // Held until commit or abort: a second build into the same file is refused, not raced.
     this.lock = await lockOutput(this.path);
     try {
@@ -266,6 +264,11 @@ export class MbtilesSink implements TileSink {
       `the file in place does not read back as written (${problem}), so it was removed: is another process writing it? Stop that process and build again`,
       this.path,
     );
+  }
+
+  /** The committed file's size: what a tileset of one file takes on disk. */
+  async diskBytes(): Promise<number> {
+    return (await stat(this.path)).size;
   }
 
   async abort(): Promise<void> {

@@ -17,6 +17,12 @@ export interface TileSink {
   threadTarget?(): TileFileTarget;
   /** Optional: how many temporaries of earlier, killed builds open() removed (for the summary). */
   readonly staleRemoved?: number;
+  /**
+   * Optional, called after commit(): the bytes the tileset takes on disk (what `du` shows, not the
+   * tile payload). `threadFileBytes` is what the worker threads reported for the files they wrote
+   * through threadTarget().
+   */
+  diskBytes?(threadFileBytes: number): Promise<number>;
 }
 
 /** Where tiles go as files: `{root}/{z}/{x}/{y}.{extension}`. */
