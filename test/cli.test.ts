@@ -152,9 +152,13 @@ test('Ctrl-C (SIGINT) stops the build, exits 130 and leaves nothing behind', asy
   const child = spawn(process.execPath, [join(ROOT_DIR, 'dist/cli/main.js'), src, '-o', out, '-z', '16', '-q', '--memory-budget', '1', '--temp-dir', dir]);
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
-  await new Promise((r) => setTimeout(r, 1500));
+  const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  // Signal once the build is under way (its temporary output exists), not after a fixed time: on a
+  // busy machine the process may still be loading, when SIGINT would kill it before its handler is set.
+  for (let i = 0; i < 400 && !readdirSync(dir).some((f) => f.startsWith('.o.tmp-')); i++) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 300));
   child.kill('SIGINT');
-  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  const code = await exited;
   assert.equal(code, 130, stderr);
   assert.match(stderr, /interrupted/);
   assert.deepEqual(readdirSync(dir), ['many.geojsons'], 'no output and no temporary directory');
