@@ -132,6 +132,7 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
         matrixHeightZ0: scheme.matrixHeightZ0,
         sqTolerances: tolerances,
         tinyArea2: opts.tinyPolygonReduction ? TINY_AREA2 : 0,
+        repair: opts.polygonRepair,
       },
       minSqTolerance: minPositive(tolerances),
       dropInvisible: tolerances.slice(minzoom).every((t) => t > 0),
@@ -311,12 +312,12 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
         l.droppedForCount += r.limited[i + 3];
       }
     });
-    let batch: EncodeBatch = { layers, extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tinyArea2: opts.tinyPolygonReduction ? TINY_AREA2 : 0, tiles: [], target };
+    let batch: EncodeBatch = { layers, extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tinyArea2: opts.tinyPolygonReduction ? TINY_AREA2 : 0, repair: opts.polygonRepair, tiles: [], target };
     let batchBytes = 0;
     const dispatch = async () => {
       if (!batch.tiles.length) return;
       const b = batch;
-      batch = { layers, extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tinyArea2: opts.tinyPolygonReduction ? TINY_AREA2 : 0, tiles: [], target };
+      batch = { layers, extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tinyArea2: opts.tinyPolygonReduction ? TINY_AREA2 : 0, repair: opts.polygonRepair, tiles: [], target };
       const weight = batchBytes;
       batchBytes = 0;
       await encoding.submit(run<EncodedBatch>({ kind: 'encode', batch: b }), weight);

@@ -71,6 +71,12 @@ export interface BuildOptions {
    * tippecanoe does; a feature with nothing bigger keeps its largest). Default true.
    */
   tinyPolygonReduction?: boolean;
+  /**
+   * Make every polygon OGC-valid on the integer tile grid (rings that cross or touch after clipping,
+   * rounding and simplification are replaced by their union). Default true; off is faster on
+   * detailed coastlines, and writes what GDAL's reader and renderers mostly accept anyway.
+   */
+  polygonRepair?: boolean;
   /** Skip malformed features (counted in the summary) instead of failing. Default false. */
   skipInvalid?: boolean;
   /** Largest tile in bytes, after compression (GDAL MAX_SIZE). Default 500000. */
@@ -111,6 +117,7 @@ export interface ResolvedOptions {
   type: 'overlay' | 'baselayer';
   skipInvalid: boolean;
   tinyPolygonReduction: boolean;
+  polygonRepair: boolean;
   force: boolean;
   threads: number;
   memoryBudget: number;
@@ -190,6 +197,7 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
     type,
     skipInvalid: o.skipInvalid ?? false,
     tinyPolygonReduction: o.tinyPolygonReduction ?? true,
+    polygonRepair: o.polygonRepair ?? true,
     force: o.force ?? false,
     format: outputFormat(o),
     maxSize: integer('max-size', o.maxSize, 500000, 100, Number.MAX_SAFE_INTEGER),

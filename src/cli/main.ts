@@ -69,6 +69,7 @@ export function makeProgram(): Command {
     .option('--tile-extension <ext>', 'tile file extension (GDAL TILE_EXTENSION)', 'pbf')
     .option('-f, --force', 'replace an existing output (a non-empty directory or an .mbtiles file)')
     .option('--no-tiny-polygon-reduction', 'keep polygon rings under 2 tile units² (tippecanoe --no-tiny-polygon-reduction; GDAL keeps them)')
+    .option('--no-polygon-repair', 'write polygons as rounded, without making them OGC-valid (faster on detailed coastlines; GDAL repairs)')
     .option('--skip-invalid', 'skip malformed features (counted in the summary) instead of failing')
     .option('--max-size <bytes>', 'largest tile, after compression: tiles over it are drawn coarser, then lose their smallest features (GDAL MAX_SIZE)', int('max-size'), 500000)
     .option('--max-features <n>', 'most features in a tile; the smallest go first (GDAL MAX_FEATURES)', int('max-features'), 200000)
@@ -106,6 +107,7 @@ interface CliOptions {
   force?: boolean;
   skipInvalid?: boolean;
   tinyPolygonReduction: boolean;
+  polygonRepair: boolean;
   maxSize: number;
   maxFeatures: number;
   conf?: string;
@@ -174,6 +176,7 @@ export async function main(argv: string[]): Promise<number> {
     force: o.force,
     skipInvalid: o.skipInvalid,
     tinyPolygonReduction: o.tinyPolygonReduction,
+    polygonRepair: o.polygonRepair,
     maxSize: o.maxSize,
     maxFeatures: o.maxFeatures,
     conf,

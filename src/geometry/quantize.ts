@@ -17,6 +17,8 @@ export interface TileFrame {
   sqTolerance: number;
   /** Rings with less than this twice-area (tile units²) are too small to draw (TINY_AREA2); 0 or absent keeps all. */
   tinyArea2?: number;
+  /** Make polygons OGC-valid on the integer grid (validity.ts, repair.ts). Default true. */
+  repair?: boolean;
 }
 
 const MOVE_TO = 1, LINE_TO = 2, CLOSE_PATH = 7;
@@ -108,7 +110,7 @@ export function encodeRuns(g: RunGeometry, f: TileFrame, cmds: Commands): boolea
     rings.add(tiny, tinyN, true);
     polygonStats.tinyRings--;
   }
-  if (rings.count && !isValidPolygon(rings)) {
+  if (rings.count && f.repair !== false && !isValidPolygon(rings)) {
     repairPolygon(rings);
     polygonStats.repaired++;
     if (tinyLimit > 0) dropTinyRings(rings, tinyLimit);

@@ -131,11 +131,17 @@ function boxContains(box: Int32Array, outer: number, inner: number): boolean {
   return box[i] >= box[o] && box[i + 1] >= box[o + 1] && box[i + 2] <= box[o + 2] && box[i + 3] <= box[o + 3];
 }
 
-/** Is ring `inner` (its first vertex) strictly inside ring `outer`? */
+/**
+ * Is ring `inner` strictly inside ring `outer`? Its first vertex not on `outer` tells (rings that
+ * passed the edge test touch at most at shared vertices).
+ */
 function inside(rs: RingSet, index: RingIndex, box: Int32Array, inner: number, outer: number): boolean {
   if (!boxContains(box, outer, inner)) return false;
-  const s = rs.start[inner];
-  return index.pointIn(outer, rs.xy[s], rs.xy[s + 1]) > 0;
+  for (let i = rs.start[inner]; i < rs.start[inner + 1]; i += 2) {
+    const where = index.pointIn(outer, rs.xy[i], rs.xy[i + 1]);
+    if (where !== 0) return where > 0;
+  }
+  return false;
 }
 
 /** Does one of exterior `ext`'s holes hold ring `ring`? */

@@ -15,6 +15,7 @@ export interface TileLimits {
   compress: boolean;
   /** As TileFrame.tinyArea2, at the reduced extents. */
   tinyArea2: number;
+  repair?: boolean;
 }
 
 export interface LimitReport {
@@ -53,7 +54,7 @@ export function encodeWithinLimits(input: TileLayer[], lim: TileLimits): { data:
   let reduced = layers;
   while (data.length > lim.maxSize && extent >= 256) {
     extent = Math.floor(extent / 2);
-    const frame: TileFrame = { scale: 1, x: 0, y: 0, extent: extent / full, sqTolerance: 0, tinyArea2: lim.tinyArea2 };
+    const frame: TileFrame = { scale: 1, x: 0, y: 0, extent: extent / full, sqTolerance: 0, tinyArea2: lim.tinyArea2, repair: lim.repair };
     reduced = layers.map((l) => rescaleLayer(l, extent, frame));
     data = pack(reduced);
     report.reducedExtent = extent;

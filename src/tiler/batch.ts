@@ -254,6 +254,7 @@ export interface EncodeBatch {
   maxFeatures: number;
   /** Smallest ring drawn, when a tile is redrawn at a smaller extent (TileFrame.tinyArea2). */
   tinyArea2: number;
+  repair: boolean;
   tiles: { z: number; x: number; y: number; records: Uint8Array }[];
   /** Write each tile file here instead of returning its bytes (a directory sink's threadTarget). */
   target?: TileFileTarget;
@@ -280,7 +281,7 @@ export function encodeBatch(b: EncodeBatch): EncodedBatch {
   const out = new ByteWriter(1 << 16);
   const index: number[] = [];
   const limited: number[] = [];
-  const limits = { maxSize: b.maxSize, maxFeatures: b.maxFeatures, compress: b.compress, tinyArea2: b.tinyArea2 };
+  const limits = { maxSize: b.maxSize, maxFeatures: b.maxFeatures, compress: b.compress, tinyArea2: b.tinyArea2, repair: b.repair };
   let diskBytes = 0;
   for (const t of b.tiles) {
     // The common case streams features out of the records one at a time, so a tile holding

@@ -16,6 +16,8 @@ export interface TilerOptions {
   sqTolerances: number[];
   /** Rings smaller than this twice-area in tile units² are not drawn (TINY_AREA2); 0 or absent keeps them all. */
   tinyArea2?: number;
+  /** Make polygons valid (TileFrame.repair). Default true. */
+  repair?: boolean;
   /** Matrix width (scheme units) to wrap around at the antimeridian, 0 when the scheme does not wrap. */
   wrapWidth: number;
 }
@@ -83,7 +85,7 @@ export function tileRuns(runs: RunGeometry, o: TilerOptions, emit: FragmentSink,
   // Zoom 0 may hold several tiles (W0 × H0); start from each one the feature reaches.
   const x0 = Math.max(0, Math.floor(minU - k)), x1 = Math.min(o.matrixWidthZ0 - 1, Math.floor(maxU + k));
   const y0 = Math.max(0, Math.floor(minV - k)), y1 = Math.min(o.matrixHeightZ0 - 1, Math.floor(maxV + k));
-  const frame: TileFrame = { scale: 1, x: 0, y: 0, extent: o.extent, sqTolerance: 0, tinyArea2: o.tinyArea2 };
+  const frame: TileFrame = { scale: 1, x: 0, y: 0, extent: o.extent, sqTolerance: 0, tinyArea2: o.tinyArea2, repair: o.repair };
   for (let x = x0; x <= x1; x++) {
     const gx = clipRuns(g, x - k, x + 1 + k, 0, rootX);
     if (!gx) continue;
