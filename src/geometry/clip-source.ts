@@ -59,10 +59,47 @@ export function clipToBoxes(runs: readonly Float64Array[], type: GeomType, boxes
     const b = a && clipRuns(a, minY, maxY, 1, alongY);
     if (!b) continue;
     const part: Float64Array[] = [];
-    for (let r = 0; r < b.runs; r++) part.push(b.xy.slice(b.start[r], b.end[r]));
+    for (let r = 0; r < b.runs; r++) {
+      const run = b.xy.subarray(b.start[r], b.end[r]);
+      part.push(type === POLYGON ? densifyAlongBox(run, minX, minY, maxX, maxY) : run.slice());
+    }
     out.push(part);
   }
   // A polygon as big as the world on a small box leaves buffers of its size: give them back.
   for (const g of [src, alongX, alongY]) g.shrink();
   return out;
 }
+
+/** Steps per box side for the edges a polygon clip lays along it (see densifyAlongBox). */
+const STEPS = 256;
+
+/**
+ * A ring cut by a box runs along its sides between the cuts. Projected, a long straight edge along a
+ * parallel or a meridian becomes a chord, which can cut into the scheme (on ETRS-TM35FIN a chord
+ * of the 53.6° parallel from 8°W to 40°E runs 50 km north of it). The box lies outside the
+ * scheme's extent, so these edges are given points every 1/256 of the side (256 per edge along an
+ * unbounded side): projected, they follow the box's outline and leave the scheme as it was.
+ */
+function densifyAlongBox(ring: Float64Array, minX: number, minY: number, maxX: number, maxY: number): Float64Array {
+  const stepX = (maxX - minX) / STEPS, stepY = (maxY - minY) / STEPS;
+  const out: number[] = [];
+  for (let i = 0; i < ring.length; i += 3) {
+    const x = ring[i], y = ring[i + 1];
+    if (i > 0) {
+      const px = ring[i - 3], py = ring[i - 2];
+      // Along a horizontal side (both ends on y = minY or maxY) or a vertical one.
+      const horizontal = py === y && (y === minY || y === maxY);
+      const vertical = px === x && (x === minX || x === maxX);
+      const n = horizontal ? steps(Math.abs(x - px), stepX) : vertical ? steps(Math.abs(y - py), stepY) : 0;
+      for (let k = 1; k <= n; k++) {
+        const f = k / (n + 1);
+        out.push(px + (x - px) * f, py + (y - py) * f, 0);
+      }
+    }
+    out.push(x, y, ring[i + 2]);
+  }
+  return Float64Array.from(out);
+}
+
+/** Points to add along an edge of this length: one per step, or STEPS when the side is unbounded. */
+const steps = (length: number, step: number) => (Number.isFinite(step) ? Math.floor(length / step) : STEPS);
