@@ -93,6 +93,24 @@ const WINDOW_BYTES = 64 << 20;
 export async function buildTileset(options: BuildOptions): Promise<BuildSummary> {
   const started = performance.now();
   const cpu0 = process.cpuUsage();
+  // A GeoJSON file whose `crs` member comes after its features has been tiled with the default CRS
+  // by the time the member is read. That attempt is thrown away (nothing of it is written) and the
+  // build starts again knowing the file's CRS: a second read of the inputs, paid only by such files.
+  // Inputs given as iterables cannot be read twice, nor can a caller's own sink be reopened: then
+  // the error stands, and says what to do.
+  const lateCrs = new Map<string, string>();
+  for (;;) {
+    try {
+      return await build(options, lateCrs, started, cpu0);
+    } catch (e) {
+      const canRetry = options.inputs.every((i) => typeof i === 'string') && typeof options.output === 'string';
+      if (!(e instanceof LateCrsError) || !canRetry || lateCrs.has(e.file!)) throw e;
+      lateCrs.set(e.file!, e.crs);
+    }
+  }
+}
+
+async function build(options: BuildOptions, lateCrs: ReadonlyMap<string, string>, started: number, cpu0: NodeJS.CpuUsage): Promise<BuildSummary> {
   const opts = resolveOptions(options);
   const scheme = resolveScheme(options.tilingScheme);
   let schemeCrs: ResolvedCrs;
@@ -216,7 +234,7 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
         r.fragments = new Uint8Array(0); // the store holds them now
       },
     );
-    const openLayers = await openInputs(options);
+    const openLayers = await openInputs(options, lateCrs);
     // Reading progress in bytes when every input is a GeoJSON file of known size.
     let bytesDone = 0;
     if (openLayers.length && openLayers.every((l) => l.size !== undefined)) {
@@ -244,13 +262,17 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
       const ctx = contextFor(conf?.minzoom ?? opts.minzoom, conf?.maxzoom ?? opts.maxzoom);
       layerWritten = 0;
       let srs: string | undefined;
+      let srsGuessed = false; // srs is the default, the file having named none (yet)
       let items: BatchItem[] = [];
       let lines: number[] | undefined; // GeoJSONSeq: each item's line, for messages
       let bytes = 0;
       let indexBase = 0;
       const flush = async () => {
         if (!items.length) return;
-        srs ??= sourceSrs(options, layer);
+        if (srs === undefined) {
+          srs = sourceSrs(options, layer);
+          srsGuessed = !options.sourceSrs && !layer.srs && layer.info?.crs === undefined;
+        }
         const batch: FeatureBatch = { ctx, layer: li, layerName: layer.name, source: layer.source, srs, seqBase: seq, indexBase, items, lines };
         seq += items.length;
         indexBase += items.length;
@@ -274,6 +296,7 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
       }
       await flush();
       await tiling.drain();
+      if (srsGuessed && layer.info?.crsLate) checkLateCrs(layer, srs!);
       if (progress.bytesTotal !== undefined) {
         // Whitespace and separators between features count too: the layer is all done now.
         bytesDone += layer.size ?? 0;
@@ -483,9 +506,10 @@ const isGeoPackage = (p: string) => /\.gpkg$/i.test(p);
 /**
  * Every output layer, in order: one per GeoJSON file or code layer, one per feature table of a
  * GeoPackage. With a GeoPackage among the inputs, --layer selects its tables (as ogr2ogr's layer
- * arguments do); otherwise it names the GeoJSON inputs by position.
+ * arguments do); otherwise it names the GeoJSON inputs by position. `lateCrs`: the CRS of files whose
+ * `crs` member comes after their features, learnt by an earlier attempt.
  */
-async function openInputs(options: BuildOptions): Promise<OpenLayer[]> {
+async function openInputs(options: BuildOptions, lateCrs: ReadonlyMap<string, string>): Promise<OpenLayer[]> {
   const gpkg = options.inputs.some((i) => typeof i === 'string' && isGeoPackage(i));
   const out: OpenLayer[] = [];
   for (const [i, input] of options.inputs.entries()) {
@@ -507,7 +531,7 @@ async function openInputs(options: BuildOptions): Promise<OpenLayer[]> {
         out.push({ name: t.name, description: t.description, srs: t.srs, source: input, fields: t.fields, skippedFields: t.skippedFields, features: t.features() });
       }
     } else {
-      const info: GeoJSONSourceInfo = {};
+      const info: GeoJSONSourceInfo = { crs: lateCrs.get(input) };
       const name = gpkg ? undefined : options.layerNames?.[i];
       const st = await stat(input).catch(() => undefined); // a missing file is reported by the reader
       const features = readGeoJSONRaw(input, info);
@@ -550,6 +574,9 @@ async function* numbered(features: LayerInput['features']): AsyncGenerator<RawFe
 
 /** --s-srs, else the layer's own CRS, else the file's `crs` member, else WGS84. Checked here. */
 function sourceSrs(options: BuildOptions, layer: OpenLayer): string {
+  if (!options.sourceSrs && !layer.srs && layer.info?.crsUnusable) {
+    throw new InputError(`${layer.info.crsUnusable}: give the coordinates' CRS with --s-srs`, layer.source);
+  }
   const srs = options.sourceSrs ?? layer.srs ?? layer.info?.crs ?? 'EPSG:4326';
   try {
     resolveCrs(srs);
@@ -557,6 +584,27 @@ function sourceSrs(options: BuildOptions, layer: OpenLayer): string {
     throw new InputError((e as Error).message, layer.source ?? `layer "${layer.name}"`);
   }
   return srs;
+}
+
+/** The layer was tiled with the default CRS and its `crs` member, read last, names another one. */
+class LateCrsError extends InputError {
+  constructor(file: string, readonly crs: string, used: string) {
+    super(`the "crs" member (${crs}) comes after the features, which were read as ${used}: put "crs" before "features" or give --s-srs ${crs}`, file);
+  }
+}
+
+/** Throws LateCrsError unless the late `crs` member names the CRS the layer was tiled with after all. */
+function checkLateCrs(layer: OpenLayer, used: string): void {
+  const info = layer.info!;
+  if (info.crsUnusable) throw new InputError(`${info.crsUnusable}: give the coordinates' CRS with --s-srs`, layer.source);
+  if (info.crs === undefined) return;
+  let same: boolean;
+  try {
+    same = resolveCrs(info.crs).definition === resolveCrs(used).definition;
+  } catch (e) {
+    throw new InputError((e as Error).message, layer.source);
+  }
+  if (!same) throw new LateCrsError(layer.source!, info.crs, used);
 }
 
 /**

@@ -1,10 +1,13 @@
-// GeoJSON geometry → flat arrays in scheme units, reprojected, checked, with DP importance.
+// GeoJSON geometry → flat arrays in scheme units: checked, clipped to what the scheme's CRS can take,
+// reprojected, with DP importance.
 import type { PointTransform } from '../projection/crs.js';
+import type { Box } from '../projection/valid-area.js';
 import type { Float64Arena } from './arena.js';
+import { clipToBoxes, insideBoxes, pointsInBoxes } from './clip-source.js';
 import { PositionList } from '../readers/feature-text.js';
 import type { TilingScheme } from '../scheme/tiling-scheme.js';
 import { computeImportance } from './simplify.js';
-import { KEEP, LINESTRING, POINT, POLYGON, type Flat, type Geometry } from './types.js';
+import { KEEP, LINESTRING, POINT, POLYGON, type Flat, type Geometry, type GeomType } from './types.js';
 
 /** Thrown for a structurally broken geometry; the caller adds the file/layer/feature. */
 export class GeometryError extends Error {}
@@ -28,6 +31,16 @@ export interface ConvertContext {
    * which the summary tells apart from a feature that had no geometry.
    */
   collapsed?: boolean;
+  /**
+   * Boxes in source coordinates (projection/valid-area.ts) that positions are clipped to before they
+   * are projected: far from the scheme, projections give garbage, Infinity or NaN. None: no clip.
+   */
+  clip?: Box[] | null;
+  /**
+   * Set to true when the clip removed something, so that a feature left with nothing is counted as
+   * outside the scheme rather than as having no geometry. The caller resets it per feature.
+   */
+  clipped?: boolean;
 }
 
 /**
@@ -84,18 +97,16 @@ function describe(v: unknown): string {
   return s === undefined ? String(v) : s.length > 40 ? s.slice(0, 37) + '...' : s;
 }
 
-/** Reads positions into a flat [u, v, 0] array in scheme units. */
+/** Reads positions into a flat [x, y, 0] array in source coordinates (see project). */
 function flatten(positions: unknown, ctx: ConvertContext, label: Label, at: number, ring: number, close = false): Float64Array {
   if (positions instanceof PositionList) {
     if (positions.single) throw new Reparse();
-    return flattenPacked(positions.xy, ctx, label, at, ring, close);
+    return flattenPacked(positions.xy, ctx, close);
   }
   const what = where(label, at, ring);
   const list = array(positions, what);
   // Room for a closing point: rings that do not repeat their first point get it added.
   const out = new Float64Array((list.length + (close ? 1 : 0)) * 3);
-  const { transform, scheme } = ctx;
-  const { originX, originY, tileDimensionZ0: d } = scheme;
   for (let i = 0; i < list.length; i++) {
     const p = list[i];
     if (!Array.isArray(p) || p.length < 2) throw new GeometryError(`${what}: position ${i} must be [x, y, …], got ${describe(p)}`);
@@ -106,14 +117,6 @@ function flatten(positions: unknown, ctx: ConvertContext, label: Label, at: numb
     out[i * 3] = x;
     out[i * 3 + 1] = y;
     out[i * 3 + 2] = 0;
-    if (transform) {
-      transform(out, i * 3);
-      if (!Number.isFinite(out[i * 3]) || !Number.isFinite(out[i * 3 + 1])) {
-        throw new GeometryError(`${what}: position ${i} ${describe(p)} cannot be projected to ${scheme.crs}`);
-      }
-    }
-    out[i * 3] = (out[i * 3] - originX) / d;
-    out[i * 3 + 1] = (originY - out[i * 3 + 1]) / d;
   }
   if (close) {
     const n = list.length;
@@ -127,27 +130,17 @@ function flatten(positions: unknown, ctx: ConvertContext, label: Label, at: numb
   return out;
 }
 
-/** flatten for packed x, y pairs: JSON numbers are finite, so only the projection is checked. */
-function flattenPacked(xy: Float64Array, ctx: ConvertContext, label: Label, at: number, ring: number, close: boolean): Float64Array {
+/** flatten for packed x, y pairs: JSON numbers are finite, so there is nothing to check. */
+function flattenPacked(xy: Float64Array, ctx: ConvertContext, close: boolean): Float64Array {
   const n = xy.length / 2;
   // Most rings repeat their first point: then no room for a closing one (and no view to cut it off).
   const closed = n > 0 && xy[0] === xy[2 * n - 2] && xy[1] === xy[2 * n - 1];
   const size = (n + (close && !closed ? 1 : 0)) * 3;
   const out = ctx.arena ? ctx.arena.alloc(size) : new Float64Array(size);
-  const { transform, scheme } = ctx;
-  const { originX, originY, tileDimensionZ0: d } = scheme;
   for (let i = 0, o = 0; i < n; i++, o += 3) {
     out[o] = xy[2 * i];
     out[o + 1] = xy[2 * i + 1];
     out[o + 2] = 0; // arena memory is not zeroed
-    if (transform) {
-      transform(out, o);
-      if (!Number.isFinite(out[o]) || !Number.isFinite(out[o + 1])) {
-        throw new GeometryError(`${where(label, at, ring)}: position ${i} ${describe([xy[2 * i], xy[2 * i + 1]])} cannot be projected to ${scheme.crs}`);
-      }
-    }
-    out[o] = (out[o] - originX) / d;
-    out[o + 1] = (originY - out[o + 1]) / d;
   }
   if (!close || closed) return out;
   if (n > 0 && (out[0] !== out[n * 3 - 3] || out[1] !== out[n * 3 - 2])) {
@@ -159,6 +152,29 @@ function flattenPacked(xy: Float64Array, ctx: ConvertContext, label: Label, at: 
   return out.subarray(0, n * 3);
 }
 
+/**
+ * Source coordinates → scheme units, in place. Positions that cannot be projected are an error
+ * (they lie in the area the clip keeps, see ConvertContext.clip); `clipped` says the list was cut,
+ * so that its position numbers are not those of the file.
+ */
+function project(f: Float64Array, ctx: ConvertContext, label: Label, at: number, ring: number, clipped: boolean): Float64Array {
+  const { transform, scheme } = ctx;
+  const { originX, originY, tileDimensionZ0: d } = scheme;
+  for (let o = 0; o < f.length; o += 3) {
+    if (transform) {
+      const x = f[o], y = f[o + 1];
+      transform(f, o);
+      if (!Number.isFinite(f[o]) || !Number.isFinite(f[o + 1])) {
+        const which = clipped ? 'a position clipped from' : `position ${o / 3}`;
+        throw new GeometryError(`${where(label, at, ring)}: ${which} ${describe([x, y])} cannot be projected to ${scheme.crs}`);
+      }
+    }
+    f[o] = (f[o] - originX) / d;
+    f[o + 1] = (originY - f[o + 1]) / d;
+  }
+  return f;
+}
+
 /** Names part i of a geometry in messages ("MultiPolygon polygon 3"). */
 type Label = (i: number) => string;
 
@@ -168,30 +184,51 @@ const where = (label: Label, i: number, ring: number) => (ring < 0 ? label(i) : 
 /** A Point's lone position or a MultiPoint's list, already packed. */
 function packedPoints(c: PositionList, single: boolean, ctx: ConvertContext, label: Label): Geometry[] {
   if (c.single !== single) throw new Reparse();
-  return c.length ? [{ type: POINT, points: flattenPacked(c.xy, ctx, label, 0, -1, false) }] : [];
+  return c.length ? placePoints(flattenPacked(c.xy, ctx, false), ctx, label) : [];
 }
 
 function points(list: unknown[], ctx: ConvertContext, label: Label): Geometry[] {
   if (list.length === 0) return [];
-  if (list.length === 1) return [{ type: POINT, points: flatten(list, ctx, label, 0, -1) }];
+  if (list.length === 1) return placePoints(flatten(list, ctx, label, 0, -1), ctx, label);
   const flat = new Float64Array(list.length * 3);
   list.forEach((p, i) => flat.set(flatten([p], ctx, label, i, -1), i * 3));
-  return [{ type: POINT, points: flat }];
+  return placePoints(flat, ctx, label);
+}
+
+/** Points in source coordinates: those in the clip's area, projected. */
+function placePoints(flat: Float64Array, ctx: ConvertContext, label: Label): Geometry[] {
+  const kept = ctx.clip ? pointsInBoxes(flat, ctx.clip) : flat;
+  if (kept !== flat) ctx.clipped = true;
+  return kept.length ? [{ type: POINT, points: project(kept, ctx, label, 0, -1, kept !== flat) }] : [];
+}
+
+/**
+ * One line, or one polygon's rings, in source coordinates → the parts in the clip's area: the
+ * runs themselves when they lie inside (the usual case, checked on their extent), else clipped
+ * copies, one list of runs per part.
+ */
+function inArea(runs: Float64Array[], type: GeomType, ctx: ConvertContext): Float64Array[][] {
+  if (!ctx.clip || insideBoxes(runs, ctx.clip)) return [runs];
+  ctx.clipped = true;
+  return clipToBoxes(runs, type, ctx.clip);
 }
 
 function lines(list: unknown[], ctx: ConvertContext, label: Label): Geometry[] {
   const out: Flat[] = [];
   list.forEach((line, i) => {
-    let f = flatten(line, ctx, label, i, -1);
-    if (f.length < 6) {
-      if (f.length) ctx.collapsed = true;
+    const source = flatten(line, ctx, label, i, -1);
+    if (source.length < 6) {
+      if (source.length) ctx.collapsed = true;
       return;
     }
-    if (ctx.minSqTolerance > 0) {
-      computeImportance(f, ctx.minSqTolerance);
-      if (ctx.dropInvisible) f = keepVisible(f, ctx.minSqTolerance);
-    } else markAll(f);
-    out.push(f);
+    for (const [piece] of inArea([source], LINESTRING, ctx)) {
+      let f = project(piece, ctx, label, i, -1, piece !== source);
+      if (ctx.minSqTolerance > 0) {
+        computeImportance(f, ctx.minSqTolerance);
+        if (ctx.dropInvisible) f = keepVisible(f, ctx.minSqTolerance);
+      } else markAll(f);
+      out.push(f);
+    }
   });
   return out.length ? [{ type: LINESTRING, lines: out }] : [];
 }
@@ -199,23 +236,27 @@ function lines(list: unknown[], ctx: ConvertContext, label: Label): Geometry[] {
 function polygons(list: unknown[], ctx: ConvertContext, label: Label): Geometry[] {
   const out: Flat[][] = [];
   list.forEach((poly, p) => {
-    const rings: Flat[] = [];
     if (!Array.isArray(poly)) array(poly, label(p)); // throws the message
-    (poly as unknown[]).forEach((ring, r) => {
-      let f = flatten(ring, ctx, label, p, r, true);
-      if (r > 0 && rings.length === 0) return; // no exterior, so no holes
-      if (f.length >= 12 && ctx.minSqTolerance > 0) {
-        computeImportance(f, ctx.minSqTolerance);
-        if (ctx.dropInvisible) f = keepVisible(f, ctx.minSqTolerance);
-      } else markAll(f);
-      if (f.length < 12) {
-        if (r === 0) rings.length = 0;
-        if (f.length) ctx.collapsed = true;
-        return;
-      }
-      rings.push(f);
-    });
-    if (rings.length) out.push(rings);
+    const source = (poly as unknown[]).map((ring, r) => flatten(ring, ctx, label, p, r, true));
+    if (source.length === 0) return;
+    for (const part of inArea(source, POLYGON, ctx)) {
+      const rings: Flat[] = [];
+      part.forEach((ring, r) => {
+        let f = project(ring, ctx, label, p, r, part !== source);
+        if (r > 0 && rings.length === 0) return; // no exterior, so no holes
+        if (f.length >= 12 && ctx.minSqTolerance > 0) {
+          computeImportance(f, ctx.minSqTolerance);
+          if (ctx.dropInvisible) f = keepVisible(f, ctx.minSqTolerance);
+        } else markAll(f);
+        if (f.length < 12) {
+          if (r === 0) rings.length = 0;
+          if (f.length) ctx.collapsed = true;
+          return;
+        }
+        rings.push(f);
+      });
+      if (rings.length) out.push(rings);
+    }
   });
   return out.length ? [{ type: POLYGON, polygons: out }] : [];
 }

@@ -58,7 +58,9 @@ export function resolveCrs(input: string): ResolvedCrs {
     epsg,
     definition,
     geographic: parsed.projName === 'longlat' || parsed.projName === 'lonlat' || parsed.projName === 'identity' && parsed.units === 'degrees',
-    mercator: /merc/i.test(parsed.projName),
+    // Normal-aspect Mercator only: transverse (tmerc, etmerc, WKT's Transverse_Mercator) and oblique
+    // Mercator have neither Mercator's poles at infinity nor its world width.
+    mercator: /merc/i.test(parsed.projName) && !/tmerc|transverse|omerc|oblique/i.test(parsed.projName),
   };
   cache.set(input, resolved);
   return resolved;

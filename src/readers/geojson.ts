@@ -38,14 +38,22 @@ export interface GeoJSONFeatureLike {
 }
 
 export interface GeoJSONSourceInfo {
-  /** CRS named by a (pre-RFC 7946) top-level `crs` member, e.g. `EPSG:3006`. */
+  /**
+   * CRS named by a (pre-RFC 7946) top-level `crs` member, e.g. `urn:ogc:def:crs:EPSG::3006`. Set as
+   * soon as the member has been read, before any feature that follows it is yielded.
+   */
   crs?: string;
+  /** True when the `crs` member came after (some of) the features: they were yielded before it was known. */
+  crsLate?: boolean;
+  /** A `crs` member that names no CRS we can use (a link, an unknown type): why, for the message. */
+  crsUnusable?: string;
 }
 
 
 /**
  * Reads features from a GeoJSON or GeoJSONSeq file as an async iterable. `info` is filled in as the
- * file is read (the `crs` member may come after the features).
+ * file is read: a `crs` member before `features` (where GDAL writes it) is known before the first
+ * feature is yielded; one after them only at the end (`info.crsLate`).
  */
 export async function* readGeoJSON(path: string, info: GeoJSONSourceInfo = {}): AsyncGenerator<SourceFeature> {
   for await (const raw of readGeoJSONRaw(path, info)) {
@@ -143,6 +151,21 @@ function notOneDocument(chunk: Buffer, i: number, offset: number, sawRoot: boole
   }
   const seen = chunk.subarray(i, i + 16).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
   return new InputError(`not GeoJSON: the file starts with ${JSON.stringify(seen)} at byte ${offset + i}, not a JSON object; mvt-build reads ${SUPPORTED_INPUTS}`, path);
+}
+
+/**
+ * The 2008 GeoJSON `crs` member: a named CRS (`{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3006"}}`,
+ * as GDAL writes it) or the older `{"type":"EPSG","properties":{"code":3006}}`. `null` means "no CRS
+ * given" (the default applies). Anything else (a `link` to a file) is recorded as unusable: the build
+ * then stops unless --s-srs says what the coordinates are, rather than guess.
+ */
+function readCrsMember(crs: unknown, info: GeoJSONSourceInfo): void {
+  info.crs = info.crsUnusable = undefined;
+  if (crs === null || crs === undefined) return;
+  const c = crs as { type?: unknown; properties?: { name?: unknown; code?: unknown } };
+  if (c.type === 'name' && typeof c.properties?.name === 'string') info.crs = c.properties.name;
+  else if (c.type === 'EPSG' && (typeof c.properties?.code === 'number' || typeof c.properties?.code === 'string')) info.crs = `EPSG:${c.properties.code}`;
+  else info.crsUnusable = `its "crs" member ${JSON.stringify(crs).slice(0, 80)} names no CRS that can be used`;
 }
 
 const QUOTE = 0x22, BACKSLASH = 0x5c, LBRACE = 0x7b, RBRACE = 0x7d, LBRACKET = 0x5b, RBRACKET = 0x5d, COLON = 0x3a;
@@ -282,17 +305,7 @@ async function* readDocument(stream: AsyncIterable<Buffer>, path: string, info: 
     offset += n;
   }
 
-  function endMember(tail: Buffer): void {
-    captureParts.push(tail);
-    members.set(captureKey, Buffer.concat(captureParts).toString('utf8'));
-    captureDepth = -1;
-    captureParts = [];
-  }
-
-  if (!sawRoot) throw new InputError(`not GeoJSON: the file is empty; mvt-build reads ${SUPPORTED_INPUTS}`, path);
-  if (depth !== 0 || inString) throw new InputError(`invalid JSON: the file ends inside ${inString ? 'a string' : 'an object or array'} (truncated?)`, path);
-
-  const member = (k: string): unknown => {
+  function member(k: string): unknown {
     const t = members.get(k);
     if (t === undefined) return undefined;
     try {
@@ -300,9 +313,24 @@ async function* readDocument(stream: AsyncIterable<Buffer>, path: string, info: 
     } catch (e) {
       throw new InputError(`invalid JSON in member "${k}": ${(e as Error).message}`, path);
     }
-  };
-  const crs = member('crs') as { properties?: { name?: unknown } } | undefined;
-  if (crs && typeof crs.properties?.name === 'string') info.crs = crs.properties.name;
+  }
+
+  function endMember(tail: Buffer): void {
+    captureParts.push(tail);
+    members.set(captureKey, Buffer.concat(captureParts).toString('utf8'));
+    captureDepth = -1;
+    captureParts = [];
+    // The layer's CRS is fixed when its first batch of features is tiled, which may be before the
+    // end of the file: tell it now.
+    if (captureKey === 'crs') {
+      readCrsMember(member('crs'), info);
+      if (sawFeatures) info.crsLate = true;
+    }
+  }
+
+  if (!sawRoot) throw new InputError(`not GeoJSON: the file is empty; mvt-build reads ${SUPPORTED_INPUTS}`, path);
+  if (depth !== 0 || inString) throw new InputError(`invalid JSON: the file ends inside ${inString ? 'a string' : 'an object or array'} (truncated?)`, path);
+
   const type = member('type');
   if (type === 'FeatureCollection') {
     if (!sawFeatures) throw new InputError('FeatureCollection has no "features" array', path);

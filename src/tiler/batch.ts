@@ -12,6 +12,7 @@ import { parseFeatureText } from '../readers/feature-text.js';
 import { parseGpkgGeometry, WkbError } from '../readers/wkb.js';
 import { createTransform, resolveCrs, type PointTransform, type ResolvedCrs } from '../projection/crs.js';
 import type { TilingScheme } from '../scheme/tiling-scheme.js';
+import { sourceClipBoxes, type Box } from '../projection/valid-area.js';
 import { ByteWriter, decodeProperties, encodeProperties, readHead, writeFragment } from './fragment-codec.js';
 import { LayerSchema, type LayerStats } from './layer-schema.js';
 import { writeTileFile } from '../writers/directory.js';
@@ -77,14 +78,15 @@ class BadRow extends GeometryError {}
 /** This thread's scratch space for one feature's coordinates (see geometry/arena.ts). */
 const arena = new Float64Arena();
 
-const transforms = new Map<string, { transform: PointTransform | null; wrapWidth: number }>();
+const transforms = new Map<string, { transform: PointTransform | null; wrapWidth: number; clip: Box[] | null }>();
 
 function projection(srs: string, scheme: TilingScheme) {
-  const key = `${srs}\n${scheme.crs}\n${scheme.tileDimensionZ0}\n${scheme.matrixWidthZ0}`;
+  const key = `${srs}\n${scheme.crs}\n${scheme.originX}\n${scheme.originY}\n${scheme.tileDimensionZ0}\n${scheme.matrixWidthZ0}\n${scheme.matrixHeightZ0}`;
   let t = transforms.get(key);
   if (!t) {
     const src = resolveCrs(srs), dst = resolveCrs(scheme.crs);
-    transforms.set(key, (t = { transform: createTransform(src, dst), wrapWidth: wrapWidth(src, dst, scheme) }));
+    const clip = sourceClipBoxes(src, dst, scheme);
+    transforms.set(key, (t = { transform: createTransform(src, dst), wrapWidth: wrapWidth(src, dst, scheme), clip }));
   }
   return t;
 }
@@ -166,7 +168,7 @@ export function tileBatch(b: FeatureBatch): BatchResult {
         const t = feature && typeof feature === 'object' ? JSON.stringify(feature.type) : JSON.stringify(feature);
         throw new GeometryError(`expected a GeoJSON Feature, got ${t}`);
       }
-      cc = { scheme: ctx.scheme, transform: proj.transform, minSqTolerance: ctx.minSqTolerance, dropInvisible: ctx.dropInvisible, arena };
+      cc = { scheme: ctx.scheme, transform: proj.transform, minSqTolerance: ctx.minSqTolerance, dropInvisible: ctx.dropInvisible, arena, clip: proj.clip };
       try {
         geoms = convertGeometry(feature.geometry, cc);
       } catch (e) {
@@ -177,6 +179,11 @@ export function tileBatch(b: FeatureBatch): BatchResult {
       // which is the caller's (a second build from the same array found no geometries).
       if (typeof item === 'string' || item.wkb) feature.geometry = null;
       item = '';
+      // All of it lay beyond what the scheme's CRS can take (projection/valid-area.ts): outside.
+      if (geoms.length === 0 && cc.clipped) {
+        r.outside++;
+        continue;
+      }
     } catch (e) {
       if (!(e instanceof GeometryError)) throw e;
       if (!ctx.skipInvalid && !(e instanceof BadRow)) {
