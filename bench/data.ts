@@ -78,11 +78,12 @@ function writeText(path: string, text: string): void {
   }
 }
 
-/** Makes any missing input; returns name → absolute path of every input. */
-export function prepareData(log: (s: string) => void = () => {}): Record<string, string> {
+/** Makes any missing input (of `only`, or all); returns name → absolute path of each. */
+export function prepareData(log: (s: string) => void = () => {}, only?: string[]): Record<string, string> {
   mkdirSync(dataDir, { recursive: true });
   const paths: Record<string, string> = {};
   for (const [name, make] of Object.entries(makers)) {
+    if (only && !only.includes(name)) continue;
     const out = join(dataDir, name);
     paths[name] = out;
     if (existsSync(out)) continue; // follows the symlink: a dangling one gets remade

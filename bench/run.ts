@@ -76,6 +76,14 @@ const TOOLS: Tool[] = [
     args: (i, o, s) => [process.execPath, join(root, 'dist/cli/main.js'), i, '-o', `${o}.mbtiles`, ...MVT_BUILD_ARGS(s)],
   },
   {
+    name: 'mvt-build (no repair)',
+    node: true,
+    timeoutMs: 60 * MIN,
+    available: true,
+    // The directory run with polygons written as rounded, not made valid: what the repair costs.
+    args: (i, o, s) => [process.execPath, join(root, 'dist/cli/main.js'), i, '-o', o, ...MVT_BUILD_ARGS(s), '--no-polygon-repair'],
+  },
+  {
     name: 'geojson-vt',
     node: true,
     timeoutMs: 60 * MIN,

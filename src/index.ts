@@ -10,7 +10,10 @@ export {
 export { convertGeometry, GeometryError, type ConvertContext } from './geometry/convert.js';
 export { computeImportance } from './geometry/simplify.js';
 export { clipGeometry } from './geometry/clip.js';
-export { encodeGeometry, ringArea, type TileFrame } from './geometry/quantize.js';
+export { encodeGeometry, ringArea, TINY_AREA2, type TileFrame } from './geometry/quantize.js';
+export { RingSet } from './geometry/ring-set.js';
+export { isValidPolygon } from './geometry/validity.js';
+export { repairPolygon } from './geometry/repair.js';
 export { POINT, LINESTRING, POLYGON, type Geometry, type GeomType, type Flat } from './geometry/types.js';
 export { tileGeometry, trimTilerBuffers, type TilerOptions, type FragmentSink } from './tiler/tile-feature.js';
 export { SpillingTileStore, type TileStore, type TileRecords, type StoreOptions } from './tiler/tile-store.js';

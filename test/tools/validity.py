@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """GEOS validity of every polygon in a tileset, read back tile by tile through GDAL's MVT driver.
 
-usage: validity.py TILESET_DIR MINZOOM MAXZOOM [EXT]
+usage: validity.py TILESET_DIR MINZOOM MAXZOOM [--make-valid]
 Prints one JSON object: totals, per zoom counts, per tile polygon area (in tile units squared,
 whole geometry as written: CLIP=NO keeps the buffer, where invalidity matters too) and the first
 invalid features with GEOS's reason.
@@ -17,7 +17,9 @@ gdal.SetConfigOption('OGR_MVT_ENFORE_EXTERNAL_RING_IS_CLOCKWISE', 'YES')
 gdal.PushErrorHandler('CPLQuietErrorHandler')
 
 root, zmin, zmax = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-ext = sys.argv[4] if len(sys.argv) > 4 else 'pbf'
+# --make-valid: areas of the geometries as GEOS MakeValid repairs them (a reference for the areas of
+# a tileset whose polygons were written unrepaired).
+make_valid = '--make-valid' in sys.argv[4:]
 meta = json.load(open(os.path.join(root, 'metadata.json')))
 dim0 = float(meta.get('tile_dimension_zoom_0', 40075016.68557849))
 
@@ -42,7 +44,7 @@ for z in range(zmin, zmax + 1):
                         continue
                     out['polygons'] += 1
                     zs['polygons'] += 1
-                    area += g.GetArea() / (unit * unit)
+                    area += (g.MakeValid() if make_valid and not g.IsValid() else g).GetArea() / (unit * unit)
                     if not g.IsValid():
                         out['invalid'] += 1
                         zs['invalid'] += 1
