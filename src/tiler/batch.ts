@@ -13,7 +13,7 @@ import { parseGpkgGeometry, WkbError } from '../readers/wkb.js';
 import { createTransform, resolveCrs, type PointTransform, type ResolvedCrs } from '../projection/crs.js';
 import type { TilingScheme } from '../scheme/tiling-scheme.js';
 import { sourceClipBoxes, type Box } from '../projection/valid-area.js';
-import { ByteWriter, decodeProperties, encodeProperties, readHead, writeFragment } from './fragment-codec.js';
+import { AT_LAYER, AT_LENGTH, ByteWriter, HEADER, decodeProperties, encodeProperties, readHead, writeFragment } from './fragment-codec.js';
 import { LayerSchema, type LayerStats } from './layer-schema.js';
 import { writeTileFile } from '../writers/directory.js';
 import type { TileFileTarget } from '../writers/sink.js';
@@ -324,7 +324,7 @@ export function encodeBatch(b: EncodeBatch): EncodedBatch {
 function countRecords(records: Uint8Array): number {
   const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
   let n = 0;
-  for (let pos = 0; pos < records.length; pos += view.getUint32(pos, true)) n++;
+  for (let pos = 0; pos < records.length; pos += view.getUint32(pos + AT_LENGTH, true)) n++;
   return n;
 }
 
@@ -336,9 +336,9 @@ function tileLayers(records: Uint8Array, b: EncodeBatch, maps: { fieldTypes: Map
   const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
   const layers: TileLayer[] = [];
   for (let pos = 0; pos < records.length; ) {
-    const layer = view.getUint16(pos + 6, true);
+    const layer = view.getUint16(pos + AT_LAYER, true);
     const start = pos;
-    while (pos < records.length && view.getUint16(pos + 6, true) === layer) pos += view.getUint32(pos, true);
+    while (pos < records.length && view.getUint16(pos + AT_LAYER, true) === layer) pos += view.getUint32(pos + AT_LENGTH, true);
     const features = featuresOf(records, view, start, pos);
     const info = b.layers[layer];
     layers.push({ name: info.name, extent: b.extent, features: lazy ? features : [...features], fieldTypes: maps[layer].fieldTypes, realFields: maps[layer].realFields });
@@ -349,7 +349,7 @@ function tileLayers(records: Uint8Array, b: EncodeBatch, maps: { fieldTypes: Map
 function* featuresOf(records: Uint8Array, view: DataView, start: number, end: number): Generator<TileFeature> {
   for (let pos = start; pos < end; ) {
     const h = readHead(view, pos);
-    yield { id: h.id, type: h.type, geometry: records.subarray(h.propsEnd, pos + h.length), properties: decodeProperties(records, pos + 44, h.propsEnd) };
+    yield { id: h.id, type: h.type, geometry: records.subarray(h.propsEnd, pos + h.length), properties: decodeProperties(records, pos + HEADER, h.propsEnd) };
     pos += h.length;
   }
 }

@@ -8,6 +8,8 @@
 import type { GeomType } from '../geometry/types.js';
 import type { PropertyValue } from '../mvt/values.js';
 
+/** Where each header field sits in a record, in bytes from its start; the props follow HEADER. */
+export const AT_LENGTH = 0, AT_Z = 4, AT_TYPE = 5, AT_LAYER = 6, AT_X = 8, AT_Y = 16, AT_SEQ = 24, AT_ID = 32, AT_PROPS_LENGTH = 40;
 export const HEADER = 44;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -187,27 +189,27 @@ export function writeFragment(w: ByteWriter, h: FragmentHead, props: Uint8Array,
 
 /** Reads the header of the record at `pos`. */
 export function readHead(view: DataView, pos: number): FragmentHead & { length: number; propsEnd: number } {
-  const id = view.getFloat64(pos + 32, true);
+  const id = view.getFloat64(pos + AT_ID, true);
   return {
-    length: view.getUint32(pos, true),
-    z: view.getUint8(pos + 4),
-    type: view.getUint8(pos + 5) as GeomType,
-    layer: view.getUint16(pos + 6, true),
-    x: view.getFloat64(pos + 8, true),
-    y: view.getFloat64(pos + 16, true),
-    seq: view.getFloat64(pos + 24, true),
+    length: view.getUint32(pos + AT_LENGTH, true),
+    z: view.getUint8(pos + AT_Z),
+    type: view.getUint8(pos + AT_TYPE) as GeomType,
+    layer: view.getUint16(pos + AT_LAYER, true),
+    x: view.getFloat64(pos + AT_X, true),
+    y: view.getFloat64(pos + AT_Y, true),
+    seq: view.getFloat64(pos + AT_SEQ, true),
     id: Number.isNaN(id) ? undefined : id,
-    propsEnd: pos + HEADER + view.getUint32(pos + 40, true),
+    propsEnd: pos + HEADER + view.getUint32(pos + AT_PROPS_LENGTH, true),
   };
 }
 
 /** Orders records at offsets a and b (in possibly different buffers) by z, x, y, layer, seq. */
 export function compareRecords(va: DataView, a: number, vb: DataView, b: number): number {
   return (
-    va.getUint8(a + 4) - vb.getUint8(b + 4) ||
-    va.getFloat64(a + 8, true) - vb.getFloat64(b + 8, true) ||
-    va.getFloat64(a + 16, true) - vb.getFloat64(b + 16, true) ||
-    va.getUint16(a + 6, true) - vb.getUint16(b + 6, true) ||
-    va.getFloat64(a + 24, true) - vb.getFloat64(b + 24, true)
+    va.getUint8(a + AT_Z) - vb.getUint8(b + AT_Z) ||
+    va.getFloat64(a + AT_X, true) - vb.getFloat64(b + AT_X, true) ||
+    va.getFloat64(a + AT_Y, true) - vb.getFloat64(b + AT_Y, true) ||
+    va.getUint16(a + AT_LAYER, true) - vb.getUint16(b + AT_LAYER, true) ||
+    va.getFloat64(a + AT_SEQ, true) - vb.getFloat64(b + AT_SEQ, true)
   );
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { ownedName, releaseName } from '../temporaries.js';
-import { ByteWriter, compareRecords } from './fragment-codec.js';
+import { AT_LENGTH, AT_X, AT_Y, AT_Z, ByteWriter, compareRecords } from './fragment-codec.js';
 
 export interface TileRecords {
   z: number;
@@ -85,10 +85,10 @@ export class SpillingTileStore implements TileStore {
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.views.push(view);
     for (let pos = 0; pos < buf.length; ) {
-      const len = view.getUint32(pos, true);
-      const z = view.getUint8(pos + 4);
-      const x = view.getFloat64(pos + 8, true);
-      const y = view.getFloat64(pos + 16, true);
+      const len = view.getUint32(pos + AT_LENGTH, true);
+      const z = view.getUint8(pos + AT_Z);
+      const x = view.getFloat64(pos + AT_X, true);
+      const y = view.getFloat64(pos + AT_Y, true);
       const zoom = (this.zooms[z] ??= new Map());
       const key = this.key(z, x, y);
       let refs = zoom.get(key);
@@ -161,14 +161,14 @@ export class SpillingTileStore implements TileStore {
       const b = Math.floor(refs[i] / REF_BATCH), pos = refs[i] % REF_BATCH;
       keys[i] = this.rank[b] * REF_BATCH + pos;
       if (i > 0 && keys[i] < keys[i - 1]) sorted = false;
-      size += this.views[b].getUint32(pos, true);
+      size += this.views[b].getUint32(pos + AT_LENGTH, true);
     }
     if (!sorted) keys.sort();
     const out = new Uint8Array(size);
     let o = 0;
     for (let i = 0; i < keys.length; i++) {
       const b = this.order[Math.floor(keys[i] / REF_BATCH)], pos = keys[i] % REF_BATCH;
-      const len = this.views[b].getUint32(pos, true);
+      const len = this.views[b].getUint32(pos + AT_LENGTH, true);
       this.batches[b].copy(out, o, pos, pos + len);
       o += len;
     }
