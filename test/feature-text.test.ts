@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { parseFeatureText, PositionList } from '../src/readers/feature-text.js';
+import { PositionList } from '../src/model/positions.js';
+import { parseFeatureText } from '../src/readers/feature-text.js';
 import { fixture } from './helpers.js';
 
 /** PositionLists back to nested arrays, so results compare with JSON.parse's. */

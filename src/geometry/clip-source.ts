@@ -3,7 +3,7 @@
 import type { Box } from '../projection/valid-area.js';
 import { clipRuns } from './clip.js';
 import { RunGeometry } from './runs.js';
-import { POINT, POLYGON, type GeomType } from './types.js';
+import { POINT, POLYGON, type GeomType } from '../model/geometry.js';
 
 const src = new RunGeometry();
 const alongX = new RunGeometry();

@@ -1,6 +1,6 @@
 // Stripe clipping: keep the part of a geometry between two axis-parallel lines (after geojson-vt).
 import { fromRuns, RunGeometry, toRuns } from './runs.js';
-import { KEEP, POINT, POLYGON, type Geometry } from './types.js';
+import { KEEP, POINT, POLYGON, type Geometry } from '../model/geometry.js';
 
 /**
  * Clips `src` to `k1 <= coord[axis] <= k2` (axis 0 = u, 1 = v) into `out`. Returns `src` itself when

@@ -4,10 +4,10 @@ import type { PointTransform } from '../projection/crs.js';
 import type { Box } from '../projection/valid-area.js';
 import type { Float64Arena } from './arena.js';
 import { clipToBoxes, insideBoxes, pointsInBoxes } from './clip-source.js';
-import { PositionList } from '../readers/feature-text.js';
+import { PositionList } from '../model/positions.js';
 import type { TilingScheme } from '../scheme/tiling-scheme.js';
 import { computeImportance } from './simplify.js';
-import { KEEP, LINESTRING, POINT, POLYGON, type Flat, type Geometry, type GeomType } from './types.js';
+import { KEEP, LINESTRING, POINT, POLYGON, type Flat, type Geometry, type GeomType } from '../model/geometry.js';
 
 /** Thrown for a structurally broken geometry; the caller adds the file/layer/feature. */
 export class GeometryError extends Error {}

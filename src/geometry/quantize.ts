@@ -4,7 +4,7 @@ import { repairPolygon } from './repair.js';
 import { RingSet } from './ring-set.js';
 import { RunGeometry, toRuns } from './runs.js';
 import { isValidPolygon } from './validity.js';
-import { LINESTRING, POINT, type Geometry } from './types.js';
+import { LINESTRING, POINT, type Geometry } from '../model/geometry.js';
 
 /** Where a tile sits and how finely it is drawn. */
 export interface TileFrame {

@@ -1,7 +1,7 @@
 // The tiler's working geometry: every vertex of a feature in one Float64Array (stride 3: u, v,
 // importance) cut into runs — a MultiPoint's points, each line, each ring. Buffers are reused from
 // tile to tile and feature to feature, so clipping allocates nothing once they have grown.
-import { LINESTRING, POINT, POLYGON, type Flat, type Geometry, type GeomType } from './types.js';
+import { LINESTRING, POINT, POLYGON, type Flat, type Geometry, type GeomType } from '../model/geometry.js';
 
 /** Floats (8 MiB) past which a buffer grown by one huge feature is given back. */
 export const SHRINK_AT = 1 << 20;

@@ -1,5 +1,5 @@
 // Douglas–Peucker importance, computed once per feature and filtered per zoom (as geojson-vt does).
-import { KEEP, type Flat } from './types.js';
+import { KEEP, type Flat } from '../model/geometry.js';
 
 /**
  * Writes into each vertex's third slot the largest squared tolerance at which Douglas–Peucker would

@@ -1,7 +1,8 @@
 // MVT v2 encoder on pbf's writer: layers sorted by name, keys and values deduplicated per layer.
 import { PbfWriter } from 'pbf';
-import type { GeomType } from '../geometry/types.js';
-import { coerce, valueTag, ValueTag, type FieldType, type PropertyValue } from './values.js';
+import type { GeomType } from '../model/geometry.js';
+import { coerce, type FieldType, type PropertyValue } from '../model/attributes.js';
+import { valueTag, ValueTag } from './values.js';
 
 export interface TileFeature {
   /** Non-negative integer id, written as the MVT feature id. */

@@ -4,7 +4,7 @@
 import { gzipSync } from 'node:zlib';
 import { Commands, encodeRuns, ringArea, type TileFrame } from '../geometry/quantize.js';
 import { RunGeometry } from '../geometry/runs.js';
-import { POINT, POLYGON, type GeomType } from '../geometry/types.js';
+import { POINT, POLYGON, type GeomType } from '../model/geometry.js';
 import { encodeTile, type TileFeature, type TileLayer } from './encode-tile.js';
 
 export interface TileLimits {

@@ -7,19 +7,7 @@
 // number) makes the whole feature fall back to JSON.parse, so errors and edge cases behave exactly
 // as before: this is only a fast path.
 import type { Float64Arena } from '../geometry/arena.js';
-
-/** Positions packed as x0, y0, x1, y1, … (ordinates past the second are dropped, as the tiler does). */
-export class PositionList {
-  constructor(
-    readonly xy: Float64Array,
-    /** A lone position (a Point's coordinates) rather than a list of them. */
-    readonly single: boolean,
-  ) {}
-
-  get length(): number {
-    return this.xy.length / 2;
-  }
-}
+import { PositionList } from '../model/positions.js';
 
 /**
  * Parses a feature; throws SyntaxError for invalid JSON, like JSON.parse. With an arena, position

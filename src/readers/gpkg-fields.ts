@@ -2,7 +2,7 @@
 //
 // The declared types are GPKG 1.x Table 1 (§1.1.1.1.3). Dates and times come out as the text GDAL's MVT
 // writer stores for OFTDate / OFTDateTime fields (OGRGetXMLDateTime), checked against ogr2ogr 3.6.
-import type { FieldType } from '../mvt/values.js';
+import type { FieldType } from '../model/attributes.js';
 
 export type GpkgValue = string | number | boolean | null;
 

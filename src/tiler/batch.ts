@@ -3,10 +3,10 @@
 import { FeatureError } from '../errors.js';
 import { convertGeometry, GeometryError, Reparse, type ConvertContext } from '../geometry/convert.js';
 import { polygonStats } from '../geometry/quantize.js';
-import type { Geometry } from '../geometry/types.js';
+import type { Geometry } from '../model/geometry.js';
 import { encodeTile, type TileFeature, type TileLayer } from '../mvt/encode-tile.js';
 import { encodeWithinLimits } from '../mvt/limits.js';
-import { normalizeProperties, type FieldType } from '../mvt/values.js';
+import { normalizeProperties, type FieldType } from '../model/attributes.js';
 import { gzipSync } from 'node:zlib';
 import { parseFeatureText } from '../readers/feature-text.js';
 import { parseGpkgGeometry, WkbError } from '../readers/wkb.js';
@@ -14,7 +14,7 @@ import { createTransform, resolveCrs, type PointTransform, type ResolvedCrs } fr
 import type { TilingScheme } from '../scheme/tiling-scheme.js';
 import { sourceClipBoxes, type Box } from '../projection/valid-area.js';
 import { AT_LAYER, AT_LENGTH, ByteWriter, HEADER, decodeProperties, encodeProperties, readHead, writeFragment } from './fragment-codec.js';
-import { LayerSchema, type LayerStats } from './layer-schema.js';
+import { LayerSchema, type LayerStats } from '../model/layer-schema.js';
 import { writeTileFile } from '../writers/directory.js';
 import type { TileFileTarget } from '../writers/sink.js';
 import { extentOf, loadGeometry, tileRuns, trimTilerBuffers, type TilerOptions } from './tile-feature.js';

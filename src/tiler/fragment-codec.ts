@@ -5,8 +5,8 @@
 //   | u32 propsLength | props | geometry (MVT commands as packed varints, to the end)
 //
 // Records sort by (z, x, y, layer, seq): tile order, then layer, then input order.
-import type { GeomType } from '../geometry/types.js';
-import type { PropertyValue } from '../mvt/values.js';
+import type { GeomType } from '../model/geometry.js';
+import type { PropertyValue } from '../model/attributes.js';
 
 /** Where each header field sits in a record, in bytes from its start; the props follow HEADER. */
 export const AT_LENGTH = 0, AT_Z = 4, AT_TYPE = 5, AT_LAYER = 6, AT_X = 8, AT_Y = 16, AT_SEQ = 24, AT_ID = 32, AT_PROPS_LENGTH = 40;

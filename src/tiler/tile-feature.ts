@@ -2,7 +2,7 @@
 import { clipRuns } from '../geometry/clip.js';
 import { Commands, encodeRuns, type TileFrame } from '../geometry/quantize.js';
 import { RunGeometry, SHRINK_AT, toRuns } from '../geometry/runs.js';
-import type { Geometry } from '../geometry/types.js';
+import type { Geometry } from '../model/geometry.js';
 
 /** What the tiler needs to know; plain data, so it can be sent to a worker thread. */
 export interface TilerOptions {

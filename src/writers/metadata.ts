@@ -1,7 +1,7 @@
 // metadata.json as GDAL's MVT writer lays it out, so that `ogrinfo DIR/{z}` gets layers, fields,
 // geometry types, bounds and the tiling scheme back.
 import { isWebMercatorQuad, type TilingScheme } from '../scheme/tiling-scheme.js';
-import type { LayerSchema } from '../tiler/layer-schema.js';
+import type { LayerSchema } from '../model/layer-schema.js';
 import { gdalStringify, Real, type JsonValue } from './gdal-json.js';
 
 export interface TilesetMetadata {

@@ -1,7 +1,7 @@
 // What one output layer holds: field types (for the encoder) and the statistics GDAL puts in
 // tilestats, kept the way GDAL's writer keeps them.
-import type { GeomType } from '../geometry/types.js';
-import { valueType, type FieldType, type PropertyValue } from '../mvt/values.js';
+import type { GeomType } from './geometry.js';
+import { valueType, type FieldType, type PropertyValue } from './attributes.js';
 
 /** tilestats lists at most this many values per attribute: the first ones met, then sorted (GDAL). */
 export const MAX_TILESTATS_VALUES = 100;
