@@ -1,7 +1,7 @@
 // Scheme units → integer tile coordinates, with the validity rules GDAL's reader and MVT 2.1 expect,
 // straight into MVT geometry commands.
 import { repairPolygon } from './repair.js';
-import { RingSet } from './ring-set.js';
+import { RingSet, shoelace2 } from './ring-set.js';
 import { RunGeometry, toRuns } from './runs.js';
 import { isValidPolygon } from './validity.js';
 import { LINESTRING, POINT, type Geometry } from '../model/geometry.js';
@@ -81,7 +81,7 @@ export function encodeRuns(g: RunGeometry, f: TileFrame, cmds: Commands): boolea
     if (isExterior) keepHoles = false;
     const n = quantizeRun(xy, g.start[r], g.end[r], f, true);
     if (n < 6) continue;
-    const after = pairsArea(q, n);
+    const after = shoelace2(q, 0, n);
     const before = runFloatArea;
     if (after === 0 || Math.sign(after) !== Math.sign(before)) continue;
     if (after > 0 !== isExterior) reversePairs(q, n);
@@ -265,13 +265,7 @@ function quantizeRun(src: Float64Array, s: number, e: number, f: TileFrame, ring
 
 /** Twice the signed area (shoelace) of a closed run of integer pairs; y down → positive = clockwise on screen. */
 export function ringArea(p: ArrayLike<number>): number {
-  return pairsArea(p, p.length);
-}
-
-function pairsArea(p: ArrayLike<number>, n: number): number {
-  let s = 0;
-  for (let i = 0, j = n - 2; i < n; j = i, i += 2) s += (p[j] - p[i]) * (p[i + 1] + p[j + 1]);
-  return s;
+  return shoelace2(p, 0, p.length);
 }
 
 function reversePairs(p: Int32Array, n: number): void {

@@ -15,7 +15,7 @@ import { Clipper64, ClipType, FillRule, type Path64, type Paths64 } from 'clippe
 import { RingSet } from './ring-set.js';
 import { ringSuccessors, someEdgePair } from './segment-grid.js';
 import { snapRound } from './snap-round.js';
-import { EdgeBands, edgesCross, pointInRing } from './validity.js';
+import { EdgeBands, edgesCross, pointInRing, within } from './validity.js';
 
 /** Replaces the rings of `rs` with a valid equivalent: each exterior followed by its holes. */
 export function repairPolygon(rs: RingSet): void {
@@ -191,8 +191,7 @@ function relink(rs: RingSet): void {
 /** Is (x, y) on the edge from (x0, y0) to (x1, y1), and not one of its ends? */
 function strictlyInside(x0: number, y0: number, x1: number, y1: number, x: number, y: number): boolean {
   if ((x === x0 && y === y0) || (x === x1 && y === y1)) return false;
-  if ((x1 - x0) * (y - y0) - (y1 - y0) * (x - x0) !== 0) return false;
-  return x >= Math.min(x0, x1) && x <= Math.max(x0, x1) && y >= Math.min(y0, y1) && y <= Math.max(y0, y1);
+  return (x1 - x0) * (y - y0) - (y1 - y0) * (x - x0) === 0 && within(x0, y0, x1, y1, x, y);
 }
 
 /**

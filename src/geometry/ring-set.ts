@@ -56,9 +56,16 @@ export class RingSet {
 
   /** Twice the signed area of ring r (positive: an exterior in MVT's y-down convention). */
   area2(r: number): number {
-    const xy = this.xy, s = this.start[r], e = this.start[r + 1];
-    let a = 0;
-    for (let i = s, j = e - 2; i < e; j = i, i += 2) a += (xy[j] - xy[i]) * (xy[i + 1] + xy[j + 1]);
-    return a;
+    return shoelace2(this.xy, this.start[r], this.start[r + 1]);
   }
+}
+
+/**
+ * Twice the signed area of the ring p[s … e) of x, y pairs (no closing point), by the shoelace
+ * formula; positive is clockwise on screen with y down, an exterior in MVT.
+ */
+export function shoelace2(p: ArrayLike<number>, s: number, e: number): number {
+  let a = 0;
+  for (let i = s, j = e - 2; i < e; j = i, i += 2) a += (p[j] - p[i]) * (p[i + 1] + p[j + 1]);
+  return a;
 }

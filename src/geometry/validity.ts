@@ -75,7 +75,7 @@ function segmentsTangle(ax: number, ay: number, bx: number, by: number, cx: numb
 }
 
 /** Is the point (collinear with ab) within ab's bounding box? */
-function within(ax: number, ay: number, bx: number, by: number, x: number, y: number): boolean {
+export function within(ax: number, ay: number, bx: number, by: number, x: number, y: number): boolean {
   return x >= (ax < bx ? ax : bx) && x <= (ax > bx ? ax : bx) && y >= (ay < by ? ay : by) && y <= (ay > by ? ay : by);
 }
 
