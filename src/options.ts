@@ -1,23 +1,14 @@
 // The one options object of buildTileset, its defaults, and up-front validation with precise messages.
 import { availableParallelism } from 'node:os';
+import { DEFAULTS } from './defaults.js';
 import { UsageError } from './errors.js';
-import type { GeoJSONFeatureLike } from './readers/geojson.js';
+import type { LayerInput } from './readers/layer-source.js';
 import { checkInputPath, checkOutputPath } from './readers/input-format.js';
 import { MAX_ZOOM } from './scheme/tiling-scheme.js';
 import type { TilingScheme } from './scheme/tiling-scheme.js';
 import type { TileSink } from './writers/sink.js';
 
-/** A layer fed from code instead of a file. */
-export interface LayerInput {
-  /** Output layer name. */
-  name: string;
-  features: AsyncIterable<GeoJSONFeatureLike> | Iterable<GeoJSONFeatureLike>;
-  /** CRS of the coordinates (default: the build's sourceSrs, else EPSG:4326). */
-  srs?: string;
-  description?: string;
-  /** Shown in error messages in place of a file name. */
-  source?: string;
-}
+export type { LayerInput } from './readers/layer-source.js';
 
 export type LayerConf = Record<string, { target_name?: string; description?: string; minzoom?: number; maxzoom?: number }>;
 
@@ -103,8 +94,6 @@ export interface BuildOptions {
   signal?: AbortSignal;
 }
 
-export const DEFAULT_SIMPLIFICATION = 1;
-
 export interface ResolvedOptions {
   minzoom: number;
   maxzoom: number;
@@ -153,14 +142,14 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
   if (!o.output) throw new UsageError('no output given');
   for (const i of o.inputs) if (typeof i === 'string') checkInputPath(i);
   if (typeof o.output === 'string') checkOutputPath(o.output);
-  const minzoom = integer('minzoom', o.minzoom, 0, 0, MAX_ZOOM);
-  const maxzoom = integer('maxzoom', o.maxzoom, Math.max(5, minzoom), 0, MAX_ZOOM);
+  const minzoom = integer('minzoom', o.minzoom, DEFAULTS.minzoom, 0, MAX_ZOOM);
+  const maxzoom = integer('maxzoom', o.maxzoom, Math.max(DEFAULTS.maxzoom, minzoom), 0, MAX_ZOOM);
   if (minzoom > maxzoom) throw new UsageError(`minzoom (${minzoom}) must not be greater than maxzoom (${maxzoom})`);
-  const extent = integer('extent', o.extent, 4096, 1, 2 ** 24);
-  const buffer = integer('buffer', o.buffer, Math.round((5 * extent) / 256), 0, 2 ** 24);
-  const simplification = nonNegative('simplification', o.simplification, DEFAULT_SIMPLIFICATION);
+  const extent = integer('extent', o.extent, DEFAULTS.extent, 1, 2 ** 24);
+  const buffer = integer('buffer', o.buffer, DEFAULTS.buffer(extent), 0, 2 ** 24);
+  const simplification = nonNegative('simplification', o.simplification, DEFAULTS.simplification);
   const simplificationMaxZoom = nonNegative('simplification-max-zoom', o.simplificationMaxZoom, simplification);
-  const ext = o.tileExtension ?? 'pbf';
+  const ext = o.tileExtension ?? DEFAULTS.tileExtension;
   if (!/^[\w.-]+$/.test(ext)) throw new UsageError(`tile extension must be letters, digits, '.', '-' or '_', got "${ext}"`);
   if (o.bounds) {
     const [w, so, e, n] = o.bounds;
@@ -179,7 +168,7 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
     if (zmin < minzoom || zmax > maxzoom) throw new UsageError(`conf: layer "${name}" zooms ${zmin}..${zmax} are outside the tileset's ${minzoom}..${maxzoom}`);
     if (c.target_name !== undefined && (typeof c.target_name !== 'string' || !c.target_name)) throw new UsageError(`conf: target_name of layer "${name}" must be a non-empty string`);
   }
-  const type = o.type ?? 'overlay';
+  const type = o.type ?? DEFAULTS.type;
   if (type !== 'overlay' && type !== 'baselayer') throw new UsageError(`type must be overlay or baselayer, got "${type}"`);
   const gpkg = o.inputs.some((i) => typeof i === 'string' && /\.gpkg$/i.test(i));
   if (o.layerNames && o.layerNames.length > o.inputs.length && !gpkg) {
@@ -192,17 +181,17 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
     buffer,
     simplification,
     simplificationMaxZoom,
-    compress: o.compress ?? true,
+    compress: o.compress ?? DEFAULTS.compress,
     tileExtension: ext.replace(/^\./, ''),
     type,
-    skipInvalid: o.skipInvalid ?? false,
-    tinyPolygonReduction: o.tinyPolygonReduction ?? true,
-    polygonRepair: o.polygonRepair ?? true,
-    force: o.force ?? false,
+    skipInvalid: o.skipInvalid ?? DEFAULTS.skipInvalid,
+    tinyPolygonReduction: o.tinyPolygonReduction ?? DEFAULTS.tinyPolygonReduction,
+    polygonRepair: o.polygonRepair ?? DEFAULTS.polygonRepair,
+    force: o.force ?? DEFAULTS.force,
     format: outputFormat(o),
-    maxSize: integer('max-size', o.maxSize, 500000, 100, Number.MAX_SAFE_INTEGER),
-    maxFeatures: integer('max-features', o.maxFeatures, 200000, 1, Number.MAX_SAFE_INTEGER),
+    maxSize: integer('max-size', o.maxSize, DEFAULTS.maxSize, 100, Number.MAX_SAFE_INTEGER),
+    maxFeatures: integer('max-features', o.maxFeatures, DEFAULTS.maxFeatures, 1, Number.MAX_SAFE_INTEGER),
     threads: integer('threads', o.threads, availableParallelism(), 1, 256),
-    memoryBudget: integer('memory budget', o.memoryBudget, 256 * 2 ** 20, 2 ** 16, Number.MAX_SAFE_INTEGER),
+    memoryBudget: integer('memory budget', o.memoryBudget, DEFAULTS.memoryBudget, 2 ** 16, Number.MAX_SAFE_INTEGER),
   };
 }
