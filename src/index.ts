@@ -18,6 +18,7 @@ export type { PropertyValue, FieldType } from './model/attributes.js';
 export { POINT, LINESTRING, POLYGON, type GeomType } from './model/geometry.js';
 export { DirectorySink, type DirectoryOptions } from './writers/directory.js';
 export { MbtilesSink, type MbtilesOptions } from './writers/mbtiles.js';
+export { PmtilesSink, type PmtilesOptions } from './writers/pmtiles.js';
 export { metadataJson, type TilesetMetadata } from './writers/metadata.js';
 export type { TileSink, ThreadWriterSpec, ThreadTileWriter, ThreadWriterModule } from './writers/sink.js';
 export { UsageError, InputError, FeatureError, type FeatureLocation } from './errors.js';

@@ -26,10 +26,10 @@ export interface Progress {
 export interface BuildOptions {
   /** GeoJSON / GeoJSONSeq file paths, or layers from code. Each input is one layer. */
   inputs: (string | LayerInput)[];
-  /** Output directory or .mbtiles file, or any TileSink. */
+  /** Output directory, .mbtiles or .pmtiles file, or any TileSink. */
   output: string | TileSink;
-  /** 'directory' ({z}/{x}/{y}.pbf + metadata.json) or 'mbtiles'. Default: from the output name (GDAL FORMAT). */
-  format?: 'directory' | 'mbtiles';
+  /** 'directory' ({z}/{x}/{y}.pbf + metadata.json), 'mbtiles' or 'pmtiles'. Default: from the output name (GDAL FORMAT). */
+  format?: OutputFormat;
   /**
    * Layer names for GeoJSON inputs, by position (default: the file name without extension). With a
    * GeoPackage among the inputs: the tables to read (default: every feature table).
@@ -110,7 +110,7 @@ export interface ResolvedOptions {
   force: boolean;
   threads: number;
   memoryBudget: number;
-  format: 'directory' | 'mbtiles';
+  format: OutputFormat;
   maxSize: number;
   maxFeatures: number;
 }
@@ -127,12 +127,22 @@ function nonNegative(name: string, v: number | undefined, def: number): number {
   return v;
 }
 
-function outputFormat(o: BuildOptions): 'directory' | 'mbtiles' {
-  const byName = typeof o.output === 'string' && /\.mbtiles$/i.test(o.output) ? 'mbtiles' : 'directory';
+export type OutputFormat = 'directory' | 'mbtiles' | 'pmtiles';
+
+/** The file extension each one-file format needs; a directory takes any other name. */
+const FILE_FORMATS: Record<string, string> = { mbtiles: '.mbtiles', pmtiles: '.pmtiles' };
+
+function outputFormat(o: BuildOptions): OutputFormat {
+  const name = typeof o.output === 'string' ? o.output.toLowerCase() : '';
+  const byName = (Object.keys(FILE_FORMATS).find((f) => name.endsWith(FILE_FORMATS[f])) ?? 'directory') as OutputFormat;
   const format = o.format ?? byName;
-  if (format !== 'directory' && format !== 'mbtiles') throw new UsageError(`format must be directory or mbtiles, got "${format}"`);
-  if (format === 'mbtiles' && typeof o.output === 'string' && byName !== 'mbtiles') {
-    throw new UsageError(`MBTiles output needs a file name ending in .mbtiles, got "${o.output}"`);
+  if (format !== 'directory' && !(format in FILE_FORMATS)) throw new UsageError(`format must be directory, mbtiles or pmtiles, got "${format}"`);
+  // A directory named like a file of another format would be a trap for whoever opens it next.
+  if (format === 'directory' && byName !== 'directory') {
+    throw new UsageError(`a directory output cannot be named "${o.output}": ${FILE_FORMATS[byName]} is the ${byName === 'mbtiles' ? 'MBTiles' : 'PMTiles'} file extension`);
+  }
+  if (format !== 'directory' && typeof o.output === 'string' && byName !== format) {
+    throw new UsageError(`${format === 'mbtiles' ? 'MBTiles' : 'PMTiles'} output needs a file name ending in ${FILE_FORMATS[format]}, got "${o.output}"`);
   }
   return format;
 }

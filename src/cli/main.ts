@@ -51,8 +51,8 @@ export function makeProgram(): Command {
     .description('Build a Mapbox Vector Tile tileset ({z}/{x}/{y}.pbf + metadata.json) from GeoJSON, in any CRS and tiling scheme.')
     .version(pkg.version, '-v, --version')
     .argument('<input...>', 'GeoJSON / GeoJSONSeq files (one layer each) and GeoPackages (one layer per feature table)')
-    .requiredOption('-o, --output <path>', 'output tileset: a directory, or a .mbtiles file')
-    .addOption(new Option('--format <format>', 'directory or mbtiles (GDAL FORMAT; default: mbtiles for a .mbtiles output, else directory)').choices(['directory', 'mbtiles']))
+    .requiredOption('-o, --output <path>', 'output tileset: a directory, an .mbtiles or a .pmtiles file')
+    .addOption(new Option('--format <format>', 'directory, mbtiles or pmtiles (GDAL FORMAT; default: from the output name, .mbtiles / .pmtiles, else directory)').choices(['directory', 'mbtiles', 'pmtiles']))
     .option('-Z, --minzoom <z>', `minimum zoom, 0..30 (GDAL MINZOOM; default ${D.minzoom})`, int('minzoom'))
     .option('-z, --maxzoom <z>', `maximum zoom, 0..30 (GDAL MAXZOOM; default ${D.maxzoom}, or minzoom if higher)`, int('maxzoom'))
     .option('--tiling-scheme <scheme>', `preset (WebMercatorQuad, WorldCRS84Quad, ETRS-TM35FIN) or CRS,ULX,ULY,DIM0[,W0,H0] (GDAL TILING_SCHEME; default ${D.tilingScheme})`)
@@ -68,7 +68,7 @@ export function makeProgram(): Command {
     .addOption(new Option('--type <type>', `metadata type (GDAL TYPE; default ${D.type})`).choices(['overlay', 'baselayer']))
     .option('--no-compress', 'write tiles without gzip (GDAL COMPRESS=NO)')
     .option('--tile-extension <ext>', `tile file extension (GDAL TILE_EXTENSION; default ${D.tileExtension})`)
-    .option('-f, --force', 'replace an existing output (a non-empty directory or an .mbtiles file)')
+    .option('-f, --force', 'replace an existing output (a non-empty directory, an .mbtiles or .pmtiles file)')
     .option('--no-tiny-polygon-reduction', 'keep polygon rings under 2 tile units² (tippecanoe --no-tiny-polygon-reduction; GDAL keeps them)')
     .option('--no-polygon-repair', 'write polygons as rounded, without making them OGC-valid (faster on detailed coastlines; GDAL repairs)')
     .option('--skip-invalid', 'skip malformed features (counted in the summary) instead of failing')
@@ -89,7 +89,7 @@ export function makeProgram(): Command {
 
 interface CliOptions {
   output: string;
-  format?: 'directory' | 'mbtiles';
+  format?: 'directory' | 'mbtiles' | 'pmtiles';
   minzoom?: number;
   maxzoom?: number;
   tilingScheme?: string;

@@ -11,6 +11,8 @@ import type { EncodeBatch } from '../stages/encode.js';
 import type { TileContext } from '../stages/tile.js';
 import { DirectorySink } from '../writers/directory.js';
 import { MbtilesSink } from '../writers/mbtiles.js';
+import { PMTILES_MAX_ZOOM } from '../writers/pmtiles-format.js';
+import { PmtilesSink, zoomOffset } from '../writers/pmtiles.js';
 import type { TileSink } from '../writers/sink.js';
 
 export interface Plan {
@@ -19,7 +21,7 @@ export interface Plan {
   schemeCrs: ResolvedCrs;
   /** The output's absolute path, or `tileset` for a caller's own sink (the summary's `output`). */
   output: string;
-  /** The metadata name unless --name: the output's base name without `.mbtiles`. */
+  /** The metadata name unless --name: the output's base name without `.mbtiles` / `.pmtiles`. */
   outputName: string;
   /** Everything of an encoding batch but its tiles and layers. */
   encode: Omit<EncodeBatch, 'tiles' | 'layers'>;
@@ -46,6 +48,10 @@ export function resolvePlan(options: BuildOptions): Plan {
   if (opts.format === 'mbtiles' && !isWebMercatorQuad(scheme)) {
     throw new UsageError('MBTiles holds only Web Mercator tiles: a custom tiling scheme needs --format directory (as in GDAL)');
   }
+  if (opts.format === 'pmtiles' && opts.maxzoom + zoomOffset(scheme) > PMTILES_MAX_ZOOM) {
+    const k = zoomOffset(scheme);
+    throw new UsageError(`PMTiles holds zooms up to ${PMTILES_MAX_ZOOM}${k ? `, ${PMTILES_MAX_ZOOM - k} for this scheme (its ${scheme.matrixWidthZ0}×${scheme.matrixHeightZ0} zoom-0 matrix is re-rooted ${k} zoom${k > 1 ? 's' : ''} down)` : ''}: maxzoom ${opts.maxzoom} is too high`);
+  }
   const named = typeof options.output === 'string';
   const tinyArea2 = opts.tinyPolygonReduction ? TINY_AREA2 : 0;
   return {
@@ -53,7 +59,7 @@ export function resolvePlan(options: BuildOptions): Plan {
     scheme,
     schemeCrs,
     output: named ? resolve(options.output as string) : 'tileset',
-    outputName: named ? basename(resolve(options.output as string)).replace(/\.mbtiles$/i, '') : 'tileset',
+    outputName: named ? basename(resolve(options.output as string)).replace(/\.(mbtiles|pmtiles)$/i, '') : 'tileset',
     encode: { extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tinyArea2, repair: opts.polygonRepair },
     contextFor(minzoom, maxzoom) {
       const tolerances = sqTolerances(opts, maxzoom);
@@ -82,7 +88,14 @@ export function resolvePlan(options: BuildOptions): Plan {
 export function sinkFor(options: BuildOptions, plan: Plan): TileSink {
   if (typeof options.output !== 'string') return options.output;
   const force = plan.opts.force;
-  return plan.opts.format === 'mbtiles' ? new MbtilesSink(options.output, { force }) : new DirectorySink(options.output, { force, extension: plan.opts.tileExtension });
+  switch (plan.opts.format) {
+    case 'mbtiles':
+      return new MbtilesSink(options.output, { force });
+    case 'pmtiles':
+      return new PmtilesSink(options.output, { force });
+    default:
+      return new DirectorySink(options.output, { force, extension: plan.opts.tileExtension });
+  }
 }
 
 function resolveScheme(s: string | TilingScheme | undefined): TilingScheme {
