@@ -62,9 +62,13 @@ export async function openDirectoryTileset(path: string): Promise<Tileset> {
     format: 'directory',
     info,
     tiles,
-    async zooms() {
-      const out: number[] = [];
-      for (const z of numeric(await entries(root))) if ((await entries(join(root, String(z)))).length) out.push(z);
+    async tileCounts() {
+      const out = new Map<number, number>();
+      for (const z of numeric(await entries(root))) {
+        let n = 0;
+        for (const x of numeric(await entries(join(root, String(z))))) n += (await entries(join(root, String(z), String(x)))).filter((f) => /^\d+\./.test(f)).length;
+        if (n) out.set(z, n);
+      }
       return out;
     },
     async readTile(z, x, y) {

@@ -58,8 +58,9 @@ export async function openMbtilesTileset(path: string): Promise<Tileset> {
     format: 'mbtiles',
     info,
     tiles,
-    async zooms() {
-      return (db.prepare('SELECT DISTINCT zoom_level AS z FROM tiles ORDER BY zoom_level').all() as { z: number }[]).map((r) => r.z);
+    async tileCounts() {
+      const rows = db.prepare('SELECT zoom_level AS z, count(*) AS n FROM tiles GROUP BY zoom_level ORDER BY zoom_level').all() as { z: number; n: number }[];
+      return new Map(rows.map((r) => [r.z, r.n]));
     },
     async readTile(z, x, y) {
       const r = db.prepare('SELECT tile_data AS data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?').get(z, x, height(z) - 1 - y) as { data: Buffer } | undefined;

@@ -18,8 +18,8 @@ export interface Tileset {
   readonly info: TilesetInfo;
   /** Every tile, in z, x, y order (XYZ rows, counted from the top); only zoom `zoom` when given. */
   tiles(options?: { zoom?: number }): AsyncIterable<StoredTile>;
-  /** Zoom levels that hold tiles, ascending. */
-  zooms(): Promise<number[]>;
+  /** Tiles per zoom level, zooms ascending (counted from the listing, no tile read). */
+  tileCounts(): Promise<Map<number, number>>;
   /** One tile's stored bytes, undefined when it was not written. */
   readTile(z: number, x: number, y: number): Promise<Uint8Array | undefined>;
   close(): Promise<void>;
