@@ -12,7 +12,7 @@ import { validateTile } from '../src/inspect/validate-tile.js';
 import type { RuleId } from '../src/inspect/rules.js';
 import { shoelace2 } from '../src/geometry/ring-set.js';
 import { encodeTile } from '../src/mvt/encode-tile.js';
-import { POLYGON, LINESTRING } from '../src/model/geometry.js';
+import { POLYGON, LINESTRING, type GeomType } from '../src/model/geometry.js';
 import { runCli, tempDir } from './helpers.js';
 
 const FIXTURES = join(dirname(createRequire(import.meta.url).resolve('@mapbox/mvt-fixtures')), 'fixtures');
@@ -117,7 +117,7 @@ const wound = (ring: number[][], exterior: boolean) => (shoelace2(ring.flat(), 0
 const square = (x0: number, y0: number, s: number) => wound([[x0, y0], [x0 + s, y0], [x0 + s, y0 + s], [x0, y0 + s]], true);
 const hole = (x0: number, y0: number, s: number) => wound(square(x0, y0, s), false);
 
-function rulesOf(geometry: number[], type = POLYGON): RuleId[] {
+function rulesOf(geometry: number[], type: GeomType = POLYGON): RuleId[] {
   const tile = encodeTile([{ name: 'l', extent: 4096, features: [{ id: 7, type, geometry, properties: [] }] }]);
   return validateTile(tile).findings.map((f) => f.rule);
 }

@@ -85,7 +85,7 @@ export async function run(argv: string[]): Promise<number> {
     let single: InspectedFeature[] | undefined;
     if (source.kind === 'file') {
       const [z, x, y] = source.tile ?? [0, 0, 0];
-      single = decode(await readFile(source.path), z, x, y, source.path, { coords, scheme, layers });
+      single = decode(await readFile(source.path), z, x, y, source.path, { coords, scheme, layers, tileName: source.tile ? undefined : source.path });
     } else if (source.tile) {
       const [z, x, y] = source.tile;
       const bytes = await source.tileset.readTile(z, x, y);

@@ -94,12 +94,14 @@ function lonLatTransform(crs: string): PointTransform | null {
 export interface DecodeOptions extends GeoreferenceOptions {
   /** Only these layers. */
   layers?: ReadonlySet<string>;
+  /** The `tile` member (default `z/x/y`): a lone tile file whose place is not known gives its name. */
+  tileName?: string;
 }
 
 /** The features of tile z/x/y as GeoJSON. Throws when the tile does not inflate. */
 export function decodeTile(bytes: Uint8Array, z: number, x: number, y: number, options: DecodeOptions): InspectedFeature[] {
   const out: InspectedFeature[] = [];
-  const tile = `${z}/${x}/${y}`;
+  const tile = options.tileName ?? `${z}/${x}/${y}`;
   for (const { name, layer } of tileLayers(bytes)) {
     if (options.layers && !options.layers.has(name)) continue;
     const project = georeference(z, x, y, layer.extent, options);
