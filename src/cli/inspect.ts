@@ -233,7 +233,7 @@ function formatStats(s: TilesetStats): string {
     for (const [name, l] of Object.entries(z.layers)) {
       rows.push([name, thousands(l.tiles), thousands(l.features), ...GEOMETRY_TYPES.slice(1).map((t) => thousands(l.geometryTypes[t])), thousands(l.geometryTypes.Unknown), thousands(l.bytes)]);
     }
-    lines.push(table(rows));
+    lines.push(table(rows, [1, 2, 3, 4, 5, 6, 7]));
     for (const [name, l] of Object.entries(z.layers)) {
       const fields = Object.entries(l.fields).map(([k, f]) => `${k} (${f.types.join('/')}, ${thousands(f.features)})`);
       lines.push(`  fields of ${name}: ${fields.length ? fields.join(', ') : 'none'}`);

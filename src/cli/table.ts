@@ -1,13 +1,11 @@
 // Plain-text tables for the human-readable output of inspect and validate (--json gives the data).
 
-const numeric = (c: string) => /^-?[\d,]+(\.\d+)?$/.test(c);
-
-/** Columns padded to their widest cell; numbers (cells starting with a digit) aligned right. */
-export function table(rows: string[][], indent = '  '): string {
+/** Columns padded to their widest cell; those in `right` (the numbers) aligned right. */
+export function table(rows: string[][], right: readonly number[], indent = '  '): string {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
   return rows
-    .map((r) => (indent + r.map((c, i) => (i > 0 && numeric(c) ? c.padStart(widths[i]) : i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).trimEnd())
+    .map((r) => (indent + r.map((c, i) => (right.includes(i) ? c.padStart(widths[i]) : i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).trimEnd())
     .join('\n');
 }
 

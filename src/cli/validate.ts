@@ -84,5 +84,5 @@ function formatSummary(r: ValidationReport, detail: boolean): string {
   if (!detail || !rules.length) return head;
   rules.sort(([a, x], [b, y]) => Number(y.severity === 'error') - Number(x.severity === 'error') || Number(y.fatal) - Number(x.fatal) || y.findings - x.findings || (a < b ? -1 : 1));
   const rows = rules.map(([rule, c]) => [rule, c.severity === 'error' ? (c.fatal ? 'error (fatal)' : 'error') : 'warning', thousands(c.findings), RULES[rule as keyof typeof RULES].ref]);
-  return `${head}\n${table([['rule', 'severity', 'findings', 'spec'], ...rows])}`;
+  return `${head}\n${table([['rule', 'severity', 'findings', 'spec'], ...rows], [2])}`;
 }

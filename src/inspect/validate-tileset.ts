@@ -85,7 +85,7 @@ export async function validatePath(path: string, options: ValidateOptions = {}):
   if (st.isDirectory() || /\.mbtiles$/i.test(path)) {
     const tileset = await openTileset(path);
     try {
-      return await validateTileset(tileset, options);
+      return { ...(await validateTileset(tileset, options)), path };
     } finally {
       await tileset.close();
     }
