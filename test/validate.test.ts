@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { validateTile } from '../src/inspect/validate-tile.js';
-import type { RuleId } from '../src/inspect/rules.js';
+import { RULES, type RuleId } from '../src/inspect/rules.js';
 import { shoelace2 } from '../src/geometry/ring-set.js';
 import { encodeTile } from '../src/mvt/encode-tile.js';
 import { POLYGON, LINESTRING, type GeomType } from '../src/model/geometry.js';
@@ -191,4 +191,17 @@ test('CLI: a lone tile file, gzip or raw; findings located, counted, exit 1 on a
   assert.equal(runCli(['validate', join(dir, 'missing')]).status, 1);
   assert.equal(runCli(['validate', fine, '--max-findings', 'x']).status, 2);
   assert.equal(runCli(['validate']).status, 2);
+});
+
+test('docs/cli.md lists every rule with its severity; --help names the commands', () => {
+  const doc = readFileSync(new URL('../docs/cli.md', import.meta.url), 'utf8');
+  for (const [rule, r] of Object.entries(RULES)) {
+    const severity = r.severity === 'error' ? (r.fatal ? 'error, fatal' : 'error') : 'warning';
+    assert.ok(doc.includes(`| \`${rule}\` | ${severity} | ${r.ref} | ${r.what} |`), `docs/cli.md: the row of ${rule}`);
+  }
+  const help = runCli(['--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /inspect TILESET \[z\/x\/y\]/);
+  assert.match(help.stdout, /validate TILESET\|TILE/);
+  assert.match(runCli(['validate', '--help']).stdout, /--max-findings <n>/);
 });
