@@ -13,7 +13,9 @@ import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import proj4 from 'proj4';
 import { PRESETS } from '../src/scheme/tiling-scheme.js';
+import { haveGdal } from './gdal-helpers.js';
 import { fixture, listTiles, runCli, tempDir } from './helpers.js';
+import { execFileSync } from 'node:child_process';
 
 const EXTENT = 4096;
 const dir = tempDir();
@@ -264,4 +266,27 @@ test('inspect usage errors exit 2, a missing tileset or tile 1', () => {
   assert.deepEqual([missing.status, missing.stdout], [1, '']);
   assert.match(missing.stderr, /no tile 20\/0\/0/);
   assert.equal(readdirSync(FIN).includes('metadata.json'), true);
+});
+
+test("GDAL's own output: its metadata.json scheme keys read back (ETRS-TM35FIN by name), directory and MBTiles validate clean", { skip: !haveGdal && 'GDAL (ogr2ogr) not installed' }, () => {
+  const gdal = join(dir, 'gdal'), mbtiles = join(dir, 'gdal.mbtiles');
+  const run = (out: string, ...dsco: string[]) => execFileSync('ogr2ogr', ['-f', 'MVT', out, fixture('finland-sample.geojson'), ...dsco.flatMap((d) => ['-dsco', d])], { stdio: 'pipe' });
+  run(gdal, 'TILING_SCHEME=EPSG:3067,-548576,8388608,2097152', 'MAXZOOM=6');
+  run(mbtiles, 'MAXZOOM=6');
+  const s = json(['inspect', gdal, '--json']);
+  assert.deepEqual([s.scheme.name, s.scheme.gdal, s.schemeGiven, s.totalTiles], ['ETRS-TM35FIN', 'EPSG:3067,-548576,8388608,2097152', true, listTiles(gdal).length]);
+  for (const t of [gdal, mbtiles]) {
+    const r = runCli(['validate', t, '--json']);
+    const report = JSON.parse(r.stdout);
+    assert.deepEqual([r.status, report.errors], [0, 0], JSON.stringify(report.findings.slice(0, 5)));
+    assert.ok(report.tiles > 20 && report.features > 50);
+  }
+  // GDAL's tiles and ours put the cities within a tile unit (8 m at zoom 6) of each other.
+  const cities = (t: string) => (json(['inspect', t, '--zoom', '6', '--coords', 'crs']).features as Feature[])
+    .filter((f) => f.geometry?.type === 'Point').map((f) => ({ name: f.properties.name, p: f.geometry!.coordinates as number[] }));
+  const ours = cities(FIN), theirs = cities(gdal);
+  assert.ok(ours.length >= 5);
+  for (const [a, b] of [[ours, theirs], [theirs, ours]]) {
+    for (const c of a) assert.ok(b.some((d) => d.name === c.name && Math.abs(d.p[0] - c.p[0]) <= 8 && Math.abs(d.p[1] - c.p[1]) <= 8), `${c.name} at ${c.p}`);
+  }
 });

@@ -210,7 +210,7 @@ async function summarize(t: Tileset): Promise<TilesetSummary> {
 function formatSummary(s: TilesetSummary): string {
   const lines = [`${s.path} (${s.format})`];
   if (s.name !== undefined) lines.push(`  name: ${s.name}${s.description ? ` — ${s.description}` : ''}`);
-  lines.push(`  tiling scheme: ${s.scheme.name ? `${s.scheme.name} (${s.scheme.gdal})` : s.scheme.gdal}${s.schemeGiven ? '' : ', assumed: the metadata names none'}`);
+  lines.push(`  tiling scheme: ${s.scheme.name ? `${s.scheme.name} (${s.scheme.gdal})` : s.scheme.gdal}${s.schemeGiven ? '' : ' — the default: the metadata has no tiling-scheme keys'}`);
   if (s.minzoom !== undefined || s.maxzoom !== undefined) lines.push(`  zooms in metadata: ${s.minzoom ?? '?'}–${s.maxzoom ?? '?'}`);
   if (s.bounds) lines.push(`  bounds: ${s.bounds.join(', ')}${s.center ? `; center ${s.center.join(', ')}` : ''}`);
   lines.push(`  tiles: ${thousands(s.totalTiles)}${s.totalTiles ? ` (${Object.entries(s.tiles).map(([z, n]) => `z${z} ${thousands(n)}`).join(', ')})` : ''}`);

@@ -82,8 +82,11 @@ function checkLayer(buf: Uint8Array, start: number, end: number, layerIndex: num
   const layerFindings: Finding[] = [];
   const where = () => ({ tile, layer: head.name, layerIndex });
   const report = (rule: RuleId, message: string, extra: Partial<Finding> = {}) => layerFindings.push(finding(rule, message, { ...where(), ...extra }));
-  const wrongWire = (f: WireField, what: string, expected: number) =>
+  const wrong = new Set<number>(); // fields met with a wrong wire type
+  const wrongWire = (f: WireField, what: string, expected: number) => {
+    wrong.add(f.num);
     report('wire-type', `layer field ${f.num} (${what}) has wire type ${WIRE_NAMES[f.wire]}, not ${WIRE_NAMES[expected]}`);
+  };
   const once = (f: WireField, what: string) => {
     const n = (seen.get(f.num) ?? 0) + 1;
     seen.set(f.num, n);
@@ -140,12 +143,12 @@ function checkLayer(buf: Uint8Array, start: number, end: number, layerIndex: num
   });
   if (broken) report('protobuf', `the layer's protobuf is broken at byte ${broken.offset}: ${broken.reason}`);
   if (head.version === undefined) {
-    if (!seen.has(15) && !layerFindings.some((x) => x.rule === 'wire-type')) report('layer-version', 'the layer has no version field (a layer MUST give its version, 2 for MVT 2.x)');
+    if (!wrong.has(15)) report('layer-version', 'the layer has no version field (a layer MUST give its version, 2 for MVT 2.x)');
   } else if (head.version !== 1 && head.version !== 2) {
     report('layer-version', `layer version ${head.version}: only 1 and 2 are defined`);
   }
   if (head.name === undefined) {
-    if (!layerFindings.some((x) => x.rule === 'wire-type' && /\(name\)/.test(x.message))) report('layer-name', 'the layer has no name field');
+    if (!wrong.has(1)) report('layer-name', 'the layer has no name field');
   } else {
     check.layerNames.push(head.name);
     const other = names.get(head.name);

@@ -5,7 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { matrixSize } from '../scheme/tiling-scheme.js';
 import { openTileset, type Tileset } from '../tileset/tileset.js';
-import { finding, RULES, type Finding, type RuleId, type Severity } from './rules.js';
+import { finding, type Finding, type RuleId, type Severity } from './rules.js';
 import { validateTile, type TileCheck } from './validate-tile.js';
 
 export interface ValidateOptions {
@@ -132,4 +132,3 @@ export async function validateTileset(tileset: Tileset, options: ValidateOptions
   return c.report;
 }
 
-export { RULES };
