@@ -30,3 +30,4 @@ export { resolvePlan, type Plan } from './pipeline/plan.js';
 export { resolveOptions, type ResolvedOptions } from './options.js';
 export { vectorLayersJson } from './writers/metadata.js';
 export { createTileWriter as createDirectoryTileWriter, type TileFileTarget } from './writers/directory-writer.js';
+export { polygonProblem, type PolygonProblem } from './inspect/polygon-validity.js';

@@ -22,12 +22,15 @@ const ALLOWED: Record<string, string[]> = {
   tiler: ['model', 'geometry'],
   stages: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'readers', 'tiler'],
   writers: ['model', 'scheme', 'projection'],
+  // Reading built tilesets back (inspect, validate): beside the pipeline, on the same low layers.
+  tileset: ['model', 'scheme', 'projection'],
+  inspect: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'tileset'],
   options: ['readers', 'scheme', 'writers'],
   pipeline: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'readers', 'tiler', 'stages', 'writers', 'options'],
   build: ['model', 'projection', 'readers', 'tiler', 'pipeline', 'options'],
-  cli: ['build', 'options'],
-  index: ['build', 'options', 'scheme', 'projection', 'readers', 'mvt', 'model', 'writers'],
-  internals: ['model', 'readers', 'geometry', 'tiler', 'mvt', 'stages', 'pipeline', 'options', 'writers'],
+  cli: ['build', 'options', 'inspect', 'tileset', 'scheme', 'projection'],
+  index: ['build', 'options', 'scheme', 'projection', 'readers', 'mvt', 'model', 'writers', 'tileset', 'inspect'],
+  internals: ['model', 'readers', 'geometry', 'tiler', 'mvt', 'stages', 'pipeline', 'options', 'writers', 'inspect'],
 };
 
 function files(dir: string): string[] {

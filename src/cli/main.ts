@@ -83,6 +83,7 @@ export function makeProgram(): Command {
     .option('--no-parent-watch', 'keep building when the process that started mvt-build exits (default: stop, as for SIGTERM)')
     .option('-q, --quiet', 'no progress and no summary')
     .option('--json', 'print the summary as JSON')
+    .addHelpText('after', '\nOther commands (mvt-build COMMAND --help):\n  inspect TILESET [z/x/y]   a summary, a tile or a zoom as GeoJSON, --stats\n  validate TILESET|TILE     MVT 2.1 rules and OGC polygon validity, every finding located')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 }
@@ -122,7 +123,14 @@ interface CliOptions {
   json?: boolean;
 }
 
+/** Commands besides building, each loaded only when named (a build never loads them). */
+const SUBCOMMANDS = new Set(['inspect', 'validate']);
+
 export async function main(argv: string[]): Promise<number> {
+  if (SUBCOMMANDS.has(argv[0])) {
+    const { run } = (await import(`./${argv[0]}.js`)) as { run: (args: string[]) => Promise<number> };
+    return run(argv.slice(1));
+  }
   const program = makeProgram();
   try {
     program.parse(argv, { from: 'user' });
