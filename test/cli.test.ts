@@ -176,5 +176,6 @@ test('on a terminal: a reading bar with an ETA, then a writing bar, then the sum
   assert.match(r.stdout, /mvt-build: wrote .* tiles/);
   // No estimate before there is a rate: "…", never cli-progress's "NFs" or a "0s" at 0%.
   assert.doesNotMatch(r.stdout, /ETA (NF|INF|NULL)/);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the terminal's control sequences
   assert.doesNotMatch(r.stdout, / 0% \|[^\n\r\x1b]*ETA 0s/);
 });

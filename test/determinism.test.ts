@@ -13,7 +13,7 @@ function syntheticInput(dir: string): string {
   const lines: string[] = [];
   for (let i = 0; i < 6000; i++) {
     const x = rand() * 40 - 10, y = rand() * 30 + 35;
-    let geometry;
+    let geometry: { type: string; coordinates: unknown };
     if (i % 3 === 0) geometry = { type: 'Point', coordinates: [x, y] };
     else if (i % 3 === 1) geometry = { type: 'LineString', coordinates: Array.from({ length: 20 }, (_, k) => [x + k * 0.05, y + Math.sin(k) * 0.1]) };
     else {
