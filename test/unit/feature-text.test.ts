@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { PositionList } from '../src/model/positions.js';
-import { parseFeatureText } from '../src/readers/feature-text.js';
-import { fixture } from './helpers.js';
+import { PositionList } from '../../src/model/positions.js';
+import { parseFeatureText } from '../../src/readers/feature-text.js';
+import { fixture } from '../helpers.js';
 
 /** PositionLists back to nested arrays, so results compare with JSON.parse's. */
 function unpack(v: unknown): unknown {

@@ -10,9 +10,9 @@ import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
-import { prepareData } from '../bench/data.js';
+import { prepareData } from '../../bench/data.js';
 import { haveGdal } from './gdal-helpers.js';
-import { ROOT, runCli, tempDir } from './helpers.js';
+import { ROOT, runCli, tempDir } from '../helpers.js';
 
 const PYTHON = '/usr/bin/python3';
 const haveGeos = haveGdal && spawnSync(PYTHON, ['-c', 'from osgeo import ogr'], { encoding: 'utf8' }).status === 0;
@@ -26,7 +26,7 @@ interface Verdict {
 }
 
 function geos(dir: string): Verdict {
-  const out = execFileSync(PYTHON, [join(ROOT, 'test/tools/validity.py'), dir, '0', '7'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const out = execFileSync(PYTHON, [join(ROOT, 'test/e2e/tools/validity.py'), dir, '0', '7'], { encoding: 'utf8', maxBuffer: 1 << 28 });
   return JSON.parse(out) as Verdict;
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
-import { buildTileset, FeatureError, type TileSink, type TilesetMetadata } from '../dist/index.js';
+import { buildTileset, FeatureError, type TileSink, type TilesetMetadata } from '../../dist/index.js';
 
 class MemorySink implements TileSink {
   tiles = new Map<string, Uint8Array>();
@@ -109,7 +109,7 @@ test('buildTileset: progress counts features and input bytes while reading, then
   const { statSync, mkdtempSync, rmSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { tmpdir } = await import('node:os');
-  const input = new URL('../fixtures/finland-sample.geojson', import.meta.url).pathname;
+  const input = new URL('../../fixtures/finland-sample.geojson', import.meta.url).pathname;
   const dir = mkdtempSync(join(tmpdir(), 'mvt-build-test-'));
   const events: { phase: string; featuresRead: number; tilesWritten: number; tilesTotal?: number; bytesRead?: number; bytesTotal?: number }[] = [];
   try {

@@ -1,10 +1,10 @@
 // Golden input → tiles pairs: any change in what we write shows up as a diff here.
-// Regenerate deliberately with `UPDATE=1 npm test` and review the diff of test/golden/.
+// Regenerate deliberately with `UPDATE=1 npm test` and review the diff of test/e2e/golden/.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fixture, listTiles, readTile, ROOT, runCli, tempDir } from './helpers.js';
+import { fixture, listTiles, readTile, ROOT, runCli, tempDir } from '../helpers.js';
 
 const cases: { name: string; input: string; args: string[] }[] = [
   { name: 'finland-sample-tm35fin', input: 'finland-sample.geojson', args: ['-z', '3', '--tiling-scheme', 'ETRS-TM35FIN'] },
@@ -36,7 +36,7 @@ for (const c of cases) {
     const r = runCli([fixture(c.input), '-o', out, ...c.args, '-q']);
     assert.equal(r.status, 0, r.stderr);
     const got = snapshot(out);
-    const file = join(ROOT, 'test/golden', `${c.name}.json`);
+    const file = join(ROOT, 'test/e2e/golden', `${c.name}.json`);
     if (process.env.UPDATE === '1' || !existsSync(file)) {
       writeFileSync(file, JSON.stringify(got, null, 1) + '\n');
       if (process.env.UPDATE !== '1') assert.fail(`${file} did not exist and was written: review and commit it`);

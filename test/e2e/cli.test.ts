@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileS
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { fixture, listTiles, readTile, ROOT as ROOT_DIR, runCli, tempDir } from './helpers.js';
+import { fixture, listTiles, readTile, ROOT as ROOT_DIR, runCli, tempDir } from '../helpers.js';
 
 test('builds the sample: tiles at every zoom, gzip by default, metadata, a one-line summary', () => {
   const out = join(tempDir(), 'tiles');

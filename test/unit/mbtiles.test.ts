@@ -1,26 +1,17 @@
 // The MBTiles sink: same tiles as the directory sink (TMS rows), deduplicated images, GDAL's metadata
-// rows, nothing left behind on failure, and read back by real GDAL like the directory output.
-// Run from source: node --import tsx --test test/mbtiles.test.ts
+// rows, nothing left behind on failure (read back by real GDAL: test/e2e/mbtiles-gdal.test.ts).
+// Run from source: node --import tsx --test test/unit/mbtiles.test.ts
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { buildTileset, type BuildSummary } from '../src/build.js';
-import { FeatureError, InputError, UsageError } from '../src/errors.js';
-import { WEB_MERCATOR } from '../src/scheme/tiling-scheme.js';
-import { MbtilesSink, type MbtilesOptions } from '../src/writers/mbtiles.js';
-import type { BuildOptions } from '../src/options.js';
-import { fixture, hasCommand, listTiles, tempDir } from './helpers.js';
-
-// better-sqlite3 has no type declarations here: describe the little the tests read with.
-interface ReadDb {
-  prepare(sql: string): { all(...params: unknown[]): Record<string, unknown>[]; get(...params: unknown[]): Record<string, unknown> };
-  close(): void;
-}
-const Database = createRequire(import.meta.url)('better-sqlite3') as new (file: string, opts: { readonly: boolean }) => ReadDb;
+import { buildTileset } from '../../src/build.js';
+import { FeatureError, InputError, UsageError } from '../../src/errors.js';
+import { WEB_MERCATOR } from '../../src/scheme/tiling-scheme.js';
+import { MbtilesSink } from '../../src/writers/mbtiles.js';
+import { fixture, listTiles, tempDir } from '../helpers.js';
+import { BUILD, buildBoth, Database } from '../mbtiles-build.js';
 
 function query(file: string, sql: string): Record<string, unknown>[] {
   const db = new Database(file, { readonly: true });
@@ -39,20 +30,6 @@ function mbtilesTiles(file: string): Map<string, Buffer> {
     out.set(`${z}/${r.x}/${2 ** z - 1 - (r.row as number)}`, r.data as Buffer);
   }
   return out;
-}
-
-const INPUTS = [fixture('finland-sample.geojson'), fixture('all-types.geojson')];
-// threads: 1 because from source there is no compiled worker file for the thread pool.
-const BUILD = { inputs: INPUTS, maxzoom: 5, threads: 1, name: 'sample', description: 'two layers' } satisfies Partial<BuildOptions>;
-
-/** Builds the same tileset as a directory and as MBTiles. */
-async function buildBoth(opts: MbtilesOptions = {}): Promise<{ dir: string; mbtiles: string; summary: BuildSummary }> {
-  const root = tempDir();
-  const dir = join(root, 'tiles');
-  const mbtiles = join(root, 'tiles.mbtiles');
-  await buildTileset({ ...BUILD, output: dir });
-  const summary = await buildTileset({ ...BUILD, output: new MbtilesSink(mbtiles, opts) });
-  return { dir, mbtiles, summary };
 }
 
 const built = buildBoth();
@@ -205,80 +182,4 @@ test('tiling schemes other than WebMercatorQuad are refused', async () => {
   await sink.abort();
   await sink.abort(); // twice is fine
   assert.deepEqual(readdirSync(root), []);
-});
-
-// ---- Read back through real GDAL (GDAL 3.6.2 on Debian is the oldest reader we must satisfy) ----
-
-const haveGdal = hasCommand('ogrinfo') && hasCommand('ogr2ogr');
-if (!haveGdal && process.env.REQUIRE_GDAL === '1') throw new Error('REQUIRE_GDAL=1 but ogrinfo/ogr2ogr are not on PATH');
-const skip = !haveGdal && 'GDAL (ogrinfo) not installed';
-const STRICT = ['--config', 'OGR_MVT_ENFORE_EXTERNAL_RING_IS_CLOCKWISE', 'YES'];
-
-/** Layers with their geometry type, feature count and fields as `ogrinfo -al -so` prints them. */
-function gdalLayers(path: string, ...args: string[]): Record<string, { geometry: string; count: number; fields: Record<string, string> }> {
-  const r = spawnSync('ogrinfo', [...STRICT, '-ro', '-al', '-so', path, ...args], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `ogrinfo ${path}: ${r.stderr}`);
-  assert.doesNotMatch(r.stderr, /ERROR/, r.stderr);
-  const out: ReturnType<typeof gdalLayers> = {};
-  for (const block of r.stdout.split(/^Layer name: /m).slice(1)) {
-    const fields: Record<string, string> = {};
-    for (const m of block.matchAll(/^(\w+): (\w+(?:\(\w+\))?) \(/gm)) fields[m[1]] = m[2];
-    out[block.split('\n')[0]] = { geometry: /^Geometry: (.*)$/m.exec(block)![1], count: Number(/^Feature Count: (\d+)/m.exec(block)![1]), fields };
-  }
-  return out;
-}
-
-/** One layer's features as GeoJSON strings (order-free), read with ogr2ogr. */
-function gdalFeatures(path: string, layer: string, ...args: string[]): string[] {
-  const r = spawnSync('ogr2ogr', [...STRICT, '-f', 'GeoJSON', '/vsistdout/', path, layer, ...args], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `ogr2ogr ${path} ${layer}: ${r.stderr}`);
-  assert.doesNotMatch(r.stderr, /ERROR/, r.stderr);
-  const features = (JSON.parse(r.stdout) as { features: unknown[] }).features;
-  return features.map((f) => JSON.stringify(f)).sort();
-}
-
-test('GDAL reads the MBTiles file like the directory: layers, fields, types, features at max zoom', { skip }, async () => {
-  for (const { dir, mbtiles } of [await built, await builtPlain]) {
-    const info = execFileSync('ogrinfo', ['-ro', '-so', mbtiles], { encoding: 'utf8' });
-    assert.match(info, /using driver `MBTiles' successful/);
-    const layers = gdalLayers(mbtiles);
-    assert.deepEqual(Object.keys(layers), ['finland-sample', 'all-types']);
-    assert.deepEqual(layers, gdalLayers(join(dir, '5')));
-    assert.deepEqual(layers['all-types'].fields, {
-      mvt_id: 'Integer64', strfield: 'String', intfield: 'Real', int64field: 'Real', realfield: 'Real',
-      datefield: 'String', datetimefield: 'String', boolfield: 'Integer(Boolean)',
-    });
-    assert.equal(layers['finland-sample'].fields.capital, 'Integer(Boolean)');
-    for (const layer of Object.keys(layers)) {
-      const a = gdalFeatures(mbtiles, layer);
-      assert.ok(a.length > 0, layer);
-      assert.deepEqual(a, gdalFeatures(join(dir, '5'), layer), `features of ${layer}`);
-    }
-    const helsinki = gdalFeatures(mbtiles, 'finland-sample').map((s) => JSON.parse(s) as { properties: Record<string, unknown> })
-      .find((f) => f.properties.name === 'Helsinki')!;
-    assert.deepEqual(helsinki.properties, { mvt_id: 1, name: 'Helsinki', population: 674500, capital: true, founded: '1550-06-12', area_km2: 715.48 });
-  }
-});
-
-test('GDAL opens another zoom with -oo ZOOM_LEVEL=2, same features as DIR/2', { skip }, async () => {
-  const { dir, mbtiles } = await built;
-  const info = execFileSync('ogrinfo', ['-ro', '-so', mbtiles, '-oo', 'ZOOM_LEVEL=2'], { encoding: 'utf8' });
-  assert.match(info, /ZOOM_LEVEL=2/);
-  assert.deepEqual(gdalLayers(mbtiles, '-oo', 'ZOOM_LEVEL=2'), gdalLayers(join(dir, '2')));
-  for (const layer of ['finland-sample', 'all-types']) {
-    assert.deepEqual(gdalFeatures(mbtiles, layer, '-oo', 'ZOOM_LEVEL=2'), gdalFeatures(join(dir, '2'), layer), layer);
-  }
-});
-
-test('GDAL needs the format=pbf and json rows: without either it opens no vector layer', { skip }, async () => {
-  const { mbtiles } = await built;
-  for (const row of ['format', 'json']) {
-    const copy = join(tempDir(), 'copy.mbtiles');
-    writeFileSync(copy, readFileSync(mbtiles));
-    const db = new Database(copy, { readonly: false }) as ReadDb & { exec(sql: string): void };
-    db.exec(`DELETE FROM metadata WHERE name = '${row}'`);
-    db.close();
-    const out = spawnSync('ogrinfo', ['-ro', '-so', '-al', copy], { encoding: 'utf8' }).stdout;
-    assert.doesNotMatch(out, /Layer name:/, `without ${row}`);
-  }
 });

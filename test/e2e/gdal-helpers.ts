@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { hasCommand, listTiles } from './helpers.js';
+import { hasCommand, listTiles } from '../helpers.js';
 
 export const haveGdal = hasCommand('ogrinfo') && hasCommand('ogr2ogr');
 if (!haveGdal && process.env.REQUIRE_GDAL === '1') throw new Error('REQUIRE_GDAL=1 but ogrinfo/ogr2ogr are not on PATH (apt-get install gdal-bin)');

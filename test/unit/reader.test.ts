@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { InputError, readGeoJSON } from '../dist/index.js';
-import { fixture, tempDir } from './helpers.js';
+import { InputError, readGeoJSON } from '../../dist/index.js';
+import { fixture, tempDir } from '../helpers.js';
 
 async function readAll(path: string) {
   const info: { crs?: string } = {};

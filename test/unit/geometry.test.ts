@@ -1,7 +1,7 @@
 // Clipping, simplification and quantization/winding on hand-made geometries.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clipGeometry, computeImportance, decodeCommands, encodeGeometry, LINESTRING, POINT, POLYGON, ringArea, type Geometry } from '../dist/index.js';
+import { clipGeometry, computeImportance, decodeCommands, encodeGeometry, LINESTRING, POINT, POLYGON, ringArea, type Geometry } from '../../dist/index.js';
 
 /** Builds a stride-3 flat array with importance 1 from [x, y] pairs. */
 const flat = (pts: number[][]) => pts.flatMap(([x, y]) => [x, y, 1]);
@@ -172,7 +172,7 @@ test('quantize: a hole pushed onto its exterior edge by rounding is dropped (GDA
 });
 
 test('validity: a ring\'s edge bands answer point-in-ring exactly as a scan of every edge', async () => {
-  const { EdgeBands } = await import('../dist/geometry/validity.js');
+  const { EdgeBands } = await import('../../dist/geometry/validity.js');
   /** The plain answer: every edge looked at. */
   const scan = (ring: number[], x: number, y: number): number => {
     let inside = false;

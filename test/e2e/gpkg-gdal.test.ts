@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { compareTilesets, gdalFeatures, gdalSchema, skip } from './gdal-helpers.js';
-import { fixture, listTiles, readTile, runCli, tempDir } from './helpers.js';
+import { fixture, listTiles, readTile, runCli, tempDir } from '../helpers.js';
 
 const SWEREF_SCHEME = 'EPSG:3006,-1200000,8500000,4194304';
 

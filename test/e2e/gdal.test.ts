@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fixture, listTiles, runCli, tempDir } from './helpers.js';
+import { fixture, listTiles, runCli, tempDir } from '../helpers.js';
 
 import { atLeast, compareTilesets, gdalFeatures, gdalSchema, gdalVersion, skip } from './gdal-helpers.js';
 

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gdalFeatures, haveGdal } from './gdal-helpers.js';
-import { listTiles, readTile, runCli, tempDir } from './helpers.js';
+import { listTiles, readTile, runCli, tempDir } from '../helpers.js';
 
 
 /** A GeoJSON layer in EPSG:3857 coordinates, as GDAL's tests build them in memory. */

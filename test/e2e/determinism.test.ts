@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { listTiles, runCli, tempDir } from './helpers.js';
+import { listTiles, runCli, tempDir } from '../helpers.js';
 
 /** A few thousand mixed features: enough for several batches per thread. */
 function syntheticInput(dir: string): string {

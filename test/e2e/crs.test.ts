@@ -1,5 +1,6 @@
 // Source CRS: a GeoJSON `crs` member before or after the features, and data far outside a national
-// grid (clipped in the source CRS before projection, counted as outside). Issue 8.
+// grid (clipped in the source CRS before projection, counted as outside), through the CLI and GDAL.
+// Issue 8. A late member with a sink of the caller's own: test/unit/crs.test.ts.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -7,8 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import proj4 from 'proj4';
-import { buildTileset, type TileSink } from '../dist/index.js';
-import { fixture, listTiles, runCli, tempDir } from './helpers.js';
+import { fixture, listTiles, runCli, tempDir } from '../helpers.js';
 import { gdalFeatures, gdalSchema, points, polygonArea, skip } from './gdal-helpers.js';
 
 const SWEREF = 'EPSG:3006,-1200000,8500000,4194304';
@@ -86,23 +86,6 @@ test('a crs member after the features: the file is read again with its CRS, the 
   const [x, y] = wgs.features[0].geometry.coordinates;
   const d = 4194304 / 4;
   assert.ok(listTiles(out).includes(`2/${Math.floor((x + 1200000) / d)}/${Math.floor((8500000 - y) / d)}`));
-});
-
-test('a late crs member when the build cannot start again (a sink of its own): the error names the file and says what to do', async () => {
-  const src = join(tempDir(), 'late.geojson');
-  // More than one batch (2,000), so that tiling starts before the member is read.
-  const features = Array.from({ length: 2500 }, (_, i) => ({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [674032 + i, 6580821] } }));
-  writeFileSync(src, JSON.stringify({ type: 'FeatureCollection', features, crs: { type: 'name', properties: { name: 'EPSG:3006' } } }));
-  const sink: TileSink = { open: async () => {}, put: async () => {}, commit: async () => {}, abort: async () => {} };
-  await assert.rejects(
-    buildTileset({ inputs: [src], output: sink, tilingScheme: SWEREF, threads: 1 }),
-    (e: Error) => e.message === `${src}: the "crs" member (EPSG:3006) comes after the features, which were read as EPSG:4326: put "crs" before "features" or give --s-srs EPSG:3006`,
-  );
-  // A late member naming the CRS the features were read with changes nothing.
-  const lonLat = features.map((f, i) => ({ ...f, geometry: { type: 'Point', coordinates: [15, 60 + i / 1e4] } }));
-  writeFileSync(src, JSON.stringify({ type: 'FeatureCollection', features: lonLat, crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:OGC:1.3:CRS84' } } }));
-  const s = await buildTileset({ inputs: [src], output: sink, tilingScheme: SWEREF, threads: 1 });
-  assert.equal(s.featuresWritten, 2500);
 });
 
 test('--s-srs overrides the crs member; a crs member that names no CRS stops the build unless --s-srs is given', () => {

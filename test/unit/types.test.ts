@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ROOT, tempDir } from './helpers.js';
+import { ROOT, tempDir } from '../helpers.js';
 
 function declarations(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

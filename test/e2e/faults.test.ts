@@ -7,9 +7,9 @@ import { closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, re
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createRequire } from 'node:module';
-import { HOST } from '../src/temporaries.js';
+import { HOST } from '../../src/temporaries.js';
 import { haveGdal } from './gdal-helpers.js';
-import { CLI, fixture, listTiles, readTile, ROOT, runCli, tempDir } from './helpers.js';
+import { CLI, fixture, listTiles, readTile, ROOT, runCli, tempDir } from '../helpers.js';
 
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3') as new (path: string, o?: { readonly?: boolean }) => {

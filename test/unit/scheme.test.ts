@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatTilingScheme, matrixSize, parseTilingScheme, tileBounds, tileDimension, UsageError } from '../dist/index.js';
+import { formatTilingScheme, matrixSize, parseTilingScheme, tileBounds, tileDimension, UsageError } from '../../dist/index.js';
 
 test('presets resolve by name, case-insensitively', () => {
   const fin = parseTilingScheme('etrs-tm35fin');
