@@ -3,7 +3,7 @@
 // order, lowest layer first.
 export { PositionList } from './model/positions.js';
 export { normalizeProperties, featureId, idProperty, coerce, valueType } from './model/attributes.js';
-export { type Geometry, type Flat } from './model/geometry.js';
+export type { Geometry, Flat } from './model/geometry.js';
 export { LayerSchema } from './model/layer-schema.js';
 export { readGeoJSONRaw, type RawFeature } from './readers/geojson.js';
 export { parseFeatureText } from './readers/feature-text.js';

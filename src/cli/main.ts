@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // mvt-build command line: parse arguments, run buildTileset, show progress, print a summary.
+// Only commander is loaded up front: the pipeline (worker pool, readers, proj4, SQLite) and the
+// progress bar are imported once a build is to run, so that --version and --help answer at once.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { buildTileset, type BuildSummary } from '../build.js';
+import type { BuildSummary } from '../build.js';
 import { DEFAULTS as D } from '../defaults.js';
 import { InputError, UsageError } from '../errors.js';
 import type { BuildOptions, LayerConf } from '../options.js';
-import { createProgress } from './progress.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -146,6 +147,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`mvt-build: ${(e as Error).message}\n`);
     return 2;
   }
+  const [{ buildTileset }, { createProgress }] = await Promise.all([import('../build.js'), import('./progress.js')]);
   const progress = o.quiet || o.json ? undefined : createProgress(process.stderr);
   // Ctrl-C, kill, a closed terminal (HUP) or the death of whoever started us: stop, remove the
   // temporaries, leave any previous output as it was.

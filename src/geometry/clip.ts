@@ -70,6 +70,7 @@ export function clipRuns(src: RunGeometry, k1: number, k2: number, axis: 0 | 1, 
       }
       // Leaving the stripe: a crossing from inside, or a second one.
       let exited = false;
+      // biome-ignore lint/suspicious/noSelfCompare: x === x is false only for NaN, without a call
       if (c1 === c1) {
         // Written out here rather than in a function: called, it boxed its arguments as heap
         // numbers, gigabytes of them over the countries.
@@ -78,6 +79,7 @@ export function clipRuns(src: RunGeometry, k1: number, k2: number, axis: 0 | 1, 
         o[n + other] = oa + ((ob - oa) * (c1 - a)) / (b - a);
         o[n + 2] = KEEP;
         n += 3;
+        // biome-ignore lint/suspicious/noSelfCompare: x === x is false only for NaN, without a call
         if (c2 === c2) {
           o[n + axis] = c2;
           o[n + other] = oa + ((ob - oa) * (c2 - a)) / (b - a);

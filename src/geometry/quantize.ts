@@ -2,7 +2,7 @@
 // straight into MVT geometry commands.
 import { repairPolygon } from './repair.js';
 import { RingSet, shoelace2 } from './ring-set.js';
-import { RunGeometry, toRuns } from './runs.js';
+import { type RunGeometry, toRuns } from './runs.js';
 import { isValidPolygon } from './validity.js';
 import { LINESTRING, POINT, type Geometry } from '../model/geometry.js';
 
@@ -243,6 +243,7 @@ function quantizeRun(src: Float64Array, s: number, e: number, f: TileFrame, ring
     if (tol > 0 && src[i + 2] <= tol) continue;
     const u = src[i], v = src[i + 1];
     if (ring) {
+      // biome-ignore lint/suspicious/noSelfCompare: x === x is false only for NaN, without a call
       if (lx === lx) area += (lx - u) * (v + ly);
       else (fx = u), (fy = v);
       lx = u;
@@ -256,6 +257,7 @@ function quantizeRun(src: Float64Array, s: number, e: number, f: TileFrame, ring
     py = y;
   }
   if (ring) {
+    // biome-ignore lint/suspicious/noSelfCompare: x === x is false only for NaN, without a call
     if (fx === fx) area += (lx - fx) * (fy + ly);
     runFloatArea = area;
     if (n > 2 && out[0] === out[n - 2] && out[1] === out[n - 1]) n -= 2;

@@ -12,7 +12,7 @@
 //    twice, and each hole goes to the smallest exterior holding it. Rings then meet only at shared
 //    vertices, which OGC allows and which no transformation moves apart.
 import { Clipper64, ClipType, FillRule, type Path64, type Paths64 } from 'clipper2-ts';
-import { RingSet } from './ring-set.js';
+import type { RingSet } from './ring-set.js';
 import { ringSuccessors, someEdgePair } from './segment-grid.js';
 import { snapRound } from './snap-round.js';
 import { EdgeBands, edgesCross, pointInRing, within } from './validity.js';

@@ -76,6 +76,7 @@ function segmentsTangle(ax: number, ay: number, bx: number, by: number, cx: numb
 
 /** Is the point (collinear with ab) within ab's bounding box? */
 export function within(ax: number, ay: number, bx: number, by: number, x: number, y: number): boolean {
+  // biome-ignore lint/complexity/useMathMinMax: no calls on the hot path (see clip.ts)
   return x >= (ax < bx ? ax : bx) && x <= (ax > bx ? ax : bx) && y >= (ay < by ? ay : by) && y <= (ay > by ? ay : by);
 }
 
@@ -208,7 +209,7 @@ export class EdgeBands {
     this.height = Math.max(maxY - minY, 1) / this.bands;
     // Two passes (count, then fill) into one flat array.
     const first = new Int32Array(this.bands + 1);
-    this.forEachEdge((j, b0, b1) => {
+    this.forEachEdge((_j, b0, b1) => {
       for (let b = b0; b <= b1; b++) first[b + 1]++;
     });
     for (let b = 0; b < this.bands; b++) first[b + 1] += first[b];

@@ -1,8 +1,9 @@
 // Which MVT value type GDAL would pick for an attribute value (the values themselves: model/attributes.ts).
 
-import type { FieldType, PropertyValue } from '../model/attributes.js';
+import type { PropertyValue } from '../model/attributes.js';
 
 /** MVT Value message field numbers. */
+// biome-ignore lint/suspicious/noConstEnum: inlined into the encoder by tsc; not exported by src/index.ts
 export const enum ValueTag {
   String = 1,
   Float = 2,

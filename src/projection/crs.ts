@@ -52,7 +52,7 @@ export function resolveCrs(input: string): ResolvedCrs {
   } catch (e) {
     throw new InputError(`cannot use CRS "${input}": ${(e as Error).message}`);
   }
-  if (!parsed || !parsed.projName) throw new InputError(`cannot use CRS "${input}": proj4 does not understand it`);
+  if (!parsed?.projName) throw new InputError(`cannot use CRS "${input}": proj4 does not understand it`);
   const resolved: ResolvedCrs = {
     input,
     epsg,

@@ -229,7 +229,7 @@ function packed(n: number): Float64Array {
 }
 
 /** `[x, y, …]` at pos into scratch[n], scratch[n + 1]; further ordinates are checked and dropped. */
-function position(n: number): void | Fail {
+function position(n: number): undefined | Fail {
   pos++;
   ws();
   if (!number(scratch, n)) return FAIL;

@@ -96,6 +96,7 @@ async function* readSeq(stream: AsyncIterable<Buffer>, path: string): AsyncGener
   let line = 0;
   const parse = function* (text: string): Generator<RawFeature> {
     line++;
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the record separator of GeoJSON text sequences (RFC 8142)
     const t = text.replace(/^\x1e/, '').trim();
     if (!t) return;
     // A record is normally one Feature; anything else (a collection, a geometry) is unpacked here.
@@ -113,6 +114,7 @@ async function* readSeq(stream: AsyncIterable<Buffer>, path: string): AsyncGener
   };
   for await (const chunk of stream) {
     const text = rest + chunk.toString('utf8');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the record separator of GeoJSON text sequences (RFC 8142)
     const parts = text.split(/\n|(?=\x1e)/);
     rest = parts.pop()!;
     for (const p of parts) yield* parse(p);

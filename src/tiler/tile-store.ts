@@ -2,7 +2,7 @@
 // z/x/y order. Fragments are binary records (fragment-codec.ts). Past a memory budget the store
 // sorts what it holds into a run file on disk and starts again; at the end the runs are merged, so
 // memory stays flat however large the input (GDAL's TEMPORARY_DB does the same job with SQLite).
-import { closeSync, mkdirSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULTS } from '../defaults.js';
@@ -63,7 +63,7 @@ export class SpillingTileStore implements TileStore {
     // Checked now, not at the first spill: that may come after minutes of work, or never (and then
     // a mistyped --temp-dir would pass unnoticed until the day the data grows).
     if (o.tempDir !== undefined) {
-      let st;
+      let st: Stats;
       try {
         st = statSync(o.tempDir);
       } catch (e) {

@@ -65,7 +65,7 @@ export class MbtilesSink implements TileSink {
   /** The first failed put(): the tileset is incomplete and must not be committed. */
   private failure: Error | undefined;
 
-  constructor(path: string, private readonly options: MbtilesOptions = {}) {
+  constructor(path: string, options: MbtilesOptions = {}) {
     this.file = new FileOutput(path, options.force ?? false, 'an .mbtiles file', SQLITE_SIDECARS);
     this.path = this.file.path;
     this.dedupe = options.dedupe ?? true;

@@ -1,0 +1,61 @@
+// The classic ways a rounded polygon goes wrong, as ring sets, each repaired once on loading: shared
+// by the unit tests of the repair (test/unit/repair.test.ts) and GEOS's verdict on the results
+// (test/e2e/repair-geos.test.ts).
+import { isValidPolygon, repairPolygon, RingSet } from '../dist/internals.js';
+
+/** Rings as [x, y] lists (no closing point); the sign of each ring's area makes it exterior or hole. */
+export function ringSet(rings: number[][][]): RingSet {
+  const rs = new RingSet();
+  rs.reset();
+  for (const r of rings) {
+    const flat = r.flat();
+    rs.add(flat, flat.length, false);
+    rs.exterior[rs.count - 1] = rs.area2(rs.count - 1) > 0 ? 1 : 0;
+  }
+  return rs;
+}
+
+export function area(rs: RingSet): number {
+  let a = 0;
+  for (let r = 0; r < rs.count; r++) a += rs.area2(r) / 2;
+  return a;
+}
+
+/** MULTIPOLYGON WKT of the repaired rings, each exterior followed by its holes. */
+export function wkt(rs: RingSet): string {
+  const polys: string[][] = [];
+  for (let r = 0; r < rs.count; r++) {
+    const pts: string[] = [];
+    for (let i = rs.start[r]; i < rs.start[r + 1]; i += 2) pts.push(`${rs.xy[i]} ${rs.xy[i + 1]}`);
+    pts.push(pts[0]);
+    const ring = `(${pts.join(',')})`;
+    if (rs.exterior[r]) polys.push([ring]);
+    else polys[polys.length - 1].push(ring);
+  }
+  return `MULTIPOLYGON(${polys.map((p) => `(${p.join(',')})`).join(',')})`;
+}
+
+export const sq = (x0: number, y0: number, x1: number, y1: number, exterior = true) => {
+  // Positive area (exterior) in MVT's y-down convention: (x0,y0) → (x1,y0) → (x1,y1) → (x0,y1).
+  const r = [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+  return exterior ? r : r.reverse();
+};
+
+export const cases: { name: string; rings: number[][][]; area: number; exteriors: number; holes: number }[] = [
+  { name: 'a bowtie: only the lobe that winds as an exterior is filled', rings: [[[0, 0], [10, 10], [10, 0], [0, 10]]], area: 25, exteriors: 1, holes: 0 },
+  { name: 'two overlapping parts merge', rings: [sq(0, 0, 10, 10), sq(5, 5, 15, 15)], area: 175, exteriors: 1, holes: 0 },
+  { name: 'a hole across its exterior becomes a notch', rings: [sq(0, 0, 10, 10), sq(5, 2, 15, 8, false)], area: 70, exteriors: 1, holes: 0 },
+  { name: 'a ring through one vertex twice: two parts touching there', rings: [[[0, 0], [10, 0], [10, 10], [20, 10], [20, 20], [10, 20], [10, 10], [0, 10]]], area: 200, exteriors: 2, holes: 0 },
+  { name: 'a hole touching its exterior at two points: two parts', rings: [sq(0, 0, 10, 10), [[0, 5], [5, 2], [10, 5], [5, 8]].reverse()], area: 70, exteriors: 2, holes: 0 },
+  { name: 'a hole touching its exterior at one point stays a hole', rings: [sq(0, 0, 10, 10), [[0, 5], [4, 3], [4, 7]].reverse(), sq(20, 0, 22, 2), sq(21, 1, 23, 3)], area: 100 - 8 + 7, exteriors: 2, holes: 1 },
+  { name: 'a hole as large as its exterior: the exterior stays', rings: [sq(0, 0, 10, 10), sq(0, 0, 10, 10, false)], area: 100, exteriors: 1, holes: 0 },
+  { name: 'an island sharing edges with its lake merges into the land', rings: [sq(0, 0, 20, 20), sq(5, 5, 15, 15, false), sq(5, 5, 10, 10)], area: 325, exteriors: 1, holes: 1 },
+  { name: 'a spike folding back on itself goes', rings: [[[0, 0], [10, 0], [20, 0], [10, 0], [10, 10], [0, 10]]], area: 100, exteriors: 1, holes: 0 },
+];
+
+export const repaired = cases.map((c) => {
+  const rs = ringSet(c.rings);
+  const before = isValidPolygon(rs);
+  repairPolygon(rs);
+  return { c, rs, before };
+});
