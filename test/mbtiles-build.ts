@@ -2,9 +2,8 @@
 // test/unit/mbtiles.test.ts (the file itself) and test/e2e/mbtiles-gdal.test.ts (GDAL reading it).
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { buildTileset, type BuildSummary } from '../src/build.js';
-import type { BuildOptions } from '../src/options.js';
-import { MbtilesSink, type MbtilesOptions } from '../src/writers/mbtiles.js';
+// From dist, as a user gets it: the sink's writer thread is a built module.
+import { buildTileset, MbtilesSink, type BuildOptions, type BuildSummary, type MbtilesOptions } from '../dist/index.js';
 import { fixture, tempDir } from './helpers.js';
 
 // better-sqlite3 has no type declarations here: describe the little the tests read with.

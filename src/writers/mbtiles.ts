@@ -1,13 +1,15 @@
 // An MBTiles 1.3 file (SQLite), built under a temporary sibling name and renamed into place.
 // Layout and metadata rows follow GDAL's MBTiles vector writer (ogrmvtdataset.cpp, GenerateMetadata)
 // so that `ogrinfo x.mbtiles` reads it like GDAL's own output; deduplication follows mbutil/tippecanoe.
-import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
 import { InputError, UsageError } from '../errors.js';
 import { isWebMercatorQuad } from '../scheme/tiling-scheme.js';
-import { gdalStringify, type JsonValue } from './gdal-json.js';
-import { vectorLayersJson, type TilesetMetadata } from './metadata.js';
 import { FileOutput } from './file-output.js';
+import { gdalStringify, type JsonValue } from './gdal-json.js';
+import { loadDatabase, type TileBatch } from './mbtiles-file.js';
+import type { FromWriter, ToWriter } from './mbtiles-thread.js';
+import { vectorLayersJson, type TilesetMetadata } from './metadata.js';
 import type { TileSink } from './sink.js';
 
 export interface MbtilesOptions {
@@ -17,31 +19,14 @@ export interface MbtilesOptions {
   dedupe?: boolean;
 }
 
-/** Tiles (or bytes) buffered before one transaction writes them: big transactions make bulk inserts fast. */
+/** Tiles (or bytes) gathered before one batch goes to the writer thread, as one transaction. */
 const FLUSH_TILES = 10_000;
 const FLUSH_BYTES = 64 << 20;
+/** The writer thread's module, beside this one (built: a Worker is started from JavaScript). */
+const WRITER_THREAD = new URL('./mbtiles-thread.js', import.meta.url);
 
-// The part of better-sqlite3 used here. It ships no types and the package is loaded only when an
-// MBTiles file is written, so it is described structurally instead of with @types/better-sqlite3.
-interface Statement {
-  run(...params: unknown[]): unknown;
-  get(...params: unknown[]): unknown;
-}
-interface Database {
-  pragma(source: string): unknown;
-  exec(source: string): unknown;
-  prepare(source: string): Statement;
-  transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void;
-  close(): unknown;
-}
-type DatabaseConstructor = new (filename: string, options?: { readonly?: boolean; fileMustExist?: boolean }) => Database;
-
-interface PendingTile {
-  z: number;
-  x: number;
-  row: number;
-  data: Buffer;
-}
+/** Batches posted and not yet written: past this, put() waits (memory stays bounded). */
+const BATCHES_IN_FLIGHT = 2;
 
 /**
  * SQLite keeps a file's journal beside it by name and applies whatever it finds there when the file
@@ -56,9 +41,12 @@ export class MbtilesSink implements TileSink {
   readonly path: string;
   private readonly dedupe: boolean;
   private readonly file: FileOutput;
-  private db: Database | undefined;
-  private insert: ((tiles: PendingTile[]) => void) | undefined;
-  private pending: PendingTile[] = [];
+  /** The writer thread, which owns the SQLite connection (mbtiles-thread.ts). */
+  private writer: Worker | undefined;
+  /** Answers the writer owes, in order: one per message posted. */
+  private waiting: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  private inFlight = 0;
+  private pending: { z: number; x: number; row: number; data: Uint8Array }[] = [];
   private pendingBytes = 0;
   /** Tiles inserted, to check the file once it is in place. */
   private tileCount = 0;
@@ -82,52 +70,42 @@ export class MbtilesSink implements TileSink {
   }
 
   async open(): Promise<void> {
-    const Database = await loadDatabase();
+    loadDatabase(); // a missing native module is said before anything is made
     const temp = await this.file.open();
     try {
-      this.db = new Database(temp);
-      this.createSchema(this.db);
+      const writer = new Worker(WRITER_THREAD, { workerData: { path: temp, dedupe: this.dedupe } });
+      this.writer = writer;
+      writer.on('message', (m: FromWriter) => {
+        const w = this.waiting.shift();
+        if (m.kind === 'ok') w?.resolve();
+        else w?.reject(new Error(m.message));
+      });
+      writer.on('error', (e) => this.failAll(e));
+      writer.on('exit', () => this.failAll(new Error('the MBTiles writer thread exited')));
+      await this.answer(); // the file and its tables are made
     } catch (e) {
       await this.abort();
       throw new InputError(`cannot write output: ${(e as Error).message}`, this.path);
     }
   }
 
-  private createSchema(db: Database): void {
-    // The file is rebuilt from scratch on any failure, so no journal and no fsync. Page size must be
-    // set before the first table; 64 KiB pages suit tile blobs of a few KiB to a few hundred KiB.
-    db.pragma('page_size = 65536');
-    db.pragma('journal_mode = OFF');
-    db.pragma('synchronous = OFF');
-    db.exec('CREATE TABLE metadata (name TEXT, value TEXT)');
-    if (this.dedupe) {
-      db.exec(`
-        CREATE TABLE map (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_id TEXT);
-        CREATE TABLE images (tile_id TEXT PRIMARY KEY, tile_data BLOB);
-        CREATE VIEW tiles AS
-          SELECT map.zoom_level AS zoom_level, map.tile_column AS tile_column, map.tile_row AS tile_row,
-                 images.tile_data AS tile_data
-          FROM map JOIN images ON images.tile_id = map.tile_id;`);
-      const image = db.prepare('INSERT OR IGNORE INTO images (tile_id, tile_data) VALUES (?, ?)');
-      const map = db.prepare('INSERT INTO map (zoom_level, tile_column, tile_row, tile_id) VALUES (?, ?, ?, ?)');
-      this.insert = db.transaction((tiles: PendingTile[]) => {
-        for (const t of tiles) {
-          const id = createHash('sha1').update(t.data).digest('hex');
-          image.run(id, t.data);
-          map.run(t.z, t.x, t.row, id);
-        }
-      });
-    } else {
-      db.exec('CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB)');
-      const tile = db.prepare('INSERT INTO tiles (zoom_level, tile_column, tile_row, tile_data) VALUES (?, ?, ?, ?)');
-      this.insert = db.transaction((tiles: PendingTile[]) => {
-        for (const t of tiles) tile.run(t.z, t.x, t.row, t.data);
-      });
-    }
+  /** The next answer of the writer thread. */
+  private answer(): Promise<void> {
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  private failAll(e: Error): void {
+    for (const w of this.waiting.splice(0)) w.reject(e);
+  }
+
+  private post(m: ToWriter, transfer: ArrayBuffer[] = []): Promise<void> {
+    const answered = this.answer();
+    this.writer!.postMessage(m, transfer);
+    return answered;
   }
 
   async put(z: number, x: number, y: number, data: Uint8Array): Promise<void> {
-    if (!this.db) throw new Error('MbtilesSink.put() before open()');
+    if (!this.writer) throw new Error('MbtilesSink.put() before open()');
     if (this.failure) throw this.failure;
     try {
       const n = 2 ** z;
@@ -138,7 +116,7 @@ export class MbtilesSink implements TileSink {
       // before they are written, and the caller may reuse its buffer (or it may be a view of a big one).
       this.pending.push({ z, x, row: n - 1 - y, data: Buffer.from(data) });
       this.pendingBytes += data.byteLength;
-      if (this.pending.length >= FLUSH_TILES || this.pendingBytes >= FLUSH_BYTES) this.flush();
+      if (this.pending.length >= FLUSH_TILES || this.pendingBytes >= FLUSH_BYTES) await this.flush();
     } catch (e) {
       // Remembered so that commit() refuses a file with tiles missing even if the caller lost this rejection.
       this.failure = e instanceof UsageError ? e : new InputError(`cannot write output: ${(e as Error).message}`, this.path);
@@ -146,39 +124,47 @@ export class MbtilesSink implements TileSink {
     }
   }
 
-  /** Writes the buffered tiles in one transaction (better-sqlite3 is synchronous). */
-  private flush(): void {
+  /**
+   * Posts the gathered tiles to the writer thread as one packed, transferred batch; waits while
+   * BATCHES_IN_FLIGHT are still being written.
+   */
+  private async flush(): Promise<void> {
     if (!this.pending.length) return;
     const tiles = this.pending;
     this.pending = [];
+    const n = tiles.length;
+    const b: TileBatch = { z: new Uint32Array(n), x: new Uint32Array(n), row: new Uint32Array(n), ends: new Float64Array(n), data: new Uint8Array(this.pendingBytes) };
     this.pendingBytes = 0;
-    this.insert!(tiles);
-    this.tileCount += tiles.length;
+    let at = 0;
+    tiles.forEach((t, i) => {
+      b.z[i] = t.z;
+      b.x[i] = t.x;
+      b.row[i] = t.row;
+      b.data.set(t.data, at);
+      b.ends[i] = at += t.data.length;
+    });
+    this.tileCount += n;
+    this.inFlight++;
+    const written = this.post({ kind: 'tiles', batch: b }, [b.z.buffer, b.x.buffer, b.row.buffer, b.ends.buffer, b.data.buffer] as ArrayBuffer[]);
+    const settled = written.finally(() => this.inFlight--);
+    settled.catch((e: Error) => (this.failure ??= new InputError(`cannot write output: ${e.message}`, this.path)));
+    if (this.inFlight > BATCHES_IN_FLIGHT) await settled.catch(() => undefined);
+    if (this.failure) throw this.failure;
   }
 
   async commit(metadata: TilesetMetadata): Promise<void> {
-    const db = this.db;
-    if (!db) throw new Error('MbtilesSink.commit() before open()');
+    if (!this.writer) throw new Error('MbtilesSink.commit() before open()');
     if (!isWebMercatorQuad(metadata.scheme)) {
       throw new UsageError('MBTiles holds only the WebMercatorQuad tiling scheme (GDAL refuses TILING_SCHEME with MBTiles too)');
     }
     if (this.failure) throw this.failure;
     try {
-      this.flush();
-      const row = db.prepare('INSERT INTO metadata (name, value) VALUES (?, ?)');
-      db.transaction(() => {
-        for (const [name, value] of metadataRows(metadata)) row.run(name, value);
-      })();
-      // Indexes built once at the end are much faster than maintained during the bulk insert.
-      db.exec(this.dedupe
-        ? 'CREATE UNIQUE INDEX map_index ON map (zoom_level, tile_column, tile_row)'
-        : 'CREATE UNIQUE INDEX tile_index ON tiles (zoom_level, tile_column, tile_row)');
-      db.exec('CREATE UNIQUE INDEX name ON metadata (name)');
-      db.close();
+      await this.flush();
+      await this.post({ kind: 'finish', rows: metadataRows(metadata) }); // answered after every batch before it
     } catch (e) {
-      throw new InputError(`cannot write output: ${(e as Error).message}`, this.path);
+      throw this.failure ?? new InputError(`cannot write output: ${(e as Error).message}`, this.path);
     }
-    this.db = undefined;
+    await this.stopWriter();
     await this.file.place();
     try {
       await this.check(metadata.name);
@@ -192,7 +178,7 @@ export class MbtilesSink implements TileSink {
    * the metadata. A file that fails is removed rather than left for readers to take as good.
    */
   private async check(name: string): Promise<void> {
-    const Database = await loadDatabase();
+    const Database = loadDatabase();
     let problem: string | undefined;
     try {
       const db = new Database(this.path, { readonly: true, fileMustExist: true });
@@ -222,17 +208,27 @@ export class MbtilesSink implements TileSink {
     return (await stat(this.path)).size;
   }
 
+  /**
+   * Ends the writer thread. After `finish` the file is complete and closed; on abort, whatever it was
+   * doing is cut short and the temporary file removed.
+   */
+  private async stopWriter(): Promise<void> {
+    const writer = this.writer;
+    if (!writer) return;
+    this.writer = undefined;
+    writer.removeAllListeners('exit');
+    await writer.terminate();
+    this.failAll(new Error('the MBTiles sink was closed'));
+  }
+
   async abort(): Promise<void> {
-    try {
-      this.db?.close();
-    } catch {
-      // already closed or broken: the file goes anyway
-    }
-    this.db = undefined;
-    this.insert = undefined;
     this.pending = [];
-    // journal_mode is OFF, but SQLite's side files go too in case a failure came before the pragma.
-    await this.file.discard();
+    try {
+      await this.stopWriter();
+    } finally {
+      // journal_mode is OFF, but SQLite's side files go too in case a failure came before the pragma.
+      await this.file.discard();
+    }
   }
 }
 
@@ -258,16 +254,4 @@ export function metadataRows(m: TilesetMetadata): [string, string][] {
     ['scheme', 'tms'],
     ['json', gdalStringify(vectorLayersJson(m.layers) as unknown as JsonValue)],
   ];
-}
-
-/** better-sqlite3 is a native addon: load it only when an MBTiles file is written. */
-async function loadDatabase(): Promise<DatabaseConstructor> {
-  // A variable specifier keeps TypeScript from looking for type declarations the package lacks.
-  const specifier: string = 'better-sqlite3';
-  try {
-    const mod = (await import(specifier)) as { default: DatabaseConstructor };
-    return mod.default;
-  } catch (e) {
-    throw new Error(`MBTiles output needs the better-sqlite3 native module: ${(e as Error).message}`, { cause: e });
-  }
 }

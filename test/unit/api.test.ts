@@ -88,7 +88,7 @@ test('buildTileset: a tile file a worker thread cannot write fails the build, na
   writeFileSync(file, '');
   class FileTargetSink extends MemorySink {
     threadWriter() {
-      return { module: new URL('../dist/writers/directory-writer.js', import.meta.url).href, config: { root: file, extension: 'pbf' } };
+      return { module: new URL('../../dist/writers/directory-writer.js', import.meta.url).href, config: { root: file, extension: 'pbf' } };
     }
   }
   try {

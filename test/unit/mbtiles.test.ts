@@ -6,10 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { buildTileset } from '../../src/build.js';
-import { FeatureError, InputError, UsageError } from '../../src/errors.js';
-import { WEB_MERCATOR } from '../../src/scheme/tiling-scheme.js';
-import { MbtilesSink } from '../../src/writers/mbtiles.js';
+import { buildTileset, FeatureError, InputError, MbtilesSink, PRESETS, UsageError } from '../../dist/index.js';
 import { fixture, listTiles, tempDir } from '../helpers.js';
 import { BUILD, buildBoth, Database } from '../mbtiles-build.js';
 
@@ -101,7 +98,7 @@ test('TMS row numbering: tile z/x/y is stored at row 2^z - 1 - y', async () => {
   await sink.open();
   const puts: [number, number, number][] = [[0, 0, 0], [1, 0, 0], [1, 1, 1], [3, 1, 2], [5, 18, 9], [12, 2331, 1185]];
   for (const [z, x, y] of puts) await sink.put(z, x, y, Uint8Array.of(z, x & 255, y & 255));
-  await sink.commit({ name: 'rows', description: '', minzoom: 0, maxzoom: 12, bounds: [-180, -85, 180, 85], type: 'overlay', scheme: WEB_MERCATOR, layers: [] });
+  await sink.commit({ name: 'rows', description: '', minzoom: 0, maxzoom: 12, bounds: [-180, -85, 180, 85], type: 'overlay', scheme: PRESETS.WebMercatorQuad, layers: [] });
   const rows = query(file, 'SELECT zoom_level AS z, tile_column AS x, tile_row AS row FROM tiles ORDER BY z, x');
   assert.deepEqual(rows.map((r) => [r.z, r.x, r.row]), [[0, 0, 0], [1, 0, 1], [1, 1, 0], [3, 1, 5], [5, 18, 22], [12, 2331, 2910]]);
   // Helsinki (24.9384, 60.1699) sits in XYZ tile 5/18/9, i.e. TMS row 22, in the built tileset too
@@ -116,7 +113,7 @@ test('many tiles: several insert transactions, duplicates across them still stor
   const n = 25_000; // more than two flushes of 10,000
   const started = performance.now();
   for (let i = 0; i < n; i++) await sink.put(8, i % 256, Math.floor(i / 256), Uint8Array.of(i % 7, 1, 2, 3));
-  await sink.commit({ name: 'many', description: '', minzoom: 8, maxzoom: 8, bounds: [-180, -85, 180, 85], type: 'overlay', scheme: WEB_MERCATOR, layers: [] });
+  await sink.commit({ name: 'many', description: '', minzoom: 8, maxzoom: 8, bounds: [-180, -85, 180, 85], type: 'overlay', scheme: PRESETS.WebMercatorQuad, layers: [] });
   const ms = performance.now() - started;
   assert.equal(query(file, 'SELECT count(*) AS n FROM map')[0].n, n);
   assert.equal(query(file, 'SELECT count(*) AS n FROM images')[0].n, 7);
@@ -178,7 +175,7 @@ test('tiling schemes other than WebMercatorQuad are refused', async () => {
   await sink.open();
   await assert.rejects(sink.put(0, 1, 0, Uint8Array.of(1)), (e: Error) => e instanceof UsageError && /0\/1\/0 is outside/.test(e.message));
   // and the sink stays failed: an incomplete file is never committed
-  await assert.rejects(sink.commit({ name: 'x', description: '', minzoom: 0, maxzoom: 0, bounds: [0, 0, 0, 0], type: 'overlay', scheme: WEB_MERCATOR, layers: [] }), UsageError);
+  await assert.rejects(sink.commit({ name: 'x', description: '', minzoom: 0, maxzoom: 0, bounds: [0, 0, 0, 0], type: 'overlay', scheme: PRESETS.WebMercatorQuad, layers: [] }), UsageError);
   await sink.abort();
   await sink.abort(); // twice is fine
   assert.deepEqual(readdirSync(root), []);
