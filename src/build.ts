@@ -13,6 +13,9 @@ import { readGeoJSONRaw, type GeoJSONSourceInfo, type RawFeature } from './reade
 import { openGeoPackage } from './readers/gpkg.js';
 import type { FieldType } from './model/attributes.js';
 import { isWebMercatorQuad, parseTilingScheme, validateTilingScheme, type TilingScheme } from './scheme/tiling-scheme.js';
+import { readTilingScheme } from './scheme/ogc-tms.js';
+import { crsFacts } from './projection/crs-info.js';
+import { addToTileRanges, type TileRanges } from './describe/tile-ranges.js';
 import { encodeBatch, tileBatch, type BatchItem, type BatchResult, type EncodeBatch, type EncodedBatch, type FeatureBatch, type TileContext } from './tiler/batch.js';
 import { LayerSchema } from './model/layer-schema.js';
 import { OrderedWork } from './tiler/ordered-work.js';
@@ -54,6 +57,8 @@ export interface BuildSummary {
   /** Input columns left out of every tile (GeoPackage BLOB and extra geometry columns), and why. */
   skippedColumns: { file: string; layer: string; column: string; why: string }[];
   tilesPerZoom: Record<number, number>;
+  /** Per zoom, the columns (x) and rows (y) the tiles written span (tileset.json's limits). */
+  tileRanges: TileRanges;
   /**
    * Polygons, counted once per tile they are drawn in: those whose rounded rings had to be made
    * valid again (their union replaces them), and rings too small to draw that were left out (their
@@ -160,7 +165,7 @@ async function build(options: BuildOptions, lateCrs: ReadonlyMap<string, string>
 
   const summary: BuildSummary = {
     tiles: 0, bytes: 0, features: 0, featuresWritten: 0, invalid: 0, invalidMessages: [], noGeometry: 0, outside: 0, collapsed: 0, skippedColumns: [],
-    tilesPerZoom: {}, repairedPolygons: 0, tinyRings: 0, limited: {}, layers: [], bounds: [0, 0, 0, 0], threads: opts.threads, spilledBytes: 0, staleTemporaries: 0, elapsedMs: 0, cpuMs: 0, peakRssBytes: 0,
+    tilesPerZoom: {}, tileRanges: {}, repairedPolygons: 0, tinyRings: 0, limited: {}, layers: [], bounds: [0, 0, 0, 0], threads: opts.threads, spilledBytes: 0, staleTemporaries: 0, elapsedMs: 0, cpuMs: 0, peakRssBytes: 0,
     output: typeof options.output === 'string' ? resolve(options.output) : outputName,
   };
   const store: TileStore = new SpillingTileStore({
@@ -324,6 +329,7 @@ async function build(options: BuildOptions, lateCrs: ReadonlyMap<string, string>
         summary.tiles++;
         summary.bytes += length;
         summary.tilesPerZoom[z] = (summary.tilesPerZoom[z] ?? 0) + 1;
+        addToTileRanges(summary.tileRanges, z, r.index[i + 1], r.index[i + 2]);
         if (target) writer.written++;
         else writer.push(z, r.index[i + 1], r.index[i + 2], r.data.subarray(offset, offset + length));
       }
@@ -375,6 +381,9 @@ async function build(options: BuildOptions, lateCrs: ReadonlyMap<string, string>
       type: opts.type,
       scheme,
       layers: schemas,
+      attribution: options.attribution,
+      tileRanges: summary.tileRanges,
+      baseUrl: options.baseUrl,
     });
     summary.diskBytes = await sink.diskBytes?.(threadFileBytes);
   } catch (e) {
@@ -481,7 +490,8 @@ function resolveScheme(s: string | TilingScheme | undefined): TilingScheme {
         return undefined;
       }
     };
-    return parseTilingScheme(s, { crsArea: area });
+    // A preset, GDAL's string, or OGC Tile Matrix Set JSON text (the CLI reads --tiling-scheme FILE.json).
+    return readTilingScheme(s, { crsArea: area, crsFacts });
   }
   validateTilingScheme(s);
   return s;

@@ -8,6 +8,7 @@ import { InputError, UsageError } from '../errors.js';
 import { isWebMercatorQuad } from '../scheme/tiling-scheme.js';
 import { gdalStringify, type JsonValue } from './gdal-json.js';
 import { vectorLayersJson, type TilesetMetadata } from './metadata.js';
+import { describeTileset } from '../describe/descriptors.js';
 import { lockOutput, type OutputLock } from './output-lock.js';
 import { checkParentDirectory } from './output-path.js';
 import type { TileSink } from './sink.js';
@@ -179,7 +180,7 @@ export class MbtilesSink implements TileSink {
       this.flush();
       const row = db.prepare('INSERT INTO metadata (name, value) VALUES (?, ?)');
       db.transaction(() => {
-        for (const [name, value] of metadataRows(metadata)) row.run(name, value);
+        for (const [name, value] of [...metadataRows(metadata), ...descriptorRows(metadata)]) row.run(name, value);
       })();
       // Indexes built once at the end are much faster than maintained during the bulk insert.
       db.exec(this.dedupe
@@ -327,6 +328,19 @@ export function metadataRows(m: TilesetMetadata): [string, string][] {
     ['scheme', 'tms'],
     ['json', gdalStringify(vectorLayersJson(m.layers) as unknown as JsonValue)],
   ];
+}
+
+/**
+ * The descriptors a directory has as files, here as metadata rows after GDAL's, so the file stays the
+ * whole tileset (GDAL reads the rows it knows and ignores these): `attribution` (MBTiles 1.3's own
+ * key) when given, then `tilejson`, `tilematrixset` and `tileset` holding those documents as compact
+ * JSON text, their URLs relative (`{z}/{x}/{y}.pbf`) unless a base URL was given.
+ */
+export function descriptorRows(m: TilesetMetadata): [string, string][] {
+  const d = describeTileset(m, { extension: 'pbf' });
+  const rows: [string, string][] = m.attribution ? [['attribution', m.attribution]] : [];
+  rows.push(['tilejson', JSON.stringify(d.tileJson)], ['tilematrixset', JSON.stringify(d.tileMatrixSet)], ['tileset', JSON.stringify(d.tileset)]);
+  return rows;
 }
 
 /** better-sqlite3 is a native addon: load it only when an MBTiles file is written. */
