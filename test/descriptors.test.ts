@@ -358,3 +358,42 @@ test('GDAL reads the tilesets with the descriptors and the extra metadata keys',
   assert.match(info.stdout, /Layer name: finland-sample/);
   assert.doesNotMatch(info.stderr, /ERROR/);
 });
+
+// --- OpenLayers' own reading, when the ol package is installed (the preview page's dependency) ------
+
+const olUtil = await import('ol/source/ogcTileUtil.js' as string).catch(() => undefined);
+
+test('OpenLayers\' ogcTileUtil builds the grid from tileset.json and finds every tile on disk', { skip: !olUtil && 'the ol package is not installed' }, async () => {
+  const { register } = await import('ol/proj/proj4.js' as string);
+  const { get: getProjection } = await import('ol/proj.js' as string);
+  const proj4 = (await import('proj4')).default;
+  const dir = tempDir();
+  const cases: [string, string, string[]][] = [
+    ['fin', 'EPSG:3067', [fixture('finland-sample.geojson'), '--tiling-scheme', 'ETRS-TM35FIN', '-Z', '2', '-z', '6']],
+    ['wgs', 'EPSG:4326', [fixture('finland-sample.geojson'), '--tiling-scheme', 'WorldCRS84Quad', '-z', '3']],
+    ['swe', 'EPSG:3006', [fixture('sweden-sample-3006.geojson'), '--s-srs', 'EPSG:3006', '--tiling-scheme', 'EPSG:3006,-1200000,8500000,4194304', '-z', '4']],
+  ];
+  for (const [name, code, args] of cases) {
+    const out = join(dir, name);
+    assert.equal(runCli([...args, '-o', out, '-q']).status, 0);
+    const meta = read<{ crs_proj4?: string }>(join(out, 'metadata.json'));
+    if (meta.crs_proj4 && code !== 'EPSG:4326') proj4.defs(code, meta.crs_proj4);
+    register(proj4);
+    const ts = read<OgcTilesetJson>(join(out, 'tileset.json'));
+    const item = ts.links.find((l) => l.rel === 'item')!;
+    const info = olUtil!.parseTileMatrixSet({ url: `http://host/${name}/tileset.json`, projection: getProjection(code) }, ts.tileMatrixSet, item.href, ts.tileMatrixSetLimits);
+    const grid = info.grid;
+    const urls = new Set<string>();
+    for (let z = grid.getMinZoom(); z <= grid.getMaxZoom(); z++) {
+      grid.forEachTileCoord(grid.getExtent(), z, (c: number[]) => {
+        const u = info.urlFunction(c, 1, getProjection(code));
+        if (u) urls.add(u);
+      });
+    }
+    for (const t of listTiles(out)) assert.ok(urls.has(`http://host/${name}/${t}.pbf`), `${name}: OpenLayers asks for ${t}`);
+    const [z, x, y] = listTiles(out)[0].split('/').map(Number);
+    const olZoom = ts.tileMatrixSet.tileMatrices.findIndex((m) => m.id === String(z));
+    const scheme = readTilingScheme(readFileSync(join(out, 'tilematrixset.json'), 'utf8'), { crsFacts });
+    for (const [a, b] of grid.getTileCoordExtent([olZoom, x, y]).map((v: number, i: number) => [v, tileBounds(scheme, z, x, y)[i]])) assert.ok(close(a, b, 1e-6), `${name} ${z}/${x}/${y}`);
+  }
+});
