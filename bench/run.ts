@@ -13,6 +13,7 @@ import { createReadStream, existsSync, mkdirSync, openSync, closeSync, readdirSy
 import { availableParallelism, loadavg, release, totalmem } from 'node:os';
 import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { prepareData } from './data.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -74,6 +75,14 @@ const TOOLS: Tool[] = [
     available: true,
     // The same run into one MBTiles file: no per-tile file system work.
     args: (i, o, s) => [process.execPath, join(root, 'dist/cli/main.js'), i, '-o', `${o}.mbtiles`, ...MVT_BUILD_ARGS(s)],
+  },
+  {
+    name: 'mvt-build→pmtiles',
+    node: true,
+    timeoutMs: 60 * MIN,
+    available: true,
+    // The same run into one PMTiles archive (tiles spooled, then laid out in Hilbert order).
+    args: (i, o, s) => [process.execPath, join(root, 'dist/cli/main.js'), i, '-o', `${o}.pmtiles`, ...MVT_BUILD_ARGS(s)],
   },
   {
     name: 'mvt-build (no repair)',
@@ -149,6 +158,7 @@ async function runTool(tool: Tool, s: Scenario, input: string): Promise<Result> 
   const usageFile = join(tmpDir, s.name, `${tool.name}.usage`);
   discard(out); // ogr2ogr refuses an existing directory
   discard(`${out}.mbtiles`);
+  discard(`${out}.pmtiles`);
   rmSync(usageFile, { force: true });
   mkdirSync(dirname(out), { recursive: true });
 
@@ -194,7 +204,7 @@ async function runTool(tool: Tool, s: Scenario, input: string): Promise<Result> 
   Object.assign(r, readUsage(usageFile));
   if (r.status === 'ok') {
     Object.assign(r, countTiles(out));
-    if (!keep) discard(out), discard(`${out}.mbtiles`);
+    if (!keep) discard(out), discard(`${out}.mbtiles`), discard(`${out}.pmtiles`);
   }
   return r;
 }
@@ -230,8 +240,9 @@ function readUsage(file: string): Partial<Result> {
   return { userS, sysS, cpuS: userS + sysS, peakRssMB: (kib * 1024) / 1048576 };
 }
 
-/** Tiles and bytes of every *.pbf under dir (or in dir.mbtiles), counted identically for every tool. */
+/** Tiles and bytes of every *.pbf under dir (or in dir.mbtiles / dir.pmtiles), counted identically for every tool. */
 function countTiles(dir: string): { tiles: number; bytes: number } {
+  if (existsSync(`${dir}.pmtiles`)) return countPmtiles(`${dir}.pmtiles`);
   if (existsSync(`${dir}.mbtiles`)) {
     const r = spawnSync(process.execPath, ['-e', `const D=require('better-sqlite3');const r=new D(process.argv[1],{readonly:true}).prepare('SELECT count(*) n, sum(length(tile_data)) b FROM tiles').get();console.log(r.n+' '+r.b)`, `${dir}.mbtiles`], { cwd: root, encoding: 'utf8' });
     const [tiles, bytes] = r.stdout.trim().split(' ').map(Number);
@@ -249,6 +260,46 @@ function countTiles(dir: string): { tiles: number; bytes: number } {
       else if (e.name.endsWith('.pbf')) (tiles++, (bytes += statSync(p).size));
     }
   }
+  return { tiles, bytes };
+}
+
+/**
+ * A PMTiles archive's tiles and their bytes, duplicates counted as often as they are addressed (as
+ * the other outputs count them): every directory entry's length × run length, leaves followed.
+ */
+function countPmtiles(file: string): { tiles: number; bytes: number } {
+  const data = readFileSync(file);
+  const u64 = (at: number) => Number(data.readBigUInt64LE(at));
+  const [rootAt, rootLen, leavesAt] = [u64(8), u64(16), u64(40)];
+  let tiles = 0;
+  let bytes = 0;
+  const walk = (bytesOfDir: Buffer) => {
+    const d = gunzipSync(bytesOfDir);
+    let pos = 0;
+    const varint = () => {
+      let v = 0, mul = 1, b: number;
+      do {
+        b = d[pos++];
+        v += (b & 0x7f) * mul;
+        mul *= 128;
+      } while (b & 0x80);
+      return v;
+    };
+    const n = varint();
+    const runs: number[] = [], lengths: number[] = [], offsets: number[] = [];
+    for (let i = 0; i < n; i++) varint(); // tile ids
+    for (let i = 0; i < n; i++) runs.push(varint());
+    for (let i = 0; i < n; i++) lengths.push(varint());
+    for (let i = 0; i < n; i++) {
+      const o = varint();
+      offsets.push(o === 0 ? offsets[i - 1] + lengths[i - 1] : o - 1);
+    }
+    for (let i = 0; i < n; i++) {
+      if (runs[i] === 0) walk(data.subarray(leavesAt + offsets[i], leavesAt + offsets[i] + lengths[i]));
+      else (tiles += runs[i]), (bytes += runs[i] * lengths[i]);
+    }
+  };
+  walk(data.subarray(rootAt, rootAt + rootLen));
   return { tiles, bytes };
 }
 

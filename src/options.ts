@@ -1,24 +1,15 @@
 // The one options object of buildTileset, its defaults, and up-front validation with precise messages.
 import { availableParallelism } from 'node:os';
+import { DEFAULTS } from './defaults.js';
 import { UsageError } from './errors.js';
-import type { GeoJSONFeatureLike } from './readers/geojson.js';
+import type { LayerInput } from './readers/layer-source.js';
 import { checkInputPath, checkOutputPath } from './readers/input-format.js';
 import { MAX_ZOOM } from './scheme/tiling-scheme.js';
 import type { TilingScheme } from './scheme/tiling-scheme.js';
 import type { TileSink } from './writers/sink.js';
 import { checkBaseUrl } from './describe/descriptors.js';
 
-/** A layer fed from code instead of a file. */
-export interface LayerInput {
-  /** Output layer name. */
-  name: string;
-  features: AsyncIterable<GeoJSONFeatureLike> | Iterable<GeoJSONFeatureLike>;
-  /** CRS of the coordinates (default: the build's sourceSrs, else EPSG:4326). */
-  srs?: string;
-  description?: string;
-  /** Shown in error messages in place of a file name. */
-  source?: string;
-}
+export type { LayerInput } from './readers/layer-source.js';
 
 export type LayerConf = Record<string, { target_name?: string; description?: string; minzoom?: number; maxzoom?: number }>;
 
@@ -36,10 +27,10 @@ export interface Progress {
 export interface BuildOptions {
   /** GeoJSON / GeoJSONSeq file paths, or layers from code. Each input is one layer. */
   inputs: (string | LayerInput)[];
-  /** Output directory or .mbtiles file, or any TileSink. */
+  /** Output directory, .mbtiles or .pmtiles file, or any TileSink. */
   output: string | TileSink;
-  /** 'directory' ({z}/{x}/{y}.pbf + metadata.json) or 'mbtiles'. Default: from the output name (GDAL FORMAT). */
-  format?: 'directory' | 'mbtiles';
+  /** 'directory' ({z}/{x}/{y}.pbf + metadata.json), 'mbtiles' or 'pmtiles'. Default: from the output name (GDAL FORMAT). */
+  format?: OutputFormat;
   /**
    * Layer names for GeoJSON inputs, by position (default: the file name without extension). With a
    * GeoPackage among the inputs: the tables to read (default: every feature table).
@@ -108,8 +99,6 @@ export interface BuildOptions {
   signal?: AbortSignal;
 }
 
-export const DEFAULT_SIMPLIFICATION = 1;
-
 export interface ResolvedOptions {
   minzoom: number;
   maxzoom: number;
@@ -126,7 +115,7 @@ export interface ResolvedOptions {
   force: boolean;
   threads: number;
   memoryBudget: number;
-  format: 'directory' | 'mbtiles';
+  format: OutputFormat;
   maxSize: number;
   maxFeatures: number;
 }
@@ -143,12 +132,22 @@ function nonNegative(name: string, v: number | undefined, def: number): number {
   return v;
 }
 
-function outputFormat(o: BuildOptions): 'directory' | 'mbtiles' {
-  const byName = typeof o.output === 'string' && /\.mbtiles$/i.test(o.output) ? 'mbtiles' : 'directory';
+export type OutputFormat = 'directory' | 'mbtiles' | 'pmtiles';
+
+/** The file extension each one-file format needs; a directory takes any other name. */
+const FILE_FORMATS: Record<string, string> = { mbtiles: '.mbtiles', pmtiles: '.pmtiles' };
+
+function outputFormat(o: BuildOptions): OutputFormat {
+  const name = typeof o.output === 'string' ? o.output.toLowerCase() : '';
+  const byName = (Object.keys(FILE_FORMATS).find((f) => name.endsWith(FILE_FORMATS[f])) ?? 'directory') as OutputFormat;
   const format = o.format ?? byName;
-  if (format !== 'directory' && format !== 'mbtiles') throw new UsageError(`format must be directory or mbtiles, got "${format}"`);
-  if (format === 'mbtiles' && typeof o.output === 'string' && byName !== 'mbtiles') {
-    throw new UsageError(`MBTiles output needs a file name ending in .mbtiles, got "${o.output}"`);
+  if (format !== 'directory' && !(format in FILE_FORMATS)) throw new UsageError(`format must be directory, mbtiles or pmtiles, got "${format}"`);
+  // A directory named like a file of another format would be a trap for whoever opens it next.
+  if (format === 'directory' && byName !== 'directory') {
+    throw new UsageError(`a directory output cannot be named "${o.output}": ${FILE_FORMATS[byName]} is the ${byName === 'mbtiles' ? 'MBTiles' : 'PMTiles'} file extension`);
+  }
+  if (format !== 'directory' && typeof o.output === 'string' && byName !== format) {
+    throw new UsageError(`${format === 'mbtiles' ? 'MBTiles' : 'PMTiles'} output needs a file name ending in ${FILE_FORMATS[format]}, got "${o.output}"`);
   }
   return format;
 }
@@ -158,14 +157,14 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
   if (!o.output) throw new UsageError('no output given');
   for (const i of o.inputs) if (typeof i === 'string') checkInputPath(i);
   if (typeof o.output === 'string') checkOutputPath(o.output);
-  const minzoom = integer('minzoom', o.minzoom, 0, 0, MAX_ZOOM);
-  const maxzoom = integer('maxzoom', o.maxzoom, Math.max(5, minzoom), 0, MAX_ZOOM);
+  const minzoom = integer('minzoom', o.minzoom, DEFAULTS.minzoom, 0, MAX_ZOOM);
+  const maxzoom = integer('maxzoom', o.maxzoom, Math.max(DEFAULTS.maxzoom, minzoom), 0, MAX_ZOOM);
   if (minzoom > maxzoom) throw new UsageError(`minzoom (${minzoom}) must not be greater than maxzoom (${maxzoom})`);
-  const extent = integer('extent', o.extent, 4096, 1, 2 ** 24);
-  const buffer = integer('buffer', o.buffer, Math.round((5 * extent) / 256), 0, 2 ** 24);
-  const simplification = nonNegative('simplification', o.simplification, DEFAULT_SIMPLIFICATION);
+  const extent = integer('extent', o.extent, DEFAULTS.extent, 1, 2 ** 24);
+  const buffer = integer('buffer', o.buffer, DEFAULTS.buffer(extent), 0, 2 ** 24);
+  const simplification = nonNegative('simplification', o.simplification, DEFAULTS.simplification);
   const simplificationMaxZoom = nonNegative('simplification-max-zoom', o.simplificationMaxZoom, simplification);
-  const ext = o.tileExtension ?? 'pbf';
+  const ext = o.tileExtension ?? DEFAULTS.tileExtension;
   if (!/^[\w.-]+$/.test(ext)) throw new UsageError(`tile extension must be letters, digits, '.', '-' or '_', got "${ext}"`);
   if (o.bounds) {
     const [w, so, e, n] = o.bounds;
@@ -185,7 +184,7 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
     if (c.target_name !== undefined && (typeof c.target_name !== 'string' || !c.target_name)) throw new UsageError(`conf: target_name of layer "${name}" must be a non-empty string`);
   }
   checkBaseUrl(o.baseUrl);
-  const type = o.type ?? 'overlay';
+  const type = o.type ?? DEFAULTS.type;
   if (type !== 'overlay' && type !== 'baselayer') throw new UsageError(`type must be overlay or baselayer, got "${type}"`);
   const gpkg = o.inputs.some((i) => typeof i === 'string' && /\.gpkg$/i.test(i));
   if (o.layerNames && o.layerNames.length > o.inputs.length && !gpkg) {
@@ -198,17 +197,17 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
     buffer,
     simplification,
     simplificationMaxZoom,
-    compress: o.compress ?? true,
+    compress: o.compress ?? DEFAULTS.compress,
     tileExtension: ext.replace(/^\./, ''),
     type,
-    skipInvalid: o.skipInvalid ?? false,
-    tinyPolygonReduction: o.tinyPolygonReduction ?? true,
-    polygonRepair: o.polygonRepair ?? true,
-    force: o.force ?? false,
+    skipInvalid: o.skipInvalid ?? DEFAULTS.skipInvalid,
+    tinyPolygonReduction: o.tinyPolygonReduction ?? DEFAULTS.tinyPolygonReduction,
+    polygonRepair: o.polygonRepair ?? DEFAULTS.polygonRepair,
+    force: o.force ?? DEFAULTS.force,
     format: outputFormat(o),
-    maxSize: integer('max-size', o.maxSize, 500000, 100, Number.MAX_SAFE_INTEGER),
-    maxFeatures: integer('max-features', o.maxFeatures, 200000, 1, Number.MAX_SAFE_INTEGER),
+    maxSize: integer('max-size', o.maxSize, DEFAULTS.maxSize, 100, Number.MAX_SAFE_INTEGER),
+    maxFeatures: integer('max-features', o.maxFeatures, DEFAULTS.maxFeatures, 1, Number.MAX_SAFE_INTEGER),
     threads: integer('threads', o.threads, availableParallelism(), 1, 256),
-    memoryBudget: integer('memory budget', o.memoryBudget, 256 * 2 ** 20, 2 ** 16, Number.MAX_SAFE_INTEGER),
+    memoryBudget: integer('memory budget', o.memoryBudget, DEFAULTS.memoryBudget, 2 ** 16, Number.MAX_SAFE_INTEGER),
   };
 }

@@ -49,12 +49,12 @@ function isStale(pid: number, host: string, token: string): boolean {
 
 /**
  * Removes the entries of `dir` named `${prefix}PID@HOST-RANDOM[suffix]` whose owner has died; returns
- * how many temporaries went (an MBTiles file and its -journal/-wal/-shm count as one). Anything else,
+ * how many temporaries went (an MBTiles file and its -journal/-wal/-shm, a PMTiles file and its -tiles spool, count as one). Anything else,
  * including a live build's temporaries, is left alone; a directory that cannot be listed is skipped.
  */
 export async function removeStaleTemporaries(dir: string, prefix: string): Promise<number> {
   const entries = await readdir(dir).catch(() => [] as string[]);
-  const pattern = new RegExp(`^${escapeRegExp(prefix)}((\\d+)@(.+)-[0-9a-f]{8})(\\.old|\\.lock|-journal|-wal|-shm)?$`);
+  const pattern = new RegExp(`^${escapeRegExp(prefix)}((\\d+)@(.+)-[0-9a-f]{8})(\\.old|\\.lock|-journal|-wal|-shm|-tiles)?$`);
   const removed = new Set<string>();
   for (const name of entries) {
     const m = pattern.exec(name);

@@ -79,7 +79,7 @@ test('buildTileset: a failing sink.put fails the build and nothing is committed'
 });
 
 test('buildTileset: a tile file a worker thread cannot write fails the build, names the tile, and commits nothing', async () => {
-  // A sink whose thread target is a regular file: every z/x directory under it fails with ENOTDIR.
+  // A sink whose threads write tile files under a regular file: every z/x directory fails with ENOTDIR.
   const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { tmpdir } = await import('node:os');
@@ -87,8 +87,8 @@ test('buildTileset: a tile file a worker thread cannot write fails the build, na
   const file = join(dir, 'not-a-directory');
   writeFileSync(file, '');
   class FileTargetSink extends MemorySink {
-    threadTarget() {
-      return { root: file, extension: 'pbf' };
+    threadWriter() {
+      return { module: new URL('../dist/writers/directory-writer.js', import.meta.url).href, config: { root: file, extension: 'pbf' } };
     }
   }
   try {
@@ -99,6 +99,42 @@ test('buildTileset: a tile file a worker thread cannot write fails the build, na
       assert.ok(sink.aborted, `threads=${threads}: aborted`);
       assert.equal(sink.metadata, undefined);
       assert.equal(sink.tiles.size, 0, 'put() is not used when threads write');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('buildTileset: a sink of its own can have the encoding threads store its tiles through a module it names', async () => {
+  // The writer module (test/tools/flat-writer.mjs) puts each tile in one flat file per zoom and reports
+  // 1000 bytes a tile: what diskBytes() is given back is the threads' sum, whatever the thread count.
+  const { mkdtempSync, readdirSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'mvt-build-test-'));
+  class FlatSink extends MemorySink {
+    threadBytes = -1;
+    threadWriter() {
+      return { module: new URL('./tools/flat-writer.mjs', import.meta.url).href, config: { dir } };
+    }
+    async diskBytes(threadBytes: number) {
+      this.threadBytes = threadBytes;
+      return threadBytes;
+    }
+  }
+  try {
+    for (const threads of [1, 2]) {
+      const sink = new FlatSink();
+      const features = [{ type: 'Feature', properties: { n: 1 }, geometry: { type: 'Point', coordinates: [10, 60] } }];
+      const summary = await buildTileset({ inputs: [{ name: 'p', features }], output: sink, threads, maxzoom: 3 });
+      assert.equal(summary.tiles, 4);
+      assert.equal(sink.tiles.size, 0, 'put() is not used when threads store the tiles');
+      assert.equal(sink.threadBytes, 4000);
+      assert.equal(summary.diskBytes, 4000);
+      assert.ok(sink.metadata, 'committed');
+      assert.deepEqual(readdirSync(dir).sort(), ['0-0-0.mvt', '1-1-0.mvt', '2-2-1.mvt', '3-4-2.mvt']);
+      rmSync(dir, { recursive: true, force: true });
+      (await import('node:fs')).mkdirSync(dir);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

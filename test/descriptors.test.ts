@@ -9,10 +9,11 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
-  buildTileset, crsAxisOrder, crsFacts, describeTileset, formatTilingScheme, LayerSchema, MbtilesSink, parseTileMatrixSet,
+  buildTileset, crsAxisOrder, crsFacts, describeTileset, formatTilingScheme, MbtilesSink, parseTileMatrixSet,
   parseTilingScheme, PRESETS, readTilingScheme, resolveCrs, tileBounds, tileMatrixSetJson, UsageError,
   type OgcTilesetJson, type TileJson, type TileMatrixSetJson, type TilingScheme,
 } from '../src/index.js';
+import { LayerSchema } from '../src/internals.js';
 import { gdalFeatures, gdalSchema, skip } from './gdal-helpers.js';
 import { fixture, listTiles, runCli, tempDir } from './helpers.js';
 

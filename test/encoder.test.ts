@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
-import { encodeTile, LINESTRING, POINT, POLYGON, valueTag } from '../dist/index.js';
+import { encodeTile, LINESTRING, POINT, POLYGON } from '../dist/index.js';
+import { valueTag } from '../dist/internals.js';
 
 const decode = (buf: Uint8Array) => new VectorTile(new PbfReader(buf));
 // MoveTo(1) (10, 20); MoveTo(1) (0, 0) + LineTo(1) (5, 5); a 10×10 square, clockwise on screen

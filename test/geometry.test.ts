@@ -1,7 +1,8 @@
 // Clipping, simplification and quantization/winding on hand-made geometries.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clipGeometry, computeImportance, decodeCommands, encodeGeometry, LINESTRING, POINT, POLYGON, ringArea, type Geometry } from '../dist/index.js';
+import { decodeCommands, LINESTRING, POINT, POLYGON } from '../dist/index.js';
+import { clipGeometry, computeImportance, encodeGeometry, ringArea, type Geometry } from '../dist/internals.js';
 
 /** Builds a stride-3 flat array with importance 1 from [x, y] pairs. */
 const flat = (pts: number[][]) => pts.flatMap(([x, y]) => [x, y, 1]);

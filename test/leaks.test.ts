@@ -68,19 +68,19 @@ test('GeoPackage: a BLOB column left out is said in the summary, with its table,
   assert.deepEqual(JSON.parse(j.stdout).skippedColumns, [{ file: gpkg, layer: 'places', column: 'photo', why: 'BLOB column: binary values have no MVT type' }]);
 });
 
-test('an output named like another format (x.pmtiles, .zip, .json, .gpkg, .geojson) is a usage error, not a directory of that name', () => {
+test('an output named like another format (.zip, .json, .gpkg, .geojson; x.pmtiles as a directory) is a usage error, not a directory of that name', () => {
   const dir = tempDir();
   const src = join(dir, 'p.geojsons');
   writeFileSync(src, '{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}}\n');
-  for (const [name, re] of [
-    ['x.pmtiles', /output ".*x\.pmtiles": PMTiles output is not written yet; mvt-build writes a tileset directory .* or an \.mbtiles file/],
-    ['x.zip', /output ".*x\.zip": a \.zip file is not a tileset format/],
+  for (const [name, re, ...extra] of [
+    ['x.zip', /output ".*x\.zip": a \.zip file is not a tileset format mvt-build writes; mvt-build writes a tileset directory .*, an \.mbtiles or a \.pmtiles file/],
     ['x.json', /a \.json file is not a tileset format/],
     ['x.gpkg', /a \.gpkg file is not a tileset format/],
     ['x.geojson', /a \.geojson file is not a tileset format/],
-    ['X.PMTILES', /PMTiles output is not written yet/],
+    ['X.PMTILES', /a directory output cannot be named ".*X\.PMTILES": \.pmtiles is the PMTiles file extension/, '--format', 'directory'],
+    ['x.mbtiles', /a directory output cannot be named ".*x\.mbtiles": \.mbtiles is the MBTiles file extension/, '--format', 'directory'],
   ] as const) {
-    const r = runCli([src, '-o', join(dir, name), '-z', '0']);
+    const r = runCli([src, '-o', join(dir, name), '-z', '0', ...extra]);
     assert.equal(r.status, 2, `${name}: ${r.stderr}`);
     assert.match(r.stderr, re);
   }

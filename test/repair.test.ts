@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { isValidPolygon, repairPolygon, RingSet } from '../dist/index.js';
+import { isValidPolygon, repairPolygon, RingSet } from '../dist/internals.js';
 import { haveGdal } from './gdal-helpers.js';
 
 /** Rings as [x, y] lists (no closing point); the sign of each ring's area makes it exterior or hole. */

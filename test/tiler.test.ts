@@ -2,7 +2,8 @@
 // gives what clipping the full geometry straight to each tile would.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clipGeometry, decodeCommands, encodeGeometry, LINESTRING, POINT, POLYGON, tileGeometry, type Geometry, type TilerOptions } from '../dist/index.js';
+import { decodeCommands, LINESTRING, POINT, POLYGON } from '../dist/index.js';
+import { clipGeometry, encodeGeometry, tileGeometry, type Geometry, type TilerOptions } from '../dist/internals.js';
 
 const base: TilerOptions = {
   minzoom: 0, maxzoom: 4, extent: 4096, buffer: 80, matrixWidthZ0: 1, matrixHeightZ0: 1,

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { buildTileset, type BuildSummary } from '../build.js';
+import { DEFAULTS as D } from '../defaults.js';
 import { InputError, UsageError } from '../errors.js';
 import type { BuildOptions, LayerConf } from '../options.js';
 import { createProgress } from './progress.js';
@@ -46,8 +47,8 @@ function readConf(v: string): LayerConf {
 }
 
 /** --tiling-scheme FILE.json: an OGC Tile Matrix Set document, passed on as its text. */
-function readSchemeOption(v: string): string {
-  if (!/\.json$/i.test(v.trim())) return v;
+function readSchemeOption(v: string | undefined): string | undefined {
+  if (v === undefined || !/\.json$/i.test(v.trim())) return v;
   try {
     return readFileSync(v.trim(), 'utf8');
   } catch (e) {
@@ -60,15 +61,15 @@ export function makeProgram(): Command {
     .description('Build a Mapbox Vector Tile tileset ({z}/{x}/{y}.pbf + metadata.json) from GeoJSON, in any CRS and tiling scheme.')
     .version(pkg.version, '-v, --version')
     .argument('<input...>', 'GeoJSON / GeoJSONSeq files (one layer each) and GeoPackages (one layer per feature table)')
-    .requiredOption('-o, --output <path>', 'output tileset: a directory, or a .mbtiles file')
-    .addOption(new Option('--format <format>', 'directory or mbtiles (GDAL FORMAT; default: mbtiles for a .mbtiles output, else directory)').choices(['directory', 'mbtiles']))
-    .option('-Z, --minzoom <z>', 'minimum zoom, 0..30 (GDAL MINZOOM; default 0)', int('minzoom'))
-    .option('-z, --maxzoom <z>', 'maximum zoom, 0..30 (GDAL MAXZOOM; default 5, or minzoom if higher)', int('maxzoom'))
-    .option('--tiling-scheme <scheme>', 'preset (WebMercatorQuad, WorldCRS84Quad, ETRS-TM35FIN, EuropeanETRS89_LAEAQuad, NZTM2000Quad, …), CRS,ULX,ULY,DIM0[,W0,H0] (GDAL TILING_SCHEME) or an OGC tile matrix set FILE.json', 'WebMercatorQuad')
+    .requiredOption('-o, --output <path>', 'output tileset: a directory, an .mbtiles or a .pmtiles file')
+    .addOption(new Option('--format <format>', 'directory, mbtiles or pmtiles (GDAL FORMAT; default: from the output name, .mbtiles / .pmtiles, else directory)').choices(['directory', 'mbtiles', 'pmtiles']))
+    .option('-Z, --minzoom <z>', `minimum zoom, 0..30 (GDAL MINZOOM; default ${D.minzoom})`, int('minzoom'))
+    .option('-z, --maxzoom <z>', `maximum zoom, 0..30 (GDAL MAXZOOM; default ${D.maxzoom}, or minzoom if higher)`, int('maxzoom'))
+    .option('--tiling-scheme <scheme>', `preset (WebMercatorQuad, WorldCRS84Quad, ETRS-TM35FIN, EuropeanETRS89_LAEAQuad, NZTM2000Quad, …), CRS,ULX,ULY,DIM0[,W0,H0] (GDAL TILING_SCHEME) or an OGC tile matrix set FILE.json (default ${D.tilingScheme})`)
     .option('--s-srs <crs>', "CRS of the input: EPSG:NNNN, proj4 string or WKT (default: the file's crs member, else EPSG:4326)")
-    .option('--extent <n>', 'tile extent in units (GDAL EXTENT)', int('extent'), 4096)
-    .option('--buffer <n>', 'buffer around tiles in tile units (GDAL BUFFER; default 5·extent/256 = 80)', int('buffer'))
-    .option('--simplification <tol>', 'Douglas–Peucker tolerance in tile units, 0 = none as GDAL (GDAL SIMPLIFICATION)', num('simplification'), 1)
+    .option('--extent <n>', `tile extent in units (GDAL EXTENT; default ${D.extent})`, int('extent'))
+    .option('--buffer <n>', `buffer around tiles in tile units (GDAL BUFFER; default 5·extent/256 = ${D.buffer(D.extent)})`, int('buffer'))
+    .option('--simplification <tol>', `Douglas–Peucker tolerance in tile units, 0 = none as GDAL (GDAL SIMPLIFICATION; default ${D.simplification})`, num('simplification'))
     .option('--simplification-max-zoom <tol>', 'tolerance at the max zoom only (GDAL SIMPLIFICATION_MAX_ZOOM)', num('simplification-max-zoom'))
     .option('-l, --layer <name>', 'layer name for the GeoJSON input at the same position; for a GeoPackage, a table to read (repeatable; default: file name / every table)', collect)
     .option('--where <sql>', 'SQL condition on GeoPackage rows (ogr2ogr -where)')
@@ -76,20 +77,20 @@ export function makeProgram(): Command {
     .option('--description <text>', 'tileset description (GDAL DESCRIPTION)')
     .option('--attribution <text>', 'credit for the data, in tilejson.json, tileset.json (and MBTiles metadata)')
     .option('--base-url <url>', 'absolute URL the tileset will be served from, for the tile URLs in tilejson.json and tileset.json (default: relative URLs)')
-    .addOption(new Option('--type <type>', 'metadata type (GDAL TYPE)').choices(['overlay', 'baselayer']).default('overlay'))
+    .addOption(new Option('--type <type>', `metadata type (GDAL TYPE; default ${D.type})`).choices(['overlay', 'baselayer']))
     .option('--no-compress', 'write tiles without gzip (GDAL COMPRESS=NO)')
-    .option('--tile-extension <ext>', 'tile file extension (GDAL TILE_EXTENSION)', 'pbf')
-    .option('-f, --force', 'replace an existing output (a non-empty directory or an .mbtiles file)')
+    .option('--tile-extension <ext>', `tile file extension (GDAL TILE_EXTENSION; default ${D.tileExtension})`)
+    .option('-f, --force', 'replace an existing output (a non-empty directory, an .mbtiles or .pmtiles file)')
     .option('--no-tiny-polygon-reduction', 'keep polygon rings under 2 tile units² (tippecanoe --no-tiny-polygon-reduction; GDAL keeps them)')
     .option('--no-polygon-repair', 'write polygons as rounded, without making them OGC-valid (faster on detailed coastlines; GDAL repairs)')
     .option('--skip-invalid', 'skip malformed features (counted in the summary) instead of failing')
-    .option('--max-size <bytes>', 'largest tile, after compression: tiles over it are drawn coarser, then lose their smallest features (GDAL MAX_SIZE)', int('max-size'), 500000)
-    .option('--max-features <n>', 'most features in a tile; the smallest go first (GDAL MAX_FEATURES)', int('max-features'), 200000)
+    .option('--max-size <bytes>', `largest tile, after compression: tiles over it are drawn coarser, then lose their smallest features (GDAL MAX_SIZE; default ${D.maxSize})`, int('max-size'))
+    .option('--max-features <n>', `most features in a tile; the smallest go first (GDAL MAX_FEATURES; default ${D.maxFeatures})`, int('max-features'))
     .option('--conf <json|file>', "GDAL's layer configuration: {\"layer\": {\"target_name\", \"description\", \"minzoom\", \"maxzoom\"}} (GDAL CONF)")
     .option('--bounds <minlon,minlat,maxlon,maxlat>', 'metadata bounds instead of the data extent (GDAL BOUNDS)', numbers('bounds', 4))
     .option('--center <lon,lat,zoom>', 'metadata center instead of the middle of bounds at minzoom (GDAL CENTER)', numbers('center', 3))
     .option('-j, --threads <n>', 'worker threads for tiling and encoding (default: available cores; 1 = no workers)', int('threads'))
-    .option('--memory-budget <MB>', 'MiB of tile fragments kept in memory before spilling to --temp-dir (default 256)', num('memory-budget'))
+    .option('--memory-budget <MB>', `MiB of tile fragments kept in memory before spilling to --temp-dir (default ${D.memoryBudget / 2 ** 20})`, num('memory-budget'))
     .option('--temp-dir <dir>', 'directory for the temporary store (GDAL TEMPORARY_DB; default: the OS temporary directory)')
     .option('--no-parent-watch', 'keep building when the process that started mvt-build exits (default: stop, as for SIGTERM)')
     .option('-q, --quiet', 'no progress and no summary')
@@ -100,30 +101,30 @@ export function makeProgram(): Command {
 
 interface CliOptions {
   output: string;
-  format?: 'directory' | 'mbtiles';
+  format?: 'directory' | 'mbtiles' | 'pmtiles';
   minzoom?: number;
   maxzoom?: number;
-  tilingScheme: string;
+  tilingScheme?: string;
+  attribution?: string;
+  baseUrl?: string;
   sSrs?: string;
-  extent: number;
+  extent?: number;
   buffer?: number;
-  simplification: number;
+  simplification?: number;
   simplificationMaxZoom?: number;
   layer?: string[];
   where?: string;
   name?: string;
   description?: string;
-  attribution?: string;
-  baseUrl?: string;
-  type: 'overlay' | 'baselayer';
+  type?: 'overlay' | 'baselayer';
   compress: boolean;
-  tileExtension: string;
+  tileExtension?: string;
   force?: boolean;
   skipInvalid?: boolean;
   tinyPolygonReduction: boolean;
   polygonRepair: boolean;
-  maxSize: number;
-  maxFeatures: number;
+  maxSize?: number;
+  maxFeatures?: number;
   conf?: string;
   bounds?: number[];
   center?: number[];
@@ -145,7 +146,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const o = program.opts<CliOptions>();
   let conf: LayerConf | undefined;
-  let tilingScheme: string;
+  let tilingScheme: string | undefined;
   try {
     conf = o.conf === undefined ? undefined : readConf(o.conf);
     tilingScheme = readSchemeOption(o.tilingScheme);

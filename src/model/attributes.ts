@@ -38,3 +38,19 @@ export function coerce(v: PropertyValue, type: FieldType | undefined): PropertyV
   if (type === 'String' && typeof v !== 'string') return String(v);
   return v;
 }
+
+/** GeoJSON ids that are non-negative safe integers become MVT ids; other ids become a property (idProperty). */
+export function featureId(id: unknown): number | undefined {
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : undefined;
+}
+
+/**
+ * An id that cannot be the MVT id (a string such as the county FIPS code "04015", a negative or
+ * fractional number) is kept as an `id` property, as GDAL's GeoJSON reader makes it an `id` field;
+ * unless the properties have an `id` of their own, which then wins.
+ */
+export function idProperty(raw: unknown, mvtId: number | undefined, properties: unknown): string | number | undefined {
+  if (mvtId !== undefined || (typeof raw !== 'string' && typeof raw !== 'number')) return undefined;
+  if (properties && typeof properties === 'object' && Object.hasOwn(properties, 'id')) return undefined;
+  return raw;
+}

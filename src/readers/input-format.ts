@@ -50,15 +50,14 @@ export function checkInputPath(path: string): void {
  * directories.
  */
 const FILE_OUTPUTS = new Set([
-  '.pmtiles', '.zip', '.tar', '.gz', '.tgz', '.7z', '.json', '.geojson', ...SEQ_EXTENSIONS, '.gpkg', '.sqlite', '.db',
+  '.zip', '.tar', '.gz', '.tgz', '.7z', '.json', '.geojson', ...SEQ_EXTENSIONS, '.gpkg', '.sqlite', '.db',
   '.shp', '.fgb', '.csv', '.kml', '.kmz', '.gml', '.gpx', '.parquet', '.geoparquet', '.pbf', '.mvt', '.txt', '.xml',
 ]);
 
-/** Throws a UsageError for an output name `FILE_OUTPUTS` refuses (`.mbtiles` is not among them). */
+/** Throws a UsageError for an output name `FILE_OUTPUTS` refuses (`.mbtiles`, `.pmtiles` are not among them). */
 export function checkOutputPath(path: string): void {
   const ext = extname(path.replace(/[\\/]+$/, '')).toLowerCase();
   if (!FILE_OUTPUTS.has(ext)) return;
-  const now = 'mvt-build writes a tileset directory (a name without such an extension) or an .mbtiles file';
-  if (ext === '.pmtiles') throw new UsageError(`output "${path}": PMTiles output is not written yet; ${now}`);
+  const now = 'mvt-build writes a tileset directory (a name without such an extension), an .mbtiles or a .pmtiles file';
   throw new UsageError(`output "${path}": a ${ext} file is not a tileset format mvt-build writes; ${now}`);
 }

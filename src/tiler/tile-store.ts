@@ -5,6 +5,7 @@
 import { closeSync, mkdirSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULTS } from '../defaults.js';
 import { InputError } from '../errors.js';
 import { ownedName, releaseName } from '../temporaries.js';
 import { AT_LENGTH, AT_X, AT_Y, AT_Z, ByteWriter, compareRecords } from './fragment-codec.js';
@@ -58,7 +59,7 @@ export class SpillingTileStore implements TileStore {
   private readonly budget: number;
 
   constructor(private readonly o: StoreOptions) {
-    this.budget = o.memoryBudget ?? 256 * 2 ** 20;
+    this.budget = o.memoryBudget ?? DEFAULTS.memoryBudget;
     // Checked now, not at the first spill: that may come after minutes of work, or never (and then
     // a mistyped --temp-dir would pass unnoticed until the day the data grows).
     if (o.tempDir !== undefined) {

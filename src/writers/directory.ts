@@ -1,5 +1,5 @@
 // A {z}/{x}/{y}.pbf directory plus metadata.json, built in a temporary sibling and renamed into place.
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
@@ -7,7 +7,9 @@ import { metadataJson, type TilesetMetadata } from './metadata.js';
 import { descriptorFiles } from '../describe/descriptors.js';
 import { lockOutput, type OutputLock } from './output-lock.js';
 import { checkParentDirectory } from './output-path.js';
-import type { TileFileTarget, TileSink } from './sink.js';
+import { allocated } from './directory-writer.js';
+import type { ThreadWriterSpec, TileSink } from './sink.js';
+import { DEFAULTS } from '../defaults.js';
 import { ownedName, releaseName, removeStaleTemporaries } from '../temporaries.js';
 
 export interface DirectoryOptions {
@@ -71,21 +73,21 @@ export class DirectorySink implements TileSink {
 
   /**
    * For callers that hand tiles over one by one (buildTileset has its threads write them instead,
-   * see threadTarget): asynchronous, so many can be in flight.
+   * see threadWriter): asynchronous, so many can be in flight.
    */
   async put(z: number, x: number, y: number, data: Uint8Array): Promise<void> {
     const dir = join(this.temp, String(z), String(x));
     let made = this.madeDirs.get(dir);
     if (!made) this.madeDirs.set(dir, (made = mkdir(dir, { recursive: true })));
     await made;
-    const file = join(dir, `${y}.${this.options.extension ?? 'pbf'}`);
+    const file = join(dir, `${y}.${this.options.extension ?? DEFAULTS.tileExtension}`);
     await writeFile(file, data);
     this.putBytes += allocated(await stat(file));
   }
 
-  /** Worker threads write the tiles themselves (see writeTileFile): no copy to the main thread. */
-  threadTarget(): TileFileTarget {
-    return { root: this.temp, extension: this.options.extension ?? 'pbf' };
+  /** The encoding threads write the tile files themselves (directory-writer.ts): no copy to this one. */
+  threadWriter(): ThreadWriterSpec {
+    return { module: new URL('./directory-writer.js', import.meta.url).href, config: { root: this.temp, extension: this.options.extension ?? DEFAULTS.tileExtension } };
   }
 
   async commit(metadata: TilesetMetadata): Promise<void> {
@@ -129,12 +131,12 @@ export class DirectorySink implements TileSink {
   }
 
   /**
-   * Disk the committed tileset takes, as `du -s` counts it: the tile files (`threadFileBytes` for
+   * Disk the committed tileset takes, as `du -s` counts it: the tile files (`threadBytes` for
    * those the worker threads wrote, which reported them), metadata.json and the descriptors beside
    * it, and the directories.
    */
-  async diskBytes(threadFileBytes: number): Promise<number> {
-    let total = threadFileBytes + this.putBytes + allocated(await stat(this.path));
+  async diskBytes(threadBytes: number): Promise<number> {
+    let total = threadBytes + this.putBytes + allocated(await stat(this.path));
     for (const z of await readdir(this.path, { withFileTypes: true })) {
       if (z.isFile()) total += allocated(await stat(join(this.path, z.name)));
       if (!z.isDirectory()) continue;
@@ -154,33 +156,3 @@ export class DirectorySink implements TileSink {
     }
   }
 }
-
-/** z/x directories this thread has made (keyed by full path, so builds never mix). */
-const madeDirs = new Set<string>();
-
-/**
- * Writes one tile file synchronously, from whichever thread encoded it. Tile files are small, so the
- * cost is the system calls, not the bytes: done in the encoding threads they run side by side with no
- * hop through the main thread. Measured building the 596k city tiles: 32 s with writes through libuv's
- * pool from the main thread, 25 s this way (7 s less CPU).
- */
-export function writeTileFile(t: TileFileTarget, z: number, x: number, y: number, data: Uint8Array): number {
-  const dir = `${t.root}/${z}/${x}`;
-  if (!madeDirs.has(dir)) {
-    if (madeDirs.size > 100_000) madeDirs.clear();
-    mkdirSync(dir, { recursive: true });
-    madeDirs.add(dir);
-  }
-  // The blocks the file takes (what du counts) come from one fstat on the open file: a walk of the
-  // tree afterwards would cost a stat per tile on the main thread.
-  const fd = openSync(`${dir}/${y}.${t.extension}`, 'w');
-  try {
-    writeFileSync(fd, data);
-    return allocated(fstatSync(fd));
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Bytes of disk a file or directory takes, as du counts them (st_blocks are 512-byte units). */
-const allocated = (st: { blocks: number; size: number }): number => (Number.isFinite(st.blocks) ? st.blocks * 512 : st.size);

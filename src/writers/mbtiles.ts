@@ -2,17 +2,14 @@
 // Layout and metadata rows follow GDAL's MBTiles vector writer (ogrmvtdataset.cpp, GenerateMetadata)
 // so that `ogrinfo x.mbtiles` reads it like GDAL's own output; deduplication follows mbutil/tippecanoe.
 import { createHash } from 'node:crypto';
-import { link, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { InputError, UsageError } from '../errors.js';
 import { isWebMercatorQuad } from '../scheme/tiling-scheme.js';
 import { gdalStringify, type JsonValue } from './gdal-json.js';
 import { vectorLayersJson, type TilesetMetadata } from './metadata.js';
 import { describeTileset } from '../describe/descriptors.js';
-import { lockOutput, type OutputLock } from './output-lock.js';
-import { checkParentDirectory } from './output-path.js';
+import { FileOutput } from './file-output.js';
 import type { TileSink } from './sink.js';
-import { ownedName, releaseName, removeStaleTemporaries } from '../temporaries.js';
 
 export interface MbtilesOptions {
   /** Replace an existing output file. Default false. */
@@ -47,63 +44,54 @@ interface PendingTile {
   data: Buffer;
 }
 
+/**
+ * SQLite keeps a file's journal beside it by name and applies whatever it finds there when the file
+ * is next opened, so the old file's journal — left by a writer that was killed, or still held by one
+ * that never checkpointed — would be replayed into our new file: tiles gone, the old name back.
+ * FileOutput removes them beside the output before the move and, in case a live writer made them
+ * again, after.
+ */
+const SQLITE_SIDECARS = ['-journal', '-wal', '-shm'];
+
 export class MbtilesSink implements TileSink {
   readonly path: string;
   private readonly dedupe: boolean;
-  private temp = '';
+  private readonly file: FileOutput;
   private db: Database | undefined;
   private insert: ((tiles: PendingTile[]) => void) | undefined;
   private pending: PendingTile[] = [];
   private pendingBytes = 0;
-  private committed = false;
-  private lock: OutputLock | undefined;
   /** Tiles inserted, to check the file once it is in place. */
   private tileCount = 0;
-  /** Temporaries of earlier, dead builds of this output that open() removed. */
-  staleRemoved = 0;
   /** The first failed put(): the tileset is incomplete and must not be committed. */
   private failure: Error | undefined;
 
   constructor(path: string, private readonly options: MbtilesOptions = {}) {
-    this.path = resolve(path);
+    this.file = new FileOutput(path, options.force ?? false, 'an .mbtiles file', SQLITE_SIDECARS);
+    this.path = this.file.path;
     this.dedupe = options.dedupe ?? true;
   }
 
   /** The temporary file while building (for cleanup on signals). */
   get tempPath(): string {
-    return this.temp;
+    return this.file.temp;
+  }
+
+  /** Temporaries of earlier, dead builds of this output that open() removed. */
+  get staleRemoved(): number {
+    return this.file.staleRemoved;
   }
 
   async open(): Promise<void> {
-    // A missing parent is refused, as GDAL does, not made: a typo would otherwise build elsewhere.
-    await checkParentDirectory(this.path);
     const Database = await loadDatabase();
-    const parent = dirname(this.path);
-    // Held until commit or abort: a second build into the same file is refused, not raced.
-    this.lock = await lockOutput(this.path);
+    const temp = await this.file.open();
     try {
-      this.staleRemoved = await removeStaleTemporaries(parent, this.tempPrefix);
-      const st = await stat(this.path).catch(() => null);
-      if (st?.isDirectory()) throw new UsageError(`output ${this.path} is a directory, not an .mbtiles file`);
-      if (st && !this.options.force) throw new UsageError(`output ${this.path} exists (use --force to replace it)`);
-      // A sibling, so the final rename stays on one file system and replaces the old file atomically.
-      // Its name holds our pid, so that a later run can remove it if this process dies first.
-      this.temp = join(parent, ownedName(this.tempPrefix));
-      try {
-        this.db = new Database(this.temp);
-        this.createSchema(this.db);
-      } catch (e) {
-        throw new InputError(`cannot write output: ${(e as Error).message}`, this.path);
-      }
+      this.db = new Database(temp);
+      this.createSchema(this.db);
     } catch (e) {
       await this.abort();
-      throw e;
+      throw new InputError(`cannot write output: ${(e as Error).message}`, this.path);
     }
-  }
-
-  /** Temporaries of this output are named `.NAME.mbtiles.tmp-PID@HOST-RANDOM` (see temporaries.ts). */
-  private get tempPrefix(): string {
-    return `.${basename(this.path)}.tmp-`;
   }
 
   private createSchema(db: Database): void {
@@ -192,48 +180,11 @@ export class MbtilesSink implements TileSink {
       throw new InputError(`cannot write output: ${(e as Error).message}`, this.path);
     }
     this.db = undefined;
-    await this.lock?.verify();
-    await this.moveIntoPlace();
-    this.committed = true;
-    releaseName(this.temp);
+    await this.file.place();
     try {
       await this.check(metadata.name);
     } finally {
-      await this.lock?.release();
-    }
-  }
-
-  /**
-   * Renames the finished file into place. SQLite keeps a file's journal beside it by name (-journal,
-   * -wal, -shm) and applies whatever it finds there when the file is next opened, so the old file's
-   * journal — left by a writer that was killed, or still held by one that never checkpointed — would be
-   * replayed into our new file: tiles gone, the old name back. It is removed before the rename and, in
-   * case a live writer made it again, after.
-   */
-  private async moveIntoPlace(): Promise<void> {
-    const fail = (e: unknown) => new InputError(`cannot move the finished tileset into place: ${(e as Error).message}`, this.path);
-    try {
-      if (this.options.force) {
-        await removeJournals(this.path);
-        await rename(this.temp, this.path); // atomically replaces a previous file
-      } else {
-        // Checked again now, not only at open: link(2), unlike rename(2), never replaces a file that
-        // appeared meanwhile. Without hard links (some network file systems), check, then rename.
-        if (!(await stat(this.path).then(() => true, () => false))) await removeJournals(this.path);
-        try {
-          await link(this.temp, this.path);
-          await rm(this.temp, { force: true });
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          if (code === 'EEXIST') throw new UsageError(`output ${this.path} appeared while building (use --force to replace it)`);
-          if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw e;
-          if (await stat(this.path).then(() => true, () => false)) throw new UsageError(`output ${this.path} appeared while building (use --force to replace it)`);
-          await rename(this.temp, this.path);
-        }
-      }
-      await removeJournals(this.path);
-    } catch (e) {
-      throw e instanceof UsageError ? e : fail(e);
+      await this.file.release();
     }
   }
 
@@ -260,7 +211,7 @@ export class MbtilesSink implements TileSink {
       problem = (e as Error).message;
     }
     if (problem === undefined) return;
-    await Promise.all(['', '-journal', '-wal', '-shm'].map((suffix) => rm(this.path + suffix, { force: true }).catch(() => undefined)));
+    await this.file.withdraw();
     throw new InputError(
       `the file in place does not read back as written (${problem}), so it was removed: is another process writing it? Stop that process and build again`,
       this.path,
@@ -274,15 +225,6 @@ export class MbtilesSink implements TileSink {
 
   async abort(): Promise<void> {
     try {
-      await this.removeTemporary();
-    } finally {
-      await this.lock?.release();
-    }
-  }
-
-  private async removeTemporary(): Promise<void> {
-    if (this.committed) return;
-    try {
       this.db?.close();
     } catch {
       // already closed or broken: the file goes anyway
@@ -290,20 +232,9 @@ export class MbtilesSink implements TileSink {
     this.db = undefined;
     this.insert = undefined;
     this.pending = [];
-    if (!this.temp) return;
-    // journal_mode is OFF, but remove SQLite's side files too in case a failure came before the pragma.
-    // `force` ignores only ENOENT; ENOTDIR means the parent never was a directory, so nothing was made.
-    const remove = (file: string) => rm(file, { force: true }).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'ENOTDIR') throw e;
-    });
-    await Promise.all(['', '-journal', '-wal', '-shm'].map((s) => remove(this.temp + s)));
-    releaseName(this.temp);
+    // journal_mode is OFF, but SQLite's side files go too in case a failure came before the pragma.
+    await this.file.discard();
   }
-}
-
-/** SQLite's side files of a database path: a rollback journal, a write-ahead log and its index. */
-async function removeJournals(path: string): Promise<void> {
-  await Promise.all(['-journal', '-wal', '-shm'].map((suffix) => rm(path + suffix, { force: true })));
 }
 
 const f7 = (n: number) => n.toFixed(7);

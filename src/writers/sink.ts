@@ -1,4 +1,4 @@
-// The tile sink: where finished tiles go. The core only calls these methods, never `fs`.
+// The tile sink: where finished tiles go. The pipeline only calls these methods, never `fs`.
 import type { TilesetMetadata } from './metadata.js';
 
 export interface TileSink {
@@ -11,22 +11,38 @@ export interface TileSink {
   /** Removes everything written so far; the previous output, if any, is left as it was. */
   abort(): Promise<void>;
   /**
-   * Optional: a directory that worker threads may write tile files into themselves, as plain data
-   * they can receive; put() is then not called. Only for a directory on the local file system.
+   * Optional, called after open(): lets the threads that encode tiles store them themselves, each
+   * through its own writer made from this description (a directory: each thread writes its tile
+   * files, with no copy to the main thread). put() is then not called. Without it, tiles come back
+   * to the main thread and go through put().
    */
-  threadTarget?(): TileFileTarget;
+  threadWriter?(): ThreadWriterSpec;
   /** Optional: how many temporaries of earlier, killed builds open() removed (for the summary). */
   readonly staleRemoved?: number;
   /**
    * Optional, called after commit(): the bytes the tileset takes on disk (what `du` shows, not the
-   * tile payload). `threadFileBytes` is what the worker threads reported for the files they wrote
-   * through threadTarget().
+   * tile payload). `threadBytes` is the sum of what the thread writers' write() returned.
    */
-  diskBytes?(threadFileBytes: number): Promise<number>;
+  diskBytes?(threadBytes: number): Promise<number>;
 }
 
-/** Where tiles go as files: `{root}/{z}/{x}/{y}.{extension}`. */
-export interface TileFileTarget {
-  root: string;
-  extension: string;
+/**
+ * How a worker thread makes its writer: it imports `module` (an absolute file: URL) and calls its
+ * `createTileWriter(config)`, once per thread and spec. `config` must be plain data (it is posted to
+ * the thread).
+ */
+export interface ThreadWriterSpec {
+  module: string;
+  config: unknown;
+}
+
+/** A thread's own writer (see ThreadWriterSpec). */
+export interface ThreadTileWriter {
+  /** Stores one tile synchronously; returns the bytes it takes in the sink (for diskBytes). */
+  write(z: number, x: number, y: number, data: Uint8Array): number;
+}
+
+/** The shape of a ThreadWriterSpec's module. */
+export interface ThreadWriterModule {
+  createTileWriter(config: unknown): ThreadTileWriter;
 }

@@ -1,0 +1,30 @@
+// Every default of a build, in one place: resolveOptions (options.ts) applies them and the CLI's
+// --help prints them. No imports, so that `mvt-build --help` loads nothing else to show them.
+export const DEFAULTS = {
+  minzoom: 0, //                       GDAL MINZOOM
+  maxzoom: 5, //                       GDAL MAXZOOM (or minzoom, if higher)
+  tilingScheme: 'WebMercatorQuad', //  GDAL's default: EPSG:3857, one tile at zoom 0
+  extent: 4096, //                     tile units per side (GDAL EXTENT)
+  /** Buffer in tile units for an extent: 5 px of 256 (80 at 4096), as GDAL. */
+  buffer: (extent: number): number => Math.round((5 * extent) / 256),
+  simplification: 1, //                Douglas–Peucker tolerance in tile units (GDAL's default is 0: none)
+  type: 'overlay' as 'overlay' | 'baselayer', // metadata type (GDAL TYPE)
+  compress: true, //                   gzip every tile (GDAL COMPRESS)
+  tileExtension: 'pbf', //             tile file extension (GDAL TILE_EXTENSION)
+  force: false, //                     never replace an output unless asked
+  skipInvalid: false, //               a malformed feature stops the build
+  tinyPolygonReduction: true, //       rings under 2 tile units² drawn as squares that keep their area
+  polygonRepair: true, //              every polygon OGC-valid on the integer grid
+  maxSize: 500_000, //                 bytes per tile after compression (GDAL MAX_SIZE)
+  maxFeatures: 200_000, //             features per tile (GDAL MAX_FEATURES)
+  memoryBudget: 256 * 2 ** 20, //      bytes of tile fragments held before spilling to the temp dir
+  // threads: the available cores (os.availableParallelism()), read when a build starts.
+  // Batching: the unit of work handed to a thread, and how much may be in flight at once.
+  batchFeatures: 2000, //              features per tiling batch
+  batchBytes: 4 << 20, //              most input text in one tiling batch
+  encodeTiles: 1000, //                tiles per encoding batch
+  encodeBytes: 4 << 20, //             most fragment bytes in one encoding batch
+  windowBytes: 64 << 20, //            input text or fragments between the main thread and the workers
+  batchesPerThread: 8, //              look-ahead: batches queued per thread, past a slow one
+  writesInFlight: 32, //               concurrent put()s into a sink that takes tiles one by one
+} as const;

@@ -1,0 +1,74 @@
+// Phase 2: the store's tiles, in order, encoded on the threads (stages/encode.ts). A sink that
+// describes a thread writer is written by those threads; any other gets the bytes back here, through
+// a queue of put()s.
+import { DEFAULTS } from '../defaults.js';
+import { InputError } from '../errors.js';
+import type { LayerSchema } from '../model/layer-schema.js';
+import type { BuildOptions, Progress } from '../options.js';
+import type { EncodeBatch, EncodeLayer } from '../stages/encode.js';
+import type { TileStore } from '../tiler/tile-store.js';
+import type { TileSink } from '../writers/sink.js';
+import { OrderedWork } from './ordered-work.js';
+import type { Plan } from './plan.js';
+import type { WorkerPool } from './pool.js';
+import { addEncoded, type BuildSummary } from './summary.js';
+import type { EncodedBatch } from './tasks.js';
+import { WriteQueue } from './write-queue.js';
+
+/** Encodes and stores every tile; resolves with what the thread writers reported (diskBytes). */
+export async function encodePhase(
+  plan: Plan,
+  options: BuildOptions,
+  schemas: LayerSchema[],
+  pool: WorkerPool,
+  store: TileStore,
+  sink: TileSink,
+  summary: BuildSummary,
+  progress: Progress,
+): Promise<number> {
+  const report = () => options.onProgress?.(progress);
+  progress.phase = 'write';
+  progress.tilesTotal = store.tileCount;
+  report();
+  const layers: EncodeLayer[] = schemas.map((s) => ({ name: s.name, fieldTypes: [...s.fieldTypes()], realFields: [...s.realFields()] }));
+  const queue = new WriteQueue(sink, DEFAULTS.writesInFlight);
+  const writer = sink.threadWriter?.();
+  let storedBytes = 0;
+  const encoding = new OrderedWork<EncodedBatch>(Math.max(2, pool.threads * DEFAULTS.batchesPerThread), DEFAULTS.windowBytes, (r) => {
+    storedBytes += r.storedBytes;
+    if (r.writeError) throw new InputError(r.writeError, summary.output);
+    addEncoded(summary, r);
+    for (let i = 0; i < r.index.length; i += 5) {
+      if (r.stored) queue.written++;
+      else queue.push(r.index[i], r.index[i + 1], r.index[i + 2], r.data.subarray(r.index[i + 3], r.index[i + 3] + r.index[i + 4]));
+    }
+  });
+  const newBatch = (): EncodeBatch => ({ ...plan.encode, layers, tiles: [] });
+  let batch = newBatch();
+  let batchBytes = 0;
+  const dispatch = async () => {
+    if (!batch.tiles.length) return;
+    const b = batch;
+    batch = newBatch();
+    const weight = batchBytes;
+    batchBytes = 0;
+    await encoding.submit(pool.run<EncodedBatch>({ kind: 'encode', batch: b, writer }), weight);
+    // Writing is the slow end: do not let encoded tiles pile up in memory.
+    await queue.waitBelow(4 * DEFAULTS.encodeTiles);
+    progress.tilesWritten = queue.written;
+    report();
+    options.signal?.throwIfAborted();
+  };
+  for await (const t of store.tiles()) {
+    batch.tiles.push({ z: t.z, x: t.x, y: t.y, records: t.records });
+    batchBytes += t.records.length;
+    if (batch.tiles.length >= DEFAULTS.encodeTiles || batchBytes >= DEFAULTS.encodeBytes) await dispatch();
+  }
+  await dispatch();
+  await encoding.drain();
+  await queue.finish();
+  progress.tilesWritten = queue.written;
+  report();
+  options.signal?.throwIfAborted();
+  return storedBytes;
+}

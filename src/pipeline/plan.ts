@@ -1,0 +1,138 @@
+// The plan of a build: its options checked and defaulted (options.ts, defaults.ts), the tiling
+// scheme and its CRS resolved, what each stage needs to know, and the sink it writes to.
+import { basename, resolve } from 'node:path';
+import { DEFAULTS } from '../defaults.js';
+import { UsageError } from '../errors.js';
+import { TINY_AREA2 } from '../geometry/quantize.js';
+import { resolveOptions, type BuildOptions, type ResolvedOptions } from '../options.js';
+import { crsArea, resolveCrs, type ResolvedCrs } from '../projection/crs.js';
+import { isWebMercatorQuad, parseTilingScheme, validateTilingScheme, type TilingScheme } from '../scheme/tiling-scheme.js';
+import { readTilingScheme } from '../scheme/ogc-tms.js';
+import { crsFacts } from '../projection/crs-info.js';
+import type { EncodeBatch } from '../stages/encode.js';
+import type { TileContext } from '../stages/tile.js';
+import { DirectorySink } from '../writers/directory.js';
+import { MbtilesSink } from '../writers/mbtiles.js';
+import { PMTILES_MAX_ZOOM } from '../writers/pmtiles-format.js';
+import { PmtilesSink, zoomOffset } from '../writers/pmtiles.js';
+import type { TileSink } from '../writers/sink.js';
+
+export interface Plan {
+  opts: ResolvedOptions;
+  scheme: TilingScheme;
+  schemeCrs: ResolvedCrs;
+  /** The output's absolute path, or `tileset` for a caller's own sink (the summary's `output`). */
+  output: string;
+  /** The metadata name unless --name: the output's base name without `.mbtiles` / `.pmtiles`. */
+  outputName: string;
+  /** Everything of an encoding batch but its tiles and layers. */
+  encode: Omit<EncodeBatch, 'tiles' | 'layers'>;
+  /** The tiling context for a zoom range (per source layer with --conf: GDAL's per-layer zooms). */
+  contextFor(minzoom: number, maxzoom: number): TileContext;
+}
+
+export function resolvePlan(options: BuildOptions): Plan {
+  const opts = resolveOptions(options);
+  const scheme = resolveScheme(options.tilingScheme);
+  let schemeCrs: ResolvedCrs;
+  try {
+    schemeCrs = resolveCrs(scheme.crs);
+  } catch (e) {
+    throw new UsageError(`tiling scheme: ${(e as Error).message}`);
+  }
+  if (options.sourceSrs) {
+    try {
+      resolveCrs(options.sourceSrs);
+    } catch (e) {
+      throw new UsageError(`--s-srs: ${(e as Error).message}`);
+    }
+  }
+  if (opts.format === 'mbtiles' && !isWebMercatorQuad(scheme)) {
+    throw new UsageError('MBTiles holds only Web Mercator tiles: a custom tiling scheme needs --format directory (as in GDAL)');
+  }
+  if (opts.format === 'pmtiles' && opts.maxzoom + zoomOffset(scheme) > PMTILES_MAX_ZOOM) {
+    const k = zoomOffset(scheme);
+    throw new UsageError(`PMTiles holds zooms up to ${PMTILES_MAX_ZOOM}${k ? `, ${PMTILES_MAX_ZOOM - k} for this scheme (its ${scheme.matrixWidthZ0}×${scheme.matrixHeightZ0} zoom-0 matrix is re-rooted ${k} zoom${k > 1 ? 's' : ''} down)` : ''}: maxzoom ${opts.maxzoom} is too high`);
+  }
+  const named = typeof options.output === 'string';
+  const tinyArea2 = opts.tinyPolygonReduction ? TINY_AREA2 : 0;
+  return {
+    opts,
+    scheme,
+    schemeCrs,
+    output: named ? resolve(options.output as string) : 'tileset',
+    outputName: named ? basename(resolve(options.output as string)).replace(/\.(mbtiles|pmtiles)$/i, '') : 'tileset',
+    encode: { extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tinyArea2, repair: opts.polygonRepair },
+    contextFor(minzoom, maxzoom) {
+      const tolerances = sqTolerances(opts, maxzoom);
+      return {
+        scheme,
+        tiler: {
+          minzoom,
+          maxzoom,
+          extent: opts.extent,
+          buffer: opts.buffer,
+          matrixWidthZ0: scheme.matrixWidthZ0,
+          matrixHeightZ0: scheme.matrixHeightZ0,
+          sqTolerances: tolerances,
+          tinyArea2,
+          repair: opts.polygonRepair,
+        },
+        minSqTolerance: minPositive(tolerances),
+        dropInvisible: tolerances.slice(minzoom).every((t) => t > 0),
+        skipInvalid: opts.skipInvalid,
+      };
+    },
+  };
+}
+
+/** The sink the plan writes to: the caller's own, or the one its output path and format name. */
+export function sinkFor(options: BuildOptions, plan: Plan): TileSink {
+  if (typeof options.output !== 'string') return options.output;
+  const force = plan.opts.force;
+  switch (plan.opts.format) {
+    case 'mbtiles':
+      return new MbtilesSink(options.output, { force });
+    case 'pmtiles':
+      return new PmtilesSink(options.output, { force });
+    default:
+      return new DirectorySink(options.output, { force, extension: plan.opts.tileExtension });
+  }
+}
+
+function resolveScheme(s: string | TilingScheme | undefined): TilingScheme {
+  if (s === undefined) return parseTilingScheme(DEFAULTS.tilingScheme);
+  if (typeof s === 'string') {
+    // An unknown CRS gives no area here; it is reported when the scheme's CRS is resolved.
+    const area = (crs: string) => {
+      try {
+        return crsArea(resolveCrs(crs));
+      } catch {
+        return undefined;
+      }
+    };
+    // A preset, GDAL's string, or OGC Tile Matrix Set JSON text (the CLI reads --tiling-scheme FILE.json).
+    return readTilingScheme(s, { crsArea: area, crsFacts });
+  }
+  validateTilingScheme(s);
+  return s;
+}
+
+/**
+ * Squared tolerance in scheme units for each zoom (tile units / (extent · 2^z)); the max-zoom
+ * tolerance applies at the layer's own max zoom, as GDAL does.
+ */
+function sqTolerances(o: ResolvedOptions, maxzoom: number): number[] {
+  const out: number[] = [];
+  for (let z = 0; z <= maxzoom; z++) {
+    const t = (z === maxzoom ? o.simplificationMaxZoom : o.simplification) / (o.extent * 2 ** z);
+    out.push(t * t);
+  }
+  return out;
+}
+
+function minPositive(a: number[]): number {
+  let m = Infinity;
+  for (const v of a) if (v > 0 && v < m) m = v;
+  return m === Infinity ? 0 : m;
+}

@@ -1,0 +1,53 @@
+// The worker threads: tasks (tasks.ts) run on piscina's pool, or inline when there is one thread.
+import { Piscina } from 'piscina';
+import type { BatchResult } from '../stages/tile.js';
+import { runTask, type EncodedBatch, type Task } from './tasks.js';
+
+export class WorkerPool {
+  private readonly pool: Piscina<Task, BatchResult | EncodedBatch> | undefined;
+  /**
+   * Tasks still running when the build stops (an error, Ctrl-C) are let finish first: a result that a
+   * worker posts after destroy() makes piscina throw "Unexpected message from Worker" from an event
+   * handler, which no catch can take, and the process dies with it.
+   */
+  private readonly running = new Set<Promise<unknown>>();
+  private stopped: Promise<void> | undefined;
+
+  constructor(readonly threads: number) {
+    this.pool = threads > 1 ? new Piscina<Task, BatchResult | EncodedBatch>({
+      filename: new URL('./worker-entry.cjs', import.meta.url).href,
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: 1000,
+    }) : undefined;
+  }
+
+  run<T extends BatchResult | EncodedBatch>(task: Task): Promise<T> {
+    if (!this.pool) return runTask(task) as Promise<T>;
+    const p = this.pool.run(task, { transferList: transfers(task) }) as Promise<T>;
+    this.running.add(p);
+    p.then(() => this.running.delete(p), () => this.running.delete(p));
+    return p;
+  }
+
+  /** Waits for running tasks, then ends the threads. Safe to call more than once. */
+  stop(): Promise<void> {
+    const pool = this.pool;
+    return (this.stopped ??= pool ? Promise.allSettled([...this.running]).then(() => pool.destroy()) : Promise.resolve());
+  }
+}
+
+/**
+ * Tile records go to the encoding thread moved, not copied (a zoom-0 tile of a big point layer holds
+ * millions of them). The store hands out each tile's records in a buffer of its own; anything that is
+ * a view into a bigger buffer is left to be copied.
+ */
+function transfers(task: Task): ArrayBuffer[] {
+  if (task.kind !== 'encode') return [];
+  const out = new Set<ArrayBuffer>();
+  for (const t of task.batch.tiles) {
+    const b = t.records.buffer;
+    if (b instanceof ArrayBuffer && t.records.byteOffset === 0 && t.records.byteLength === b.byteLength) out.add(b);
+  }
+  return [...out];
+}

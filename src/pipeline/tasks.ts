@@ -1,0 +1,71 @@
+// What a worker thread (or the main thread, with --threads 1) runs: the pure stages composed with
+// where their output goes. Tiling returns fragments; encoding hands each tile to the sink's own
+// thread writer when the sink describes one (TileSink.threadWriter), else packs the bytes for the
+// main thread to put().
+import { ByteWriter } from '../tiler/fragment-codec.js';
+import { encodeTiles, type EncodeBatch } from '../stages/encode.js';
+import { tileBatch, type BatchResult, type FeatureBatch } from '../stages/tile.js';
+import type { ThreadTileWriter, ThreadWriterModule, ThreadWriterSpec } from '../writers/sink.js';
+
+export type Task = { kind: 'tile'; batch: FeatureBatch } | { kind: 'encode'; batch: EncodeBatch; writer?: ThreadWriterSpec };
+
+export interface EncodedBatch {
+  /** Tiles' bytes, back to back; empty when a thread writer stored them. */
+  data: Uint8Array;
+  /** Per tile: z, x, y, offset in data, length. */
+  index: number[];
+  /** True when the tiles went to the sink's thread writer (nothing left to put()). */
+  stored: boolean;
+  /** Tiles the limits changed: z, extent drawn at (0: unchanged), features dropped for size, for count. */
+  limited: number[];
+  /** Sum of what the thread writer's write() returned (the sink's diskBytes takes it). */
+  storedBytes: number;
+  /** A tile the thread writer could not store: the build stops with this. */
+  writeError?: string;
+}
+
+export async function runTask(task: Task): Promise<BatchResult | EncodedBatch> {
+  return task.kind === 'tile' ? tileBatch(task.batch) : runEncode(task.batch, task.writer && (await threadWriter(task.writer)));
+}
+
+function runEncode(b: EncodeBatch, writer: ThreadTileWriter | undefined): EncodedBatch {
+  const out = new ByteWriter(writer ? 16 : 1 << 16);
+  const index: number[] = [];
+  let storedBytes = 0;
+  let limited: number[];
+  try {
+    limited = encodeTiles(b, (z, x, y, data) => {
+      if (!writer) {
+        index.push(z, x, y, out.pos, data.length);
+        out.bytes(data);
+        return;
+      }
+      try {
+        storedBytes += writer.write(z, x, y, data);
+      } catch (e) {
+        throw new WriteFailed(`cannot write tile ${z}/${x}/${y}: ${(e as Error).message}`);
+      }
+      index.push(z, x, y, 0, data.length);
+    });
+  } catch (e) {
+    if (!(e instanceof WriteFailed)) throw e;
+    return { data: new Uint8Array(0), index, stored: true, limited: [], storedBytes, writeError: e.message };
+  }
+  return { data: out.finish(), index, stored: writer !== undefined, limited, storedBytes };
+}
+
+class WriteFailed extends Error {}
+
+/** This thread's writers, one per spec (a build's directory), made on first use. */
+const writers = new Map<string, Promise<ThreadTileWriter>>();
+
+function threadWriter(spec: ThreadWriterSpec): Promise<ThreadTileWriter> {
+  const key = `${spec.module}\n${JSON.stringify(spec.config)}`;
+  let w = writers.get(key);
+  if (!w) {
+    if (writers.size > 64) writers.clear(); // a long-lived process running many builds
+    w = import(spec.module).then((m: ThreadWriterModule) => m.createTileWriter(spec.config));
+    writers.set(key, w);
+  }
+  return w;
+}

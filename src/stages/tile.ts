@@ -1,0 +1,205 @@
+// The tile stage, run on the worker threads (or inline with --threads 1): a batch of features, as
+// the readers gave them, becomes fragment records (one per feature and tile it is drawn in) and the
+// statistics of the layer schema. Plain data in, plain data out, no shared state, no I/O.
+import { FeatureError } from '../errors.js';
+import { Float64Arena } from '../geometry/arena.js';
+import { convertGeometry, GeometryError, Reparse, type ConvertContext } from '../geometry/convert.js';
+import { polygonStats } from '../geometry/quantize.js';
+import { featureId, idProperty, normalizeProperties } from '../model/attributes.js';
+import type { Geometry } from '../model/geometry.js';
+import { LayerSchema, type LayerStats } from '../model/layer-schema.js';
+import { createTransform, resolveCrs, type PointTransform, type ResolvedCrs } from '../projection/crs.js';
+import { sourceClipBoxes, type Box } from '../projection/valid-area.js';
+import { BadRow, BrokenText, ownsGeometry, plainGeometry, readItem, type BatchItem, type FeatureObject } from '../readers/item.js';
+import type { TilingScheme } from '../scheme/tiling-scheme.js';
+import { ByteWriter, encodeProperties, writeFragment } from '../tiler/fragment-codec.js';
+import { extentOf, loadGeometry, tileRuns, trimTilerBuffers, type TilerOptions } from '../tiler/tile-feature.js';
+
+/** Everything a worker needs to tile features; serializable. */
+export interface TileContext {
+  scheme: TilingScheme;
+  tiler: Omit<TilerOptions, 'wrapWidth'>;
+  /** Smallest positive squared tolerance of any zoom (for importance), 0 when none. */
+  minSqTolerance: number;
+  /** Every zoom simplifies, so vertices below minSqTolerance can go before tiling. */
+  dropInvisible: boolean;
+  skipInvalid: boolean;
+}
+
+export interface FeatureBatch {
+  ctx: TileContext;
+  layer: number;
+  layerName: string;
+  /** File name or source label for messages. */
+  source?: string;
+  /** CRS of the coordinates. */
+  srs: string;
+  /** Input order of the first item, across all layers (features sort by it inside a tile). */
+  seqBase: number;
+  /** Index of the first item within its layer (for messages). */
+  indexBase: number;
+  /** The features as the reader gave them (readers/item.ts). */
+  items: BatchItem[];
+  /** Per item, its line in the file (GeoJSONSeq), for messages; absent for other sources. */
+  lines?: number[];
+}
+
+export interface BatchResult {
+  fragments: Uint8Array;
+  stats: LayerStats;
+  features: number;
+  invalid: number;
+  noGeometry: number;
+  /** Wholly outside the tile matrix. */
+  outside: number;
+  /** Inside it, but degenerate or too small to draw at any zoom. */
+  collapsed: number;
+  written: number;
+  invalidMessages: string[];
+  /** A fatal problem: the build stops with this message (file already named). */
+  fatal?: { message: string; feature: boolean; problem?: string; index?: number; line?: number; id?: unknown };
+  /** Data extent in scheme units [minU, minV, maxU, maxV] (Infinity when empty). */
+  bbox: [number, number, number, number];
+  /** Polygons made valid by repair, and rings too small to draw, summed over every tile. */
+  repairedPolygons: number;
+  tinyRings: number;
+}
+
+/** This thread's scratch space for one feature's coordinates (see geometry/arena.ts). */
+const arena = new Float64Arena();
+
+const transforms = new Map<string, { transform: PointTransform | null; wrapWidth: number; clip: Box[] | null }>();
+
+function projection(srs: string, scheme: TilingScheme) {
+  const key = `${srs}\n${scheme.crs}\n${scheme.originX}\n${scheme.originY}\n${scheme.tileDimensionZ0}\n${scheme.matrixWidthZ0}\n${scheme.matrixHeightZ0}`;
+  let t = transforms.get(key);
+  if (!t) {
+    const src = resolveCrs(srs), dst = resolveCrs(scheme.crs);
+    const clip = sourceClipBoxes(src, dst, scheme);
+    transforms.set(key, (t = { transform: createTransform(src, dst), wrapWidth: wrapWidth(src, dst, scheme), clip }));
+  }
+  return t;
+}
+
+/**
+ * Geographic input on a scheme that spans the whole world east–west wraps at the antimeridian:
+ * returns the matrix width in scheme units, or 0.
+ */
+function wrapWidth(src: ResolvedCrs, dst: ResolvedCrs, s: TilingScheme): number {
+  if (!src.geographic) return 0;
+  const width = s.tileDimensionZ0 * s.matrixWidthZ0;
+  const world = dst.geographic ? 360 : dst.mercator ? 2 * 20037508.342789244 : 0;
+  return world > 0 && Math.abs(width - world) < world * 1e-9 ? s.matrixWidthZ0 : 0;
+}
+
+export function tileBatch(b: FeatureBatch): BatchResult {
+  const { ctx } = b;
+  const proj = projection(b.srs, ctx.scheme);
+  const tiler: TilerOptions = { ...ctx.tiler, wrapWidth: proj.wrapWidth };
+  const schema = new LayerSchema(b.layerName);
+  const out = new ByteWriter(1 << 16);
+  const r: BatchResult = {
+    fragments: new Uint8Array(0), stats: schema.stats(), features: 0, invalid: 0, noGeometry: 0, outside: 0, collapsed: 0, written: 0,
+    invalidMessages: [], bbox: [Infinity, Infinity, -Infinity, -Infinity], repairedPolygons: 0, tinyRings: 0,
+  };
+  polygonStats.repaired = polygonStats.tinyRings = 0;
+  const { matrixWidthZ0: W, matrixHeightZ0: H } = ctx.scheme;
+  for (let i = 0; i < b.items.length; i++) {
+    const index = b.indexBase + i;
+    const seq = b.seqBase + i;
+    const line = b.lines?.[i];
+    r.features++;
+    let item = b.items[i];
+    let feature = typeof item === 'string' ? undefined : (item.feature as FeatureObject); // for messages, if unreadable
+    b.items[i] = ''; // the text can go once parsed: a batch may hold a 30 MB feature
+    arena.reset(); // the previous feature's coordinates are done with
+    let geoms: Geometry[];
+    let cc: ConvertContext | undefined;
+    try {
+      feature = readItem(item, arena);
+      if (!feature || typeof feature !== 'object' || Array.isArray(feature) || (feature.type !== undefined && feature.type !== 'Feature')) {
+        const t = feature && typeof feature === 'object' ? JSON.stringify(feature.type) : JSON.stringify(feature);
+        throw new GeometryError(`expected a GeoJSON Feature, got ${t}`);
+      }
+      cc = { scheme: ctx.scheme, transform: proj.transform, minSqTolerance: ctx.minSqTolerance, dropInvisible: ctx.dropInvisible, arena, clip: proj.clip };
+      try {
+        geoms = convertGeometry(feature.geometry, cc);
+      } catch (e) {
+        if (!(e instanceof Reparse)) throw e;
+        geoms = convertGeometry(plainGeometry(item), cc); // oddly nested: the plain way, for its messages
+      }
+      // Let the parsed coordinates go while the feature is tiled; not in a feature object from code,
+      // which is the caller's (a second build from the same array found no geometries).
+      if (ownsGeometry(item)) feature.geometry = null;
+      item = '';
+      // All of it lay beyond what the scheme's CRS can take (projection/valid-area.ts): outside.
+      if (geoms.length === 0 && cc.clipped) {
+        r.outside++;
+        continue;
+      }
+    } catch (e) {
+      if (e instanceof BrokenText) {
+        r.fatal = { message: `${line !== undefined ? `line ${line}` : `feature #${index}`}: ${e.message}`, feature: false };
+        break;
+      }
+      if (!(e instanceof GeometryError)) throw e;
+      const where = { file: b.source, layer: b.layerName, index, line, id: feature?.id };
+      if (!ctx.skipInvalid && !(e instanceof BadRow)) {
+        r.fatal = { message: new FeatureError(e.message, where).message, feature: true, problem: e.message, index, line, id: feature?.id };
+        break;
+      }
+      r.invalid++;
+      if (r.invalidMessages.length < 10) r.invalidMessages.push(new FeatureError(e.message, where).message);
+      continue;
+    }
+    if (geoms.length === 0) {
+      if (cc?.collapsed) r.collapsed++;
+      else r.noGeometry++;
+      continue;
+    }
+    const properties = normalizeProperties(feature.properties, (k) => schema.declare(k));
+    const id = featureId(feature.id);
+    const keptId = idProperty(feature.id, id, feature.properties);
+    if (keptId !== undefined) properties.unshift(['id', keptId]);
+    schema.addFeature(properties);
+    const props = encodeProperties(properties);
+    let landed = false;
+    let inside = false; // some part meets the tile matrix: drawn nowhere, it collapsed rather than fell outside
+    while (geoms.length) {
+      const runs = loadGeometry(geoms.shift()!);
+      // The tiler holds its own copy now: the parsed coordinates (tens of MB for a big country) can
+      // be collected while it works.
+      if (!geoms.length) arena.trim();
+      const type = runs.type;
+      const extent = extentOf(runs);
+      const [u0, u1, v0, v1] = extent;
+      if (u1 >= 0 && u0 <= W && v1 >= 0 && v0 <= H) inside = true;
+      let hit = false;
+      tileRuns(runs, tiler, (z, x, y, commands) => {
+        hit = true;
+        schema.addTileFeature(z, type);
+        writeFragment(out, { z, x, y, layer: b.layer, seq, type, id }, props, commands);
+      }, extent);
+      if (hit) {
+        landed = true;
+        // The data extent, clamped to the tile matrix.
+        r.bbox[0] = Math.min(r.bbox[0], Math.max(0, u0));
+        r.bbox[1] = Math.min(r.bbox[1], Math.max(0, v0));
+        r.bbox[2] = Math.max(r.bbox[2], Math.min(W, u1));
+        r.bbox[3] = Math.max(r.bbox[3], Math.min(H, v1));
+      }
+    }
+    if (landed) r.written++;
+    else if (inside) r.collapsed++;
+    else r.outside++;
+  }
+  r.fragments = out.finish();
+  r.stats = schema.stats();
+  r.repairedPolygons = polygonStats.repaired;
+  r.tinyRings = polygonStats.tinyRings;
+  // Tiler buffers grown for a huge feature are kept for the rest of the batch (the next feature may
+  // be as big), then given back.
+  trimTilerBuffers();
+  return r;
+}
+

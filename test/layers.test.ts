@@ -1,0 +1,58 @@
+// The architecture as a test: every import under src/ points down the layers the README lists.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'src');
+
+/**
+ * Each unit (a folder, or a top-level file) and what it may import. Small leaf files at the top
+ * (errors, defaults, temporaries) may be imported by anyone.
+ */
+const LEAVES = ['errors', 'defaults', 'temporaries'];
+const ALLOWED: Record<string, string[]> = {
+  model: [],
+  scheme: ['model'],
+  projection: ['model', 'scheme'],
+  geometry: ['model', 'projection', 'scheme'],
+  mvt: ['model', 'geometry'],
+  readers: ['model', 'geometry', 'projection', 'scheme'],
+  tiler: ['model', 'geometry'],
+  stages: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'readers', 'tiler'],
+  writers: ['model', 'scheme', 'projection'],
+  options: ['readers', 'scheme', 'writers'],
+  pipeline: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'readers', 'tiler', 'stages', 'writers', 'options'],
+  build: ['model', 'projection', 'readers', 'tiler', 'pipeline', 'options'],
+  cli: ['build', 'options'],
+  index: ['build', 'options', 'scheme', 'projection', 'readers', 'mvt', 'model', 'writers'],
+  internals: ['model', 'readers', 'geometry', 'tiler', 'mvt', 'stages', 'pipeline', 'options', 'writers'],
+};
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? files(p) : /\.c?ts$/.test(n) ? [p] : [];
+  });
+}
+
+const unitOf = (file: string) => relative(SRC, file).split('/')[0].replace(/\.c?[jt]s$/, '');
+
+test('every import in src/ points down the layers (README: The pipeline)', () => {
+  const wrong: string[] = [];
+  let checked = 0;
+  for (const file of files(SRC)) {
+    const from = unitOf(file);
+    assert.ok(from in ALLOWED || LEAVES.includes(from), `${relative(SRC, file)}: a unit the layer table does not know`);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:from|import)\s*\(?\s*'(\.[^']+)'/g)) {
+      const target = unitOf(resolve(dirname(file), m[1]));
+      checked++;
+      if (target === from || LEAVES.includes(target)) continue;
+      if (LEAVES.includes(from) || !ALLOWED[from].includes(target)) wrong.push(`${relative(SRC, file)} → ${m[1]}`);
+    }
+  }
+  assert.ok(checked > 100, `only ${checked} imports found: the pattern is broken`);
+  assert.deepEqual(wrong, []);
+});
