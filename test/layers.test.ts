@@ -21,13 +21,14 @@ const ALLOWED: Record<string, string[]> = {
   readers: ['model', 'geometry', 'projection', 'scheme'],
   tiler: ['model', 'geometry'],
   stages: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'readers', 'tiler'],
-  writers: ['model', 'scheme', 'projection'],
-  options: ['readers', 'scheme', 'writers'],
-  pipeline: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'readers', 'tiler', 'stages', 'writers', 'options'],
+  describe: ['model', 'scheme', 'projection'],
+  writers: ['model', 'scheme', 'projection', 'describe'],
+  options: ['readers', 'scheme', 'writers', 'describe'],
+  pipeline: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'readers', 'tiler', 'stages', 'describe', 'writers', 'options'],
   build: ['model', 'projection', 'readers', 'tiler', 'pipeline', 'options'],
   cli: ['build', 'options'],
-  index: ['build', 'options', 'scheme', 'projection', 'readers', 'mvt', 'model', 'writers'],
-  internals: ['model', 'readers', 'geometry', 'tiler', 'mvt', 'stages', 'pipeline', 'options', 'writers'],
+  index: ['build', 'options', 'scheme', 'projection', 'readers', 'mvt', 'model', 'describe', 'writers'],
+  internals: ['model', 'scheme', 'projection', 'readers', 'geometry', 'tiler', 'mvt', 'stages', 'pipeline', 'options', 'describe', 'writers'],
 };
 
 function files(dir: string): string[] {
