@@ -78,6 +78,9 @@ async function build(options: BuildOptions, lateCrs: ReadonlyMap<string, string>
       type: opts.type,
       scheme,
       layers: schemas,
+      attribution: options.attribution,
+      tileRanges: summary.tileRanges,
+      baseUrl: options.baseUrl,
     });
     summary.diskBytes = await sink.diskBytes?.(storedBytes);
   } catch (e) {

@@ -9,15 +9,27 @@ export {
   parseTilingScheme, formatTilingScheme, validateTilingScheme, tileBounds, tileDimension, matrixSize,
   isWebMercatorQuad, PRESETS, MAX_ZOOM, type TilingScheme,
 } from './scheme/tiling-scheme.js';
+export {
+  readTilingScheme, parseTileMatrixSet, presetOf, OGC_REGISTRY, type AxisOrder, type CrsFacts, type ReadSchemeOptions,
+} from './scheme/ogc-tms.js';
 export { resolveCrs, createTransform, crsArea, type ResolvedCrs, type PointTransform } from './projection/crs.js';
+export { crsAxisOrder, crsFacts, crsDefinitions } from './projection/crs-info.js';
 export { readGeoJSON, type SourceFeature, type GeoJSONFeatureLike, type GeoJSONSourceInfo } from './readers/geojson.js';
 export { openGeoPackage, type GpkgLayer, type GpkgOptions, type GpkgField, type GpkgValue } from './readers/gpkg.js';
 export { encodeTile, type TileLayer, type TileFeature } from './mvt/encode-tile.js';
 export { decodeCommands } from './mvt/limits.js';
 export type { PropertyValue, FieldType } from './model/attributes.js';
 export { POINT, LINESTRING, POLYGON, type GeomType } from './model/geometry.js';
+// The descriptors beside every tileset (tilejson.json, tilematrixset.json, tileset.json), as pure
+// functions any sink can call:
+export { describeTileset, descriptorFiles, checkBaseUrl, DESCRIPTOR_FILES, type Descriptors } from './describe/descriptors.js';
+export { tileJson, tileGridJson, type TileJson, type TileGridJson } from './describe/tilejson.js';
+export { tileMatrixSetJson, type TileMatrixSetJson, type TileMatrixJson } from './describe/tile-matrix-set.js';
+export { ogcTileset, MVT_MEDIA_TYPE, type OgcTilesetJson, type OgcTilesetHrefs, type TileMatrixLimitsJson } from './describe/ogc-tileset.js';
+export type { TilesetDescription, VectorLayerJson } from './describe/description.js';
+export type { TileRange, TileRanges } from './describe/tile-ranges.js';
 export { DirectorySink, type DirectoryOptions } from './writers/directory.js';
-export { MbtilesSink, type MbtilesOptions } from './writers/mbtiles.js';
+export { MbtilesSink, descriptorRows, type MbtilesOptions } from './writers/mbtiles.js';
 export { PmtilesSink, type PmtilesOptions } from './writers/pmtiles.js';
 export { metadataJson, type TilesetMetadata } from './writers/metadata.js';
 export type { TileSink, ThreadWriterSpec, ThreadTileWriter, ThreadWriterModule } from './writers/sink.js';

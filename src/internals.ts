@@ -28,6 +28,11 @@ export { encodeTiles, type EncodeBatch, type EncodeLayer, type TileOut } from '.
 export { runTask, type Task, type EncodedBatch } from './pipeline/tasks.js';
 export { resolvePlan, type Plan } from './pipeline/plan.js';
 export { resolveOptions, type ResolvedOptions } from './options.js';
+export { crsUri, metersPerUnit } from './projection/crs-info.js';
+export { crsFromUri, tileMatrixSetId, STANDARD_PIXEL, TILE_PIXELS } from './scheme/ogc-tms.js';
+export { addToTileRanges } from './describe/tile-ranges.js';
+export { vectorLayers, centerOf } from './describe/description.js';
+export { crsDefinitionKeys } from './describe/crs-keys.js';
 export { vectorLayersJson } from './writers/metadata.js';
 export { createTileWriter as createDirectoryTileWriter, type TileFileTarget } from './writers/directory-writer.js';
 export { polygonProblem, type PolygonProblem } from './inspect/polygon-validity.js';

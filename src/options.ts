@@ -7,6 +7,7 @@ import { checkInputPath, checkOutputPath } from './readers/input-format.js';
 import { MAX_ZOOM } from './scheme/tiling-scheme.js';
 import type { TilingScheme } from './scheme/tiling-scheme.js';
 import type { TileSink } from './writers/sink.js';
+import { checkBaseUrl } from './describe/descriptors.js';
 
 export type { LayerInput } from './readers/layer-source.js';
 
@@ -53,6 +54,10 @@ export interface BuildOptions {
   name?: string; //                       default: output directory name
   description?: string; //                default ''
   type?: 'overlay' | 'baselayer'; //      default 'overlay'
+  /** Credit shown by clients: `attribution` in tilejson.json, tileset.json and MBTiles metadata. */
+  attribution?: string;
+  /** Absolute http(s) URL the tileset will be served from: the descriptors' URLs start with it. Default: relative URLs. */
+  baseUrl?: string;
   compress?: boolean; //                  default true (gzip, as GDAL)
   tileExtension?: string; //              default 'pbf'
   /** Replace a non-empty output. Default false. */
@@ -178,6 +183,7 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
     if (zmin < minzoom || zmax > maxzoom) throw new UsageError(`conf: layer "${name}" zooms ${zmin}..${zmax} are outside the tileset's ${minzoom}..${maxzoom}`);
     if (c.target_name !== undefined && (typeof c.target_name !== 'string' || !c.target_name)) throw new UsageError(`conf: target_name of layer "${name}" must be a non-empty string`);
   }
+  checkBaseUrl(o.baseUrl);
   const type = o.type ?? DEFAULTS.type;
   if (type !== 'overlay' && type !== 'baselayer') throw new UsageError(`type must be overlay or baselayer, got "${type}"`);
   const gpkg = o.inputs.some((i) => typeof i === 'string' && /\.gpkg$/i.test(i));

@@ -47,6 +47,16 @@ function readConf(v: string): LayerConf {
   return conf as LayerConf;
 }
 
+/** --tiling-scheme FILE.json: an OGC Tile Matrix Set document, passed on as its text. */
+function readSchemeOption(v: string | undefined): string | undefined {
+  if (v === undefined || !/\.json$/i.test(v.trim())) return v;
+  try {
+    return readFileSync(v.trim(), 'utf8');
+  } catch (e) {
+    throw new UsageError(`--tiling-scheme: cannot read "${v}": ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+}
+
 export function makeProgram(): Command {
   return new Command('mvt-build')
     .description('Build a Mapbox Vector Tile tileset ({z}/{x}/{y}.pbf + metadata.json) from GeoJSON, in any CRS and tiling scheme.')
@@ -56,7 +66,7 @@ export function makeProgram(): Command {
     .addOption(new Option('--format <format>', 'directory, mbtiles or pmtiles (GDAL FORMAT; default: from the output name, .mbtiles / .pmtiles, else directory)').choices(['directory', 'mbtiles', 'pmtiles']))
     .option('-Z, --minzoom <z>', `minimum zoom, 0..30 (GDAL MINZOOM; default ${D.minzoom})`, int('minzoom'))
     .option('-z, --maxzoom <z>', `maximum zoom, 0..30 (GDAL MAXZOOM; default ${D.maxzoom}, or minzoom if higher)`, int('maxzoom'))
-    .option('--tiling-scheme <scheme>', `preset (WebMercatorQuad, WorldCRS84Quad, ETRS-TM35FIN) or CRS,ULX,ULY,DIM0[,W0,H0] (GDAL TILING_SCHEME; default ${D.tilingScheme})`)
+    .option('--tiling-scheme <scheme>', `preset (WebMercatorQuad, WorldCRS84Quad, ETRS-TM35FIN, EuropeanETRS89_LAEAQuad, NZTM2000Quad, …), CRS,ULX,ULY,DIM0[,W0,H0] (GDAL TILING_SCHEME) or an OGC tile matrix set FILE.json (default ${D.tilingScheme})`)
     .option('--s-srs <crs>', "CRS of the input: EPSG:NNNN, proj4 string or WKT (default: the file's crs member, else EPSG:4326)")
     .option('--extent <n>', `tile extent in units (GDAL EXTENT; default ${D.extent})`, int('extent'))
     .option('--buffer <n>', `buffer around tiles in tile units (GDAL BUFFER; default 5·extent/256 = ${D.buffer(D.extent)})`, int('buffer'))
@@ -66,6 +76,8 @@ export function makeProgram(): Command {
     .option('--where <sql>', 'SQL condition on GeoPackage rows (ogr2ogr -where)')
     .option('--name <name>', 'tileset name in metadata (GDAL NAME; default: output directory name)')
     .option('--description <text>', 'tileset description (GDAL DESCRIPTION)')
+    .option('--attribution <text>', 'credit for the data, in tilejson.json, tileset.json (and MBTiles metadata)')
+    .option('--base-url <url>', 'absolute URL the tileset will be served from, for the tile URLs in tilejson.json and tileset.json (default: relative URLs)')
     .addOption(new Option('--type <type>', `metadata type (GDAL TYPE; default ${D.type})`).choices(['overlay', 'baselayer']))
     .option('--no-compress', 'write tiles without gzip (GDAL COMPRESS=NO)')
     .option('--tile-extension <ext>', `tile file extension (GDAL TILE_EXTENSION; default ${D.tileExtension})`)
@@ -95,6 +107,8 @@ interface CliOptions {
   minzoom?: number;
   maxzoom?: number;
   tilingScheme?: string;
+  attribution?: string;
+  baseUrl?: string;
   sSrs?: string;
   extent?: number;
   buffer?: number;
@@ -141,8 +155,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   const o = program.opts<CliOptions>();
   let conf: LayerConf | undefined;
+  let tilingScheme: string | undefined;
   try {
     conf = o.conf === undefined ? undefined : readConf(o.conf);
+    tilingScheme = readSchemeOption(o.tilingScheme);
   } catch (e) {
     process.stderr.write(`mvt-build: ${(e as Error).message}\n`);
     return 2;
@@ -173,7 +189,7 @@ export async function main(argv: string[]): Promise<number> {
     where: o.where,
     minzoom: o.minzoom,
     maxzoom: o.maxzoom,
-    tilingScheme: o.tilingScheme,
+    tilingScheme,
     sourceSrs: o.sSrs,
     extent: o.extent,
     buffer: o.buffer,
@@ -181,6 +197,8 @@ export async function main(argv: string[]): Promise<number> {
     simplificationMaxZoom: o.simplificationMaxZoom,
     name: o.name,
     description: o.description,
+    attribution: o.attribution,
+    baseUrl: o.baseUrl,
     type: o.type,
     compress: o.compress,
     tileExtension: o.tileExtension,

@@ -7,6 +7,8 @@ import { TINY_AREA2 } from '../geometry/quantize.js';
 import { resolveOptions, type BuildOptions, type ResolvedOptions } from '../options.js';
 import { crsArea, resolveCrs, type ResolvedCrs } from '../projection/crs.js';
 import { isWebMercatorQuad, parseTilingScheme, validateTilingScheme, type TilingScheme } from '../scheme/tiling-scheme.js';
+import { readTilingScheme } from '../scheme/ogc-tms.js';
+import { crsFacts } from '../projection/crs-info.js';
 import type { EncodeBatch } from '../stages/encode.js';
 import type { TileContext } from '../stages/tile.js';
 import { DirectorySink } from '../writers/directory.js';
@@ -109,7 +111,8 @@ function resolveScheme(s: string | TilingScheme | undefined): TilingScheme {
         return undefined;
       }
     };
-    return parseTilingScheme(s, { crsArea: area });
+    // A preset, GDAL's string, or OGC Tile Matrix Set JSON text (the CLI reads --tiling-scheme FILE.json).
+    return readTilingScheme(s, { crsArea: area, crsFacts });
   }
   validateTilingScheme(s);
   return s;

@@ -2,6 +2,7 @@
 // batch by batch, in batch order, so it does not depend on the number of threads.
 import type { BatchResult } from '../stages/tile.js';
 import type { EncodedBatch } from './tasks.js';
+import { addToTileRanges, type TileRanges } from '../describe/tile-ranges.js';
 
 export interface BuildSummary {
   tiles: number;
@@ -32,6 +33,8 @@ export interface BuildSummary {
   /** Input columns left out of every tile (GeoPackage BLOB and extra geometry columns), and why. */
   skippedColumns: { file: string; layer: string; column: string; why: string }[];
   tilesPerZoom: Record<number, number>;
+  /** Per zoom, the columns (x) and rows (y) the tiles written span (tileset.json's limits). */
+  tileRanges: TileRanges;
   /**
    * Polygons, counted once per tile they are drawn in: those whose rounded rings had to be made
    * valid again (their union replaces them), and rings too small to draw that were left out (their
@@ -61,7 +64,7 @@ export interface BuildSummary {
 export function emptySummary(threads: number, output: string): BuildSummary {
   return {
     tiles: 0, bytes: 0, features: 0, featuresWritten: 0, invalid: 0, invalidMessages: [], noGeometry: 0, outside: 0, collapsed: 0, skippedColumns: [],
-    tilesPerZoom: {}, repairedPolygons: 0, tinyRings: 0, limited: {}, layers: [], bounds: [0, 0, 0, 0], threads, spilledBytes: 0, staleTemporaries: 0,
+    tilesPerZoom: {}, tileRanges: {}, repairedPolygons: 0, tinyRings: 0, limited: {}, layers: [], bounds: [0, 0, 0, 0], threads, spilledBytes: 0, staleTemporaries: 0,
     elapsedMs: 0, cpuMs: 0, peakRssBytes: 0, output,
   };
 }
@@ -88,6 +91,7 @@ export function addEncoded(s: BuildSummary, r: EncodedBatch): void {
     s.tiles++;
     s.bytes += r.index[i + 4];
     s.tilesPerZoom[z] = (s.tilesPerZoom[z] ?? 0) + 1;
+    addToTileRanges(s.tileRanges, z, r.index[i + 1], r.index[i + 2]);
   }
   for (let i = 0; i < r.limited.length; i += 4) {
     const l = (s.limited[r.limited[i]] ??= { tiles: 0, reducedExtent: 0, droppedForSize: 0, droppedForCount: 0 });

@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
  * (`originX`, `originY`) in `crs`.
  */
 export interface TilingScheme {
-  /** Preset name when the scheme is one, else undefined. */
+  /** Preset name when the scheme is one, or the id of the tile matrix set it was read from; else undefined. */
   name?: string;
   /** CRS as given, e.g. `EPSG:3067`. */
   crs: string;
@@ -45,6 +45,56 @@ export const PRESETS: Readonly<Record<string, TilingScheme>> = {
     originX: -548576,
     originY: 8388608,
     tileDimensionZ0: 2097152,
+    matrixWidthZ0: 1,
+    matrixHeightZ0: 1,
+  },
+  // The quad sets of the OGC Two Dimensional Tile Matrix Set registry (docs.ogc.org/is/17-083r4) that
+  // fit this model, with the registry's numbers (its pointOfOrigin given there in the CRS's axis order).
+  // The UTM quads are left out: their first matrix is "1", of 1 × 2 tiles, which has no zoom 0 here.
+  WorldMercatorWGS84Quad: {
+    name: 'WorldMercatorWGS84Quad',
+    crs: 'EPSG:3395',
+    originX: -MERCATOR_HALF,
+    originY: MERCATOR_HALF,
+    tileDimensionZ0: 2 * MERCATOR_HALF,
+    matrixWidthZ0: 1,
+    matrixHeightZ0: 1,
+  },
+  EuropeanETRS89_LAEAQuad: {
+    name: 'EuropeanETRS89_LAEAQuad',
+    crs: 'EPSG:3035',
+    originX: 2000000,
+    originY: 5500000,
+    tileDimensionZ0: 4500000, // cellSize 17578.125 × 256
+    matrixWidthZ0: 1,
+    matrixHeightZ0: 1,
+  },
+  UPSArcticWGS84Quad: {
+    name: 'UPSArcticWGS84Quad',
+    crs: 'EPSG:5041',
+    originX: -14440759.350252,
+    originY: 18440759.350252,
+    tileDimensionZ0: 32881518.6944, // cellSize 128443.4324 × 256
+    matrixWidthZ0: 1,
+    matrixHeightZ0: 1,
+  },
+  UPSAntarcticWGS84Quad: {
+    name: 'UPSAntarcticWGS84Quad',
+    crs: 'EPSG:5042',
+    originX: -14440759.350252,
+    originY: 18440759.350252,
+    tileDimensionZ0: 32881518.6944,
+    matrixWidthZ0: 1,
+    matrixHeightZ0: 1,
+  },
+  // LINZ's New Zealand grid (github.com/linz/NZTM2000TileMatrixSet): its zoom 0 is WebMercatorQuad's
+  // zoom 2 scale, so the zoom-0 tile is a quarter of the Web Mercator world's side.
+  NZTM2000Quad: {
+    name: 'NZTM2000Quad',
+    crs: 'EPSG:2193',
+    originX: -3260586.7284,
+    originY: 10438190.1652,
+    tileDimensionZ0: MERCATOR_HALF / 2,
     matrixWidthZ0: 1,
     matrixHeightZ0: 1,
   },

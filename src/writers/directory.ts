@@ -4,6 +4,7 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { metadataJson, type TilesetMetadata } from './metadata.js';
+import { descriptorFiles } from '../describe/descriptors.js';
 import { lockOutput, type OutputLock } from './output-lock.js';
 import { checkParentDirectory } from './output-path.js';
 import { allocated } from './directory-writer.js';
@@ -91,6 +92,8 @@ export class DirectorySink implements TileSink {
 
   async commit(metadata: TilesetMetadata): Promise<void> {
     await writeFile(join(this.temp, 'metadata.json'), metadataJson(metadata));
+    // tilejson.json, tilematrixset.json, tileset.json beside it (describe/descriptors.ts)
+    for (const [name, text] of descriptorFiles(metadata, { extension: this.options.extension })) await writeFile(join(this.temp, name), text);
     await this.lock?.verify();
     if (!this.options.force) {
       // Checked again now, not only at open: something may have made the output meanwhile. rename(2)
@@ -129,11 +132,13 @@ export class DirectorySink implements TileSink {
 
   /**
    * Disk the committed tileset takes, as `du -s` counts it: the tile files (`threadBytes` for
-   * those the worker threads wrote, which reported them), metadata.json and the directories.
+   * those the worker threads wrote, which reported them), metadata.json and the descriptors beside
+   * it, and the directories.
    */
   async diskBytes(threadBytes: number): Promise<number> {
-    let total = threadBytes + this.putBytes + allocated(await stat(join(this.path, 'metadata.json'))) + allocated(await stat(this.path));
+    let total = threadBytes + this.putBytes + allocated(await stat(this.path));
     for (const z of await readdir(this.path, { withFileTypes: true })) {
+      if (z.isFile()) total += allocated(await stat(join(this.path, z.name)));
       if (!z.isDirectory()) continue;
       const zdir = join(this.path, z.name);
       total += allocated(await stat(zdir));

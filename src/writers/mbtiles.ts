@@ -5,6 +5,7 @@ import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { InputError, UsageError } from '../errors.js';
 import { isWebMercatorQuad } from '../scheme/tiling-scheme.js';
+import { describeTileset } from '../describe/descriptors.js';
 import { FileOutput } from './file-output.js';
 import { gdalStringify, type JsonValue } from './gdal-json.js';
 import { loadDatabase, type TileBatch } from './mbtiles-file.js';
@@ -160,7 +161,7 @@ export class MbtilesSink implements TileSink {
     if (this.failure) throw this.failure;
     try {
       await this.flush();
-      await this.post({ kind: 'finish', rows: metadataRows(metadata) }); // answered after every batch before it
+      await this.post({ kind: 'finish', rows: [...metadataRows(metadata), ...descriptorRows(metadata)] }); // answered after every batch before it
     } catch (e) {
       throw this.failure ?? new InputError(`cannot write output: ${(e as Error).message}`, this.path);
     }
@@ -254,4 +255,17 @@ export function metadataRows(m: TilesetMetadata): [string, string][] {
     ['scheme', 'tms'],
     ['json', gdalStringify(vectorLayersJson(m.layers) as unknown as JsonValue)],
   ];
+}
+
+/**
+ * The descriptors a directory has as files, here as metadata rows after GDAL's, so the file stays the
+ * whole tileset (GDAL reads the rows it knows and ignores these): `attribution` (MBTiles 1.3's own
+ * key) when given, then `tilejson`, `tilematrixset` and `tileset` holding those documents as compact
+ * JSON text, their URLs relative (`{z}/{x}/{y}.pbf`) unless a base URL was given.
+ */
+export function descriptorRows(m: TilesetMetadata): [string, string][] {
+  const d = describeTileset(m, { extension: 'pbf' });
+  const rows: [string, string][] = m.attribution ? [['attribution', m.attribution]] : [];
+  rows.push(['tilejson', JSON.stringify(d.tileJson)], ['tilematrixset', JSON.stringify(d.tileMatrixSet)], ['tileset', JSON.stringify(d.tileset)]);
+  return rows;
 }

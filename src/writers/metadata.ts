@@ -1,33 +1,20 @@
 // metadata.json as GDAL's MVT writer lays it out, so that `ogrinfo DIR/{z}` gets layers, fields,
 // geometry types, bounds and the tiling scheme back.
-import { isWebMercatorQuad, type TilingScheme } from '../scheme/tiling-scheme.js';
+import { isWebMercatorQuad } from '../scheme/tiling-scheme.js';
 import type { LayerSchema } from '../model/layer-schema.js';
+import { crsDefinitionKeys } from '../describe/crs-keys.js';
+import { vectorLayers, type TilesetDescription } from '../describe/description.js';
 import { gdalStringify, Real, type JsonValue } from './gdal-json.js';
 
-export interface TilesetMetadata {
-  name: string;
-  description: string;
-  minzoom: number;
-  maxzoom: number;
-  /** [minLon, minLat, maxLon, maxLat] */
-  bounds: [number, number, number, number];
-  /** [lon, lat, zoom]; defaults to the middle of bounds at minzoom. */
-  center?: [number, number, number];
+/** What a sink's commit() gets: the descriptors' part (describe/description.ts) and GDAL's `type`. */
+export interface TilesetMetadata extends TilesetDescription {
   type: 'overlay' | 'baselayer';
-  scheme: TilingScheme;
-  layers: LayerSchema[];
 }
 
 /** The `json` member: vector_layers and tilestats. */
 export function vectorLayersJson(layers: LayerSchema[]): { vector_layers: JsonValue[]; tilestats: JsonValue } {
   return {
-    vector_layers: layers.map((l) => ({
-      id: l.name,
-      description: l.description,
-      minzoom: Number.isFinite(l.zoomMin) ? l.zoomMin : l.minzoom,
-      maxzoom: Number.isFinite(l.zoomMax) ? l.zoomMax : l.maxzoom,
-      fields: Object.fromEntries([...l.fields].map(([k, f]) => [k, f.type ?? 'String'])),
-    })),
+    vector_layers: vectorLayers(layers) as unknown as JsonValue[],
     tilestats: {
       layerCount: layers.length,
       layers: layers.map((l) => ({
@@ -84,6 +71,8 @@ export function metadataJson(m: TilesetMetadata): string {
     // Integers: GDAL ignores "2.0" or "2" here. Written only when not 1, as GDAL does.
     tile_matrix_width_zoom_0: custom && (s.matrixWidthZ0 !== 1 || s.matrixHeightZ0 !== 1) ? s.matrixWidthZ0 : undefined,
     tile_matrix_height_zoom_0: custom && (s.matrixWidthZ0 !== 1 || s.matrixHeightZ0 !== 1) ? s.matrixHeightZ0 : undefined,
+    // Not GDAL's (its reader ignores them): the CRS spelt out, so that a client need not look it up.
+    ...(custom ? crsDefinitionKeys(s) : {}),
     json: gdalStringify(vectorLayersJson(m.layers) as unknown as JsonValue),
   };
   return gdalStringify(doc); // GDAL ends the file without a newline

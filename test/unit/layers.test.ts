@@ -21,16 +21,17 @@ const ALLOWED: Record<string, string[]> = {
   readers: ['model', 'geometry', 'projection', 'scheme'],
   tiler: ['model', 'geometry'],
   stages: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'readers', 'tiler'],
-  writers: ['model', 'scheme', 'projection'],
+  describe: ['model', 'scheme', 'projection'],
+  writers: ['model', 'scheme', 'projection', 'describe'],
   // Reading built tilesets back (inspect, validate): beside the pipeline, on the same low layers.
   tileset: ['model', 'scheme', 'projection'],
   inspect: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'tileset'],
-  options: ['readers', 'scheme', 'writers'],
-  pipeline: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'readers', 'tiler', 'stages', 'writers', 'options'],
+  options: ['readers', 'scheme', 'writers', 'describe'],
+  pipeline: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'readers', 'tiler', 'stages', 'describe', 'writers', 'options'],
   build: ['model', 'projection', 'readers', 'tiler', 'pipeline', 'options'],
   cli: ['build', 'options', 'inspect', 'tileset', 'scheme', 'projection'],
-  index: ['build', 'options', 'scheme', 'projection', 'readers', 'mvt', 'model', 'writers', 'tileset', 'inspect'],
-  internals: ['model', 'readers', 'geometry', 'tiler', 'mvt', 'stages', 'pipeline', 'options', 'writers', 'inspect'],
+  index: ['build', 'options', 'scheme', 'projection', 'readers', 'mvt', 'model', 'describe', 'writers', 'tileset', 'inspect'],
+  internals: ['model', 'scheme', 'projection', 'readers', 'geometry', 'tiler', 'mvt', 'stages', 'pipeline', 'options', 'describe', 'writers', 'inspect'],
 };
 
 function files(dir: string): string[] {

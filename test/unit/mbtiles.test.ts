@@ -70,7 +70,8 @@ test('dedupe: identical tiles are stored once in images, keyed by their SHA-1, a
 test('metadata rows are GDAL\'s, in its order; json is the very string metadata.json holds', async () => {
   const { dir, mbtiles, summary } = await built;
   const rows = query(mbtiles, 'SELECT name, value FROM metadata ORDER BY rowid');
-  assert.deepEqual(rows.map((r) => r.name), ['name', 'description', 'version', 'minzoom', 'maxzoom', 'center', 'bounds', 'type', 'format', 'scheme', 'json']);
+  // GDAL's rows, then the descriptors a directory has as files (tilejson.json, …; see descriptors.test.ts)
+  assert.deepEqual(rows.map((r) => r.name), ['name', 'description', 'version', 'minzoom', 'maxzoom', 'center', 'bounds', 'type', 'format', 'scheme', 'json', 'tilejson', 'tilematrixset', 'tileset']);
   const m = Object.fromEntries(rows.map((r) => [r.name, r.value]));
   const dirMeta = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8')) as Record<string, unknown>;
   assert.equal(m.name, 'sample');
