@@ -98,12 +98,18 @@ for (const [scheme, k] of [['WebMercatorQuad', 0], ['ETRS-TM35FIN', 0], ['WorldC
       const layers = meta.vector_layers as { id: string; fields: Record<string, string> }[];
       assert.deepEqual(layers.map((l) => l.id), ['finland-sample']);
       assert.ok(Object.keys(layers[0].fields).length > 0);
+      // The descriptors a directory has as files, in the scheme's own zooms.
+      assert.deepEqual(meta.tileset, JSON.parse(readFileSync(join(dir, 'tiles', 'tileset.json'), 'utf8')));
+      assert.deepEqual(meta.tilematrixset, JSON.parse(readFileSync(join(dir, 'tiles', 'tilematrixset.json'), 'utf8')));
+      assert.equal((meta.tilejson as { tilejson: string }).tilejson, '3.0.0');
       if (scheme === 'WebMercatorQuad') assert.equal(meta.tiling_scheme, undefined);
       else {
         assert.equal(meta.zoom_offset, k);
         assert.match(String(meta.tiling_scheme), scheme === 'WorldCRS84Quad' ? /^EPSG:4326,-180,90,180,2,1$/ : /^EPSG:3067,/);
       }
       assert.deepEqual(readdirSync(dir).sort(), ['tiles', 'tiles.pmtiles'], 'no temporary or spool left');
+      // A stored tile id of the re-rooted scheme is its zoom + zoom_offset (the docs' convention).
+      if (k) assert.ok(await archive.getZxy(0 + k, 0, 0) || await archive.getZxy(0 + k, 1, 0), 'zoom 0 stored at zoom k');
     });
   });
 }
