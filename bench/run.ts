@@ -136,7 +136,29 @@ interface Result {
   bytes?: number;
   exitCode?: number | null;
   log?: string;
+  /** For the mvt-build directory run: the floor of its work (bench/floor.ts). */
+  floor?: Floor;
 }
+
+/** What bench/floor.ts prints: CPU seconds to read, parse and write the scenario's tiles on one thread. */
+interface Floor {
+  features: number;
+  tiles: number;
+  readCpuS: number;
+  parseCpuS: number;
+  writeCpuS: number;
+  floorCpuS: number;
+  floorWallS: number;
+}
+
+/** The floor of a finished build, measured beside it (its tile files are still there). */
+function measureFloor(input: string, tileset: string): Floor | undefined {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench/floor.ts'), input, tileset], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) return undefined;
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Floor;
+}
+
+const FLOOR_ROW = 'floor (read + parse + write, 1 thread)';
 
 const GNU_TIME = '/usr/bin/time';
 const useGnuTime = !process.env.BENCH_NO_GNU_TIME && existsSync(GNU_TIME) &&
@@ -204,6 +226,7 @@ async function runTool(tool: Tool, s: Scenario, input: string): Promise<Result> 
   Object.assign(r, readUsage(usageFile));
   if (r.status === 'ok') {
     Object.assign(r, countTiles(out));
+    if (tool.name === 'mvt-build') r.floor = measureFloor(input, out);
     if (!keep) discard(out), discard(`${out}.mbtiles`), discard(`${out}.pmtiles`);
   }
   return r;
@@ -315,9 +338,11 @@ const PEERS = ['geojson-vt', 'ogr2ogr', 'tippecanoe'];
 /** Markdown table for a scenario: one wall-time ratio column per peer that finished. */
 function table(s: Scenario, results: Result[]): string {
   const peers = results.filter((r) => PEERS.includes(r.tool) && r.status === 'ok');
-  const head = ['tool', 'wall s', 'CPU s', 'peak RSS MB', 'tiles', 'MB', ...peers.map((p) => `wall × ${p.tool}`), 'note'];
+  const floor = results.find((r) => r.tool === FLOOR_ROW);
+  const head = ['tool', 'wall s', 'CPU s', ...(floor ? ['CPU × floor'] : []), 'peak RSS MB', 'tiles', 'MB', ...peers.map((p) => `wall × ${p.tool}`), 'note'];
   const rows = results.map((r) => [
-    r.tool, fmt(r.wallS, 2), fmt(r.cpuS, 2), fmt(r.peakRssMB, 0), r.tiles?.toString() ?? '–',
+    r.tool, fmt(r.wallS, 2), fmt(r.cpuS, 2), ...(floor ? [r.cpuS === undefined || r === floor ? '–' : (r.cpuS / floor.cpuS!).toFixed(1)] : []),
+    fmt(r.peakRssMB, 0), r.tiles?.toString() ?? '–',
     r.bytes === undefined ? '–' : (r.bytes / 1048576).toFixed(2),
     ...peers.map((p) => (r.status === 'ok' ? (r.wallS! / p.wallS!).toFixed(2) : '–')),
     r.status === 'ok' ? (r.note ?? '') : `${r.status}${r.note ? `: ${r.note}` : ''}`,
@@ -423,6 +448,13 @@ for (const s of scenarios) {
       console.log(readFileSync(join(root, r.log!), 'utf8').split('\n').filter((l) => !l.startsWith('  -> ')).slice(-15).join('\n'));
     }
     results.push(r);
+    if (r.floor) {
+      const f = r.floor;
+      results.push({
+        tool: FLOOR_ROW, status: 'ok', wallS: f.floorWallS, cpuS: f.floorCpuS, tiles: f.tiles,
+        note: `CPU: read ${f.readCpuS.toFixed(2)} + parse ${f.parseCpuS.toFixed(2)} + write ${f.writeCpuS.toFixed(2)} s`,
+      });
+    }
   }
   crossCheck(results);
   report.scenarios.push({ ...s, results });
