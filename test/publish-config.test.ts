@@ -140,8 +140,9 @@ test('publish config: unknown group, a selected layer without publish', () => {
   const c = parseConfig('dataset: {path: a.gpkg}\nlayers:\n  roads: {publish: r}\n  draft: {where: "1"}\ngroups:\n  g: [roads]\n  h: [draft]\n', 'c.yml');
   assert.deepEqual(selectLayers(c, ['g']).map((l) => l.name), ['roads']); // draft not selected: fine
   assert.throws(() => selectLayers(c, ['h', 'zz']), (e: ConfigError) => {
-    assert.deepEqual(e.problems.map((p) => p.path), ['groups', 'layers.draft.publish']);
-    assert.match(e.problems[0].message, /no group "zz" \(the groups are g, h\)/);
+    // In the file's order: the layer (line 4) before the groups (line 5).
+    assert.deepEqual(e.problems.map((p) => `${p.line}: ${p.path}`), ['4: layers.draft.publish', '5: groups']);
+    assert.match(e.problems[1].message, /no group "zz" \(the groups are g, h\)/);
     return true;
   });
 });

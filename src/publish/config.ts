@@ -4,7 +4,7 @@
 // not only the first; keys that look like a misspelt one of ours are warned about.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap as isMapNode, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { checkDimensions, type DimensionSpec, type Problem } from '../dimensions/dimension.js';
 import { DEFAULT_TEMPLATE, parsePathTemplate, type PathTemplate } from '../dimensions/template.js';
 import { wherePlaceholders } from '../dimensions/where.js';
@@ -64,7 +64,9 @@ export interface PublishConfig {
   /** Where each dimension value's tree goes; set when there are dimensions. */
   pathTemplate?: PathTemplate;
   /** Unknown keys that look like misspelt ones: reported, not fatal. */
-  warnings: Problem[];
+  warnings: (Problem & { line?: number })[];
+  /** The line of the file a path points at, for problems found later (against the dataset). */
+  lineOf?: (path: string) => number | undefined;
 }
 
 /** A config with problems: all of them, each with its path (and line). */
@@ -72,6 +74,12 @@ export class ConfigError extends UsageError {
   constructor(readonly file: string, readonly problems: (Problem & { line?: number })[]) {
     super(`${file}: ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n${problems.map((p) => `  ${formatProblem(file, p)}`).join('\n')}`);
   }
+}
+
+/** A ConfigError for problems found after parsing (against the dataset): located like the others. */
+export function configError(config: PublishConfig, problems: Problem[]): ConfigError {
+  const lined = problems.map((p) => ({ ...p, line: config.lineOf?.(p.path) }));
+  return new ConfigError(config.file, lined.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
 }
 
 export function formatProblem(file: string, p: Problem & { line?: number }): string {
@@ -121,6 +129,7 @@ export function parseConfig(text: string, file: string): PublishConfig {
   const lined = (ps: Problem[]) => ps.map((p) => ({ ...p, line: lineOf(doc, lineCounter, p.path) })).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   if (problems.length) throw new ConfigError(file, lined(problems));
   config.warnings = lined(warnings);
+  config.lineOf = (path) => lineOf(doc, lineCounter, path);
   return config;
 }
 
@@ -347,17 +356,28 @@ function distance(a: string, b: string): number {
   return prev[b.length];
 }
 
-/** The line a problem's path points at, when the document has that node. */
+/** The line a problem's path points at: its key's line (or a list item's), or its nearest ancestor's. */
 function lineOf(doc: Document, lc: LineCounter, path: string): number | undefined {
   const keys: (string | number)[] = [];
   for (const m of path.matchAll(/\.?([A-Za-z0-9_-]+)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g)) {
     keys.push(m[1] ?? (m[2] !== undefined ? Number(m[2]) : (JSON.parse(m[3]) as string)));
   }
-  for (let n = keys.length; n > 0; n--) {
-    const node = doc.getIn(keys.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-    if (node && typeof node === 'object' && node.range) return lc.linePos(node.range[0]).line;
+  let node: unknown = doc.contents;
+  let line: number | undefined;
+  for (const k of keys) {
+    if (isMapNode(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === k);
+      if (!pair) break;
+      const at = (pair.key as { range?: [number, number, number] }).range;
+      if (at) line = lc.linePos(at[0]).line;
+      node = pair.value;
+    } else if (isSeq(node) && typeof k === 'number' && node.items[k]) {
+      node = node.items[k];
+      const at = (node as { range?: [number, number, number] }).range;
+      if (at) line = lc.linePos(at[0]).line;
+    } else break;
   }
-  return undefined;
+  return line;
 }
 
 /**
@@ -375,6 +395,6 @@ export function selectLayers(config: PublishConfig, groups: readonly string[]): 
   const wanted = groups.length ? new Set(groups.flatMap((g) => config.groups[g] ?? [])) : undefined;
   const chosen = config.layers.filter((l) => !wanted || wanted.has(l.name));
   for (const l of chosen) if (!l.targets.length) problems.push({ path: join(join('layers', l.name), 'publish'), message: 'is required: the target layer(s) this layer publishes to' });
-  if (problems.length) throw new ConfigError(config.file, problems);
+  if (problems.length) throw configError(config, problems);
   return chosen;
 }
