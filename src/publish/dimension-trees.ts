@@ -20,14 +20,24 @@ function valueOf(d: DimensionSpec, cell: unknown): string | undefined {
 /** Does the layer have the column? A GeoJSON layer declares none: its features may. */
 const hasColumn = (h: SourceLayerHandle, column: string) => h.fields.length === 0 || h.fields.some((f) => f.name === column);
 
+/** Rows of a layer in no tree: their column gives the dimension no value (null, empty). */
+export interface Unassigned {
+  layer: string;
+  dimension: string;
+  column: string;
+  rows: number;
+}
+
 /**
  * Each dimension with the values its trees are built for: those listed, or the distinct values of its
- * property over the selected layers (time: newest first; others: sorted). Values that cannot name a
- * directory, and a default that resolves to no built value, are reported, every one.
+ * property over the selected layers (time: newest first; others: sorted), and the rows with no value,
+ * which no tree holds. Values that cannot name a directory, and a default that resolves to no built
+ * value, are reported, every one.
  */
-export async function dimensionValues(config: PublishConfig, sources: ReadonlyMap<string, SourceLayerHandle>): Promise<Dimension[]> {
+export async function dimensionValues(config: PublishConfig, sources: ReadonlyMap<string, SourceLayerHandle>): Promise<{ dimensions: Dimension[]; unassigned: Unassigned[] }> {
   const problems: Problem[] = [];
   const out: Dimension[] = [];
+  const unassigned: Unassigned[] = [];
   for (const [i, d] of config.dimensions.entries()) {
     let values = d.values ?? [];
     const at = `dimensions[${i}]`;
@@ -35,10 +45,12 @@ export async function dimensionValues(config: PublishConfig, sources: ReadonlyMa
       const found = new Set<string>();
       for (const h of sources.values()) {
         if (!hasColumn(h, d.property)) continue;
+        const none: Unassigned = { layer: h.name, dimension: d.name, column: d.property, rows: 0 };
         for await (const row of h.rows()) {
           const cell = row.properties[d.property];
           const v = valueOf(d, cell);
           if (v === undefined) {
+            none.rows++;
             if (cell !== null && cell !== undefined && cell !== '') problems.push({ path: `${at}.property`, message: `layer "${h.name}": ${JSON.stringify(cell)} in column "${d.property}" is not a date or date-time` });
             continue;
           }
@@ -46,6 +58,7 @@ export async function dimensionValues(config: PublishConfig, sources: ReadonlyMa
           if (why) problems.push({ path: `${at}.property`, message: `layer "${h.name}": the value ${JSON.stringify(v)} of column "${d.property}" cannot be a dimension value: ${why}` });
           else found.add(v);
         }
+        if (none.rows) unassigned.push(none);
       }
       values = [...found].sort();
       if (d.type === 'time') values.reverse();
@@ -58,7 +71,7 @@ export async function dimensionValues(config: PublishConfig, sources: ReadonlyMa
   }
   // The same bad value in many rows is one problem.
   if (problems.length) throw configError(config, [...new Map(problems.map((p) => [p.path + p.message, p])).values()]);
-  return out;
+  return { dimensions: out, unassigned };
 }
 
 /** Every combination of the dimensions' values, the first dimension varying slowest ([{}] without any). */

@@ -23,7 +23,7 @@ import { ConfigError, configError, key, loadConfig, selectLayers, type Problem, 
 import { publishFeatures, type PairCounts } from './features.js';
 import { updateLayerMap } from './layer-map.js';
 import { waitForLock } from './locks.js';
-import { combine, describeDimensions, dimensionValues, propertyFilter } from './dimension-trees.js';
+import { combine, describeDimensions, dimensionValues, propertyFilter, type Unassigned } from './dimension-trees.js';
 import { openSourceLayer, type SourceLayerHandle } from './source.js';
 import { freeTilesetName, removeOldTilesets } from './tileset-dir.js';
 
@@ -78,6 +78,8 @@ export interface PublishSummary {
   /** Columns left out of the attribute files, by layer. */
   skippedColumns: { layer: string; column: string; why: string }[];
   dimensions: Dimension[];
+  /** Rows in no tree, their dimension column being empty. */
+  unassigned: Unassigned[];
   /** Directories --keep removed. */
   removed: string[];
   warnings: string[];
@@ -118,7 +120,8 @@ export async function publish(o: PublishOptions): Promise<PublishSummary> {
 
     // Everything checked against the dataset before anything is built, every problem at once.
     const sources = await openSources(config, layers, targetSrs);
-    const dimensions = await dimensionValues(config, sources);
+    const { dimensions, unassigned } = await dimensionValues(config, sources);
+    for (const u of unassigned) log(`${u.layer}: ${u.rows} row${u.rows > 1 ? 's' : ''} without a value of dimension ${u.dimension} (column "${u.column}" empty): in no tree`);
     const combinations = combine(dimensions);
 
     // Taken second, and only while tiling: a run waiting for its destination holds up no other job.
@@ -206,7 +209,7 @@ export async function publish(o: PublishOptions): Promise<PublishSummary> {
     return {
       name, directory: finalDir, mapPath, layerMap, trees,
       features: attributes.stats.features, attributes: { files: attributes.stats.pages, bytes: attributes.stats.bytes },
-      stats, skippedColumns, dimensions, removed, staleTemporaries,
+      stats, skippedColumns, dimensions, unassigned, removed, staleTemporaries,
       warnings: config.warnings.map((w) => `${config.file}${w.line ? `:${w.line}` : ''}: ${w.path}: ${w.message}`),
     };
   } finally {
