@@ -21,3 +21,8 @@ export { MbtilesSink, type MbtilesOptions } from './writers/mbtiles.js';
 export { metadataJson, type TilesetMetadata } from './writers/metadata.js';
 export type { TileSink, ThreadWriterSpec, ThreadTileWriter, ThreadWriterModule } from './writers/sink.js';
 export { UsageError, InputError, FeatureError, type FeatureLocation } from './errors.js';
+export { publish, type PublishOptions, type PublishSummary } from './publish/publish.js';
+export { ConfigError, loadConfig, parseConfig, type PublishConfig } from './publish/config.js';
+export { resolveDimension, resolveDimensions, type DimensionRequest, type Resolution } from './dimensions/resolve.js';
+export { stackTiles } from './dimensions/stack.js';
+export type { Dimension } from './dimensions/dimension.js';

@@ -25,8 +25,10 @@ const ALLOWED: Record<string, string[]> = {
   options: ['readers', 'scheme', 'writers'],
   pipeline: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'readers', 'tiler', 'stages', 'writers', 'options'],
   build: ['model', 'projection', 'readers', 'tiler', 'pipeline', 'options'],
-  cli: ['build', 'options'],
-  index: ['build', 'options', 'scheme', 'projection', 'readers', 'mvt', 'model', 'writers'],
+  dimensions: ['model', 'mvt'],
+  publish: ['model', 'geometry', 'projection', 'scheme', 'readers', 'writers', 'options', 'build', 'dimensions'],
+  cli: ['build', 'options', 'publish'],
+  index: ['build', 'options', 'scheme', 'projection', 'readers', 'mvt', 'model', 'writers', 'publish', 'dimensions'],
   internals: ['model', 'readers', 'geometry', 'tiler', 'mvt', 'stages', 'pipeline', 'options', 'writers'],
 };
 

@@ -11,6 +11,7 @@ import { clipToExtent } from '../dist/publish/clip-extent.js';
 import { readLayerMap, updateLayerMap } from '../dist/publish/layer-map.js';
 import { waitForLock } from '../dist/publish/locks.js';
 import { freeTilesetName } from '../dist/publish/tileset-dir.js';
+import { HOST, processAlive } from '../dist/temporaries.js';
 import { lockFile } from '../dist/writers/output-lock.js';
 import { tempDir } from './helpers.js';
 
@@ -146,10 +147,10 @@ test('waitForLock: waits while a live holder keeps it, takes it when released, a
   await held.release();
   const mine = await waiting;
   await mine.release();
-  // A lock whose process is gone (pid 2^22 + 1 is above Linux's pid_max default… and checked, not assumed).
+  // A lock whose process is gone (a pid above Linux's default pid_max, and checked, not assumed).
   let dead = 4194305;
-  while (processExists(dead)) dead++;
-  writeFileSync(path, JSON.stringify({ pid: dead, host: (await import('node:os')).hostname().replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 40), token: 'deadbeef' }));
+  while (processAlive(dead)) dead++;
+  writeFileSync(path, JSON.stringify({ pid: dead, host: HOST, token: 'deadbeef' }));
   const recovered = await waitForLock(path, 'after a crash', { onWait: () => assert.fail('a dead holder is not waited for') });
   await recovered.release();
   const ac = new AbortController();
@@ -160,11 +161,3 @@ test('waitForLock: waits while a live holder keeps it, takes it when released, a
   await blocker.release();
 });
 
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

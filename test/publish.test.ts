@@ -488,4 +488,36 @@ test('publish: tile-attributes keeps the columns named in the tiles too', { skip
   assert.ok(props.some((p) => typeof p.GeomArea === 'number'), 'lakes have their area');
 });
 
+test("the configs of the README and docs/publish.md publish the fixture as they are written", { skip }, () => {
+  const { dir, gpkg } = fixture();
+  const base = join(dir, 'docs');
+  mkdirSync(join(base, 'www', 'tiles'), { recursive: true });
+  const blocks = (file: string) => [...readFileSync(join(ROOT, file), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const readme = blocks('README.md').find((b) => b.includes('# webmap.yml'))!;
+  const complete = blocks('docs/publish.md')[0];
+  for (const [name, text] of [['readme', readme], ['complete', complete]]) {
+    const config = join(base, `${name}.yml`);
+    writeFileSync(config, text.replace(/path: [^\s,}]*nordic\.gpkg/, `path: ${gpkg}`));
+    // The README's first command, into this test's web root.
+    const r = publishSync([config, '--destdir', join(base, 'www', 'tiles', name), '--webroot', join(base, 'www'), '--compress', '--keep', '3', '--json']);
+    assert.equal(r.status, 0, `${name}: ${r.stderr}`);
+    const summary = JSON.parse(r.stdout);
+    assert.ok(summary.features > 50, `${name}: ${summary.features} features`);
+    assert.equal(JSON.parse(readFileSync(join(base, 'www', 'tiles', 'metadata.json'), 'utf8')).layermap[name], summary.mapPath);
+  }
+});
+
+test('publish: usage errors exit 2 (no config, no --destdir, a missing config file, a bad --keep)', () => {
+  const dir = tempDir('mvt-publish-usage-');
+  assert.equal(publishSync([]).status, 2);
+  const noDest = publishSync([join(dir, 'c.yml')]);
+  assert.equal(noDest.status, 2);
+  assert.match(noDest.stderr, /required option '--destdir <dir>' not specified/);
+  const missing = publishSync([join(dir, 'c.yml'), '--destdir', join(dir, 'out')]);
+  assert.equal(missing.status, 2);
+  assert.equal(missing.stderr, `mvt-build publish: ${join(dir, 'c.yml')}: 1 problem:\n  ${join(dir, 'c.yml')}: no such file\n`);
+  assert.equal(publishSync([join(dir, 'c.yml'), '--destdir', join(dir, 'out'), '--keep', 'two']).status, 2);
+  assert.ok(!existsSync(join(dir, 'out')), 'nothing made');
+});
+
 if (!haveGdal) test('publish end to end needs GDAL (ogr2ogr makes the fixture)', { skip: 'GDAL not installed' }, () => undefined);

@@ -3,7 +3,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { InputError, UsageError } from '../errors.js';
 import { formatStats } from '../publish/compress.js';
-import { publish, type PublishSummary } from '../publish/publish.js';
+import { publish, type PublishOptions, type PublishSummary } from '../publish/publish.js';
 import { watchInterrupts } from './interrupts.js';
 
 const positive = (name: string) => (v: string) => {
@@ -32,20 +32,12 @@ function program(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 }
 
-interface Options {
-  destdir: string;
-  name?: string;
-  webroot?: string;
-  metadata?: string;
-  metadataLockfile?: string;
-  lockfile?: string;
-  compress?: boolean;
-  keep?: number;
-  threads?: number;
+/** What commander gives: the job's own options under their names, and the command's. */
+type Options = Pick<PublishOptions, 'destdir' | 'name' | 'webroot' | 'metadata' | 'metadataLockfile' | 'lockfile' | 'compress' | 'keep' | 'threads'> & {
   parentWatch: boolean;
   quiet?: boolean;
   json?: boolean;
-}
+};
 
 export async function run(argv: string[]): Promise<number> {
   const cmd = program();
@@ -55,18 +47,15 @@ export async function run(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     throw e;
   }
-  const o = cmd.opts<Options>();
+  const { parentWatch, quiet, json, ...job } = cmd.opts<Options>();
   const [config, ...groups] = cmd.args;
   const say = (line: string) => {
-    if (!o.quiet) process.stderr.write(`mvt-build publish: ${line}\n`);
+    if (!quiet) process.stderr.write(`mvt-build publish: ${line}\n`);
   };
-  const interrupts = watchInterrupts({ parentWatch: o.parentWatch });
+  const interrupts = watchInterrupts({ parentWatch });
   try {
-    const summary = await publish({
-      config, groups, destdir: o.destdir, name: o.name, webroot: o.webroot, metadata: o.metadata, metadataLockfile: o.metadataLockfile,
-      lockfile: o.lockfile, compress: o.compress, keep: o.keep, threads: o.threads, signal: interrupts.signal, log: say,
-    });
-    if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
+    const summary = await publish({ ...job, config, groups, signal: interrupts.signal, log: say });
+    if (json) process.stdout.write(JSON.stringify(summary) + '\n');
     else for (const line of formatPublishSummary(summary)) say(line);
     return 0;
   } catch (e) {
