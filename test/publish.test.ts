@@ -200,10 +200,11 @@ test('publish end to end: ids → attribute files give each source row exactly, 
     if (a !== undefined) {
       assert.ok(Math.abs(GeomArea! - a) <= 0.01, `${props.code}: GeomArea ${GeomArea} vs ST_Area ${a}`);
       assert.ok(Math.abs(GeomPerimeter! - p!) <= 0.01, `${props.code}: GeomPerimeter ${GeomPerimeter} vs ST_Perimeter ${p}`);
-      assert.equal(Math.round(GeomArea! * 100), Math.round(GeomArea! * 100), 'two decimals');
+      assert.match(`${GeomArea} ${GeomPerimeter}`, /^\d+(\.\d{1,2})? \d+(\.\d{1,2})?$/, 'rounded to 0.01');
       measured++;
     } else if (l !== undefined) {
       assert.ok(Math.abs(GeomLength! - l) <= 0.01, `${props.code}: GeomLength ${GeomLength} vs ST_Length ${l}`);
+      assert.match(String(GeomLength), /^\d+(\.\d{1,2})?$/, 'rounded to 0.01');
       measured++;
     } else assert.equal(GeomArea ?? GeomLength, undefined, 'points are not measured');
     // The whole, unclipped geometry, to the centimetre.
@@ -464,7 +465,7 @@ tile-attributes: [name, colour]
   writeFileSync(join(base, 'geo.yml'), `dataset: {path: ${geoGpkg}}\nlayers:\n  areas: {publish: a}\n`);
   const reserved = publishSync([join(base, 'geo.yml'), '--destdir', join(base, 'geo-out')]);
   assert.equal(reserved.status, 2);
-  assert.match(reserved.stderr, /layers\.areas: layer "areas" has a column "GEOMAREA", a name the attribute files give to a computed value/);
+  assert.match(reserved.stderr, /layers\.areas: layer "areas": the column "GEOMAREA" must be renamed: the attribute files give "GeomArea" to a computed value/);
   spawnSync('ogr2ogr', ['-f', 'GPKG', '-overwrite', geoGpkg, geo, '-nln', 'areas', '-sql', 'SELECT name FROM geo']);
   const geographic = publishSync([join(base, 'geo.yml'), '--destdir', join(base, 'geo-out')]);
   assert.equal(geographic.status, 1, geographic.stderr);
@@ -505,6 +506,34 @@ test("the configs of the README and docs/publish.md publish the fixture as they 
     assert.ok(summary.features > 50, `${name}: ${summary.features} features`);
     assert.equal(JSON.parse(readFileSync(join(base, 'www', 'tiles', 'metadata.json'), 'utf8')).layermap[name], summary.mapPath);
   }
+});
+
+test('publish from GeoJSON (no GDAL needed): ids, attributes, lengths; a property named like a computed one is refused', () => {
+  const dir = tempDir('mvt-publish-geojson-');
+  const features = [
+    { type: 'Feature', properties: { name: 'a', tags: ['x', 'y'], n: null }, geometry: { type: 'LineString', coordinates: [[500000, 6500000], [503000, 6504000]] } },
+    { type: 'Feature', properties: { name: 'b' }, geometry: { type: 'Point', coordinates: [510000, 6510000] } },
+    { type: 'Feature', properties: { name: 'c' }, geometry: null },
+  ];
+  const write = (props: object[]) => writeFileSync(join(dir, 'roads.geojson'), JSON.stringify({ type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'EPSG:3006' } }, features: features.map((f, i) => ({ ...f, properties: { ...f.properties, ...props[i] } })) }));
+  write([{}, {}, {}]);
+  writeFileSync(join(dir, 'c.yml'), 'dataset: {path: roads.geojson}\nSRS: EPSG:3006\nvector-tiles: {max-zoom: 2, tiling-scheme: "EPSG:3006,-1200000,8500000,4194304"}\nlayers:\n  roads: {publish: roads}\n');
+  const r = publishSync([join(dir, 'c.yml'), '--destdir', join(dir, 'roads'), '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.deepEqual(s.trees[0].layers.map((c: { read: number; published: number; noGeometry: number }) => [c.read, c.published, c.noGeometry]), [[3, 2, 1]]);
+  const attrs = JSON.parse(readFileSync(join(s.directory, 'attr', '0000.json'), 'utf8'));
+  assert.deepEqual(attrs, [
+    { name: 'a', tags: ['x', 'y'], n: null, GeomLength: 5000, geom: { type: 'LineString', coordinates: [[500000, 6500000], [503000, 6504000]] } },
+    { name: 'b', geom: { type: 'Point', coordinates: [510000, 6510000] } },
+  ]);
+  const tile = new VectorTile(new PbfReader(readFileSync(join(s.directory, '0', '0', '0.pbf'))));
+  assert.deepEqual([tile.layers.roads.feature(0).id, tile.layers.roads.feature(1).id].sort(), [0, 1]);
+  write([{}, { GeomLength: 3 }, {}]);
+  const bad = publishSync([join(dir, 'c.yml'), '--destdir', join(dir, 'roads')]);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /roads\.geojson: layer "roads", feature #1: the property "GeomLength" must be renamed: the attribute files give "GeomLength" to a computed value/);
+  assert.equal(hexDirs(join(dir, 'roads')).length, 1, 'the failed run left nothing');
 });
 
 test('publish: usage errors exit 2 (no config, no --destdir, a missing config file, a bad --keep)', () => {

@@ -76,8 +76,11 @@ export class AttributePages {
 /** Source columns these names would shadow (compared without case), as the GDAL job refuses them. */
 export const RESERVED_COLUMNS = ['geom', 'GeomArea', 'GeomPerimeter', 'GeomLength'];
 
-export function reservedColumn(name: string): boolean {
-  return RESERVED_COLUMNS.some((r) => r.toLowerCase() === name.toLowerCase());
+/** Why a source column may not have this name: `the attribute files give "geom" to the geometry`; undefined when it may. */
+export function reservedColumn(name: string): string | undefined {
+  const hit = RESERVED_COLUMNS.find((r) => r.toLowerCase() === name.toLowerCase());
+  if (!hit) return undefined;
+  return `the attribute files give "${hit}" to ${hit === 'geom' ? 'the geometry' : 'a computed value'} (${RESERVED_COLUMNS.join(', ')} are compared without case)`;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { GeoJSONFeatureLike } from '../readers/geojson.js';
 import { InputError } from '../errors.js';
 import { createTransform, resolveCrs, type PointTransform } from '../projection/crs.js';
 import type { GeoJSONGeometry } from '../readers/wkb.js';
-import { attributeValue, measure, measuredKind, metresPerUnit, roundGeometry, type AttributePages } from './attributes.js';
+import { attributeValue, measure, measuredKind, metresPerUnit, reservedColumn, roundGeometry, type AttributePages } from './attributes.js';
 import { clipToExtent, type Box } from './clip-extent.js';
 import { mapPositions, positions } from './geojson.js';
 import type { SourceLayerHandle, SourceRow } from './source.js';
@@ -89,7 +89,12 @@ export async function* publishFeatures(ctx: FeatureContext): AsyncGenerator<GeoJ
       continue;
     }
     const properties: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(row.properties)) properties[k] = attributeValue(declared.get(k), v);
+    for (const [k, v] of Object.entries(row.properties)) {
+      // A GeoPackage's columns were checked up front; a GeoJSON feature's properties are its own.
+      const reserved = declared.size ? undefined : reservedColumn(k);
+      if (reserved) throw new InputError(`${where}: the property "${k}" must be renamed: ${reserved}`, ctx.dataset);
+      properties[k] = attributeValue(declared.get(k), v);
+    }
     Object.assign(properties, measures);
     const id = await ctx.attributes.add(JSON.stringify({ ...properties, geom: roundGeometry(target, ctx.decimals) }));
     counts.published++;

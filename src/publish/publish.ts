@@ -19,7 +19,7 @@ import { ownedName, releaseName, removeStaleTemporaries } from '../temporaries.j
 import { lockPathOf, type OutputLock } from '../writers/output-lock.js';
 import { AttributePages, centimetreDecimals, reservedColumn, RESERVED_COLUMNS } from './attributes.js';
 import { sizeAndCompress, type FileStats } from './compress.js';
-import { ConfigError, configError, key, loadConfig, selectLayers, type Problem, type PublishConfig, type SourceLayer } from './config.js';
+import { configError, key, loadConfig, selectLayers, type Problem, type PublishConfig, type SourceLayer } from './config.js';
 import { publishFeatures, type PairCounts } from './features.js';
 import { updateLayerMap } from './layer-map.js';
 import { waitForLock } from './locks.js';
@@ -119,7 +119,7 @@ export async function publish(o: PublishOptions): Promise<PublishSummary> {
     const staleTemporaries = await removeStaleTemporaries(destdir, STAGING_PREFIX);
 
     // Everything checked against the dataset before anything is built, every problem at once.
-    const sources = await openSources(config, layers, targetSrs);
+    const sources = await openSources(config, layers);
     const { dimensions, unassigned } = await dimensionValues(config, sources);
     for (const u of unassigned) log(`${u.layer}: ${u.rows} row${u.rows > 1 ? 's' : ''} without a value of dimension ${u.dimension} (column "${u.column}" empty): in no tree`);
     const combinations = combine(dimensions);
@@ -246,7 +246,7 @@ function describeCounts(c: PairCounts): string {
  * the attributes kept in tiles and the dimensions' columns exist. Every problem is reported at once.
  * Returns each layer opened without conditions (its schema, its row count).
  */
-async function openSources(config: PublishConfig, layers: SourceLayer[], targetSrs: string): Promise<Map<string, SourceLayerHandle>> {
+async function openSources(config: PublishConfig, layers: SourceLayer[]): Promise<Map<string, SourceLayerHandle>> {
   const problems: Problem[] = [];
   const out = new Map<string, SourceLayerHandle>();
   const st = await stat(config.dataset.path).catch((e: NodeJS.ErrnoException) => e);
@@ -275,7 +275,8 @@ async function openSources(config: PublishConfig, layers: SourceLayer[], targetS
     if (layer.where && !(await open(layer, layer.where, `${path}.where`))) continue;
     for (const t of layer.targets) if (t.where) await open(layer, whereFor(layer, t.where, {}, []), `${path}.publish${key(t.name)}.where`);
     for (const f of h.fields) {
-      if (reservedColumn(f.name)) problems.push({ path, message: `layer "${layer.name}" has a column "${f.name}", a name the attribute files give to ${f.name.toLowerCase() === 'geom' ? 'the geometry' : 'a computed value'} (${RESERVED_COLUMNS.join(', ')}, compared without case): rename it` });
+      const reserved = reservedColumn(f.name);
+      if (reserved) problems.push({ path, message: `layer "${layer.name}": the column "${f.name}" must be renamed: ${reserved}` });
     }
   }
   const known = (c: string) => RESERVED_COLUMNS.includes(c) || [...out.values()].some((h) => h.fields.length === 0 || h.fields.some((f) => f.name === c));
