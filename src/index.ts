@@ -42,3 +42,8 @@ export { tilesetStats, type TilesetStats, type ZoomStats, type LayerStats } from
 export { validateTile, type TileCheck } from './inspect/validate-tile.js';
 export { validatePath, validateTileset, type ValidateOptions, type ValidationReport } from './inspect/validate-tileset.js';
 export { RULES, type Finding, type RuleId, type Severity } from './inspect/rules.js';
+export { publish, type PublishOptions, type PublishSummary } from './publish/publish.js';
+export { ConfigError, loadConfig, parseConfig, type PublishConfig } from './publish/config.js';
+export { resolveDimension, resolveDimensions, type DimensionRequest, type Resolution } from './dimensions/resolve.js';
+export { stackTiles } from './dimensions/stack.js';
+export type { Dimension } from './dimensions/dimension.js';

@@ -8,6 +8,7 @@ import type { BuildSummary } from '../build.js';
 import { DEFAULTS as D } from '../defaults.js';
 import { InputError, UsageError } from '../errors.js';
 import type { BuildOptions, LayerConf } from '../options.js';
+import { watchInterrupts } from './interrupts.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -96,7 +97,7 @@ export function makeProgram(): Command {
     .option('--no-parent-watch', 'keep building when the process that started mvt-build exits (default: stop, as for SIGTERM)')
     .option('-q, --quiet', 'no progress and no summary')
     .option('--json', 'print the summary as JSON')
-    .addHelpText('after', '\nOther commands (mvt-build COMMAND --help):\n  inspect TILESET [z/x/y]   a summary, a tile or a zoom as GeoJSON, --stats\n  validate TILESET|TILE     MVT 2.1 rules and OGC polygon validity, every finding located')
+    .addHelpText('after', '\nOther commands (mvt-build COMMAND --help):\n  inspect TILESET [z/x/y]   a summary, a tile or a zoom as GeoJSON, --stats\n  validate TILESET|TILE     MVT 2.1 rules and OGC polygon validity, every finding located\n  publish CONFIG [GROUP...] --destdir DIR   publish a web map\'s tilesets: attribute files, atomic swap, layer map')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 }
@@ -139,7 +140,7 @@ interface CliOptions {
 }
 
 /** Commands besides building, each loaded only when named (a build never loads them). */
-const SUBCOMMANDS = new Set(['inspect', 'validate']);
+const SUBCOMMANDS = new Set(['inspect', 'validate', 'publish']);
 
 export async function main(argv: string[]): Promise<number> {
   if (SUBCOMMANDS.has(argv[0])) {
@@ -167,20 +168,7 @@ export async function main(argv: string[]): Promise<number> {
   const progress = o.quiet || o.json ? undefined : createProgress(process.stderr);
   // Ctrl-C, kill, a closed terminal (HUP) or the death of whoever started us: stop, remove the
   // temporaries, leave any previous output as it was.
-  const abort = new AbortController();
-  let why = 'interrupted';
-  const onSignal = (signal: NodeJS.Signals) => {
-    // The terminal is gone after a hangup: a last message to it would fail, and must not stop the cleanup.
-    if (signal === 'SIGHUP') for (const s of [process.stdout, process.stderr]) s.on('error', () => undefined);
-    why = `interrupted (${signal})`;
-    abort.abort();
-  };
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const s of signals) process.once(s, onSignal);
-  const watch = o.parentWatch ? watchParent((pid) => {
-    why = `the process that started mvt-build (pid ${pid}) has exited`;
-    abort.abort();
-  }) : undefined;
+  const interrupts = watchInterrupts({ parentWatch: o.parentWatch });
   const options: BuildOptions = {
     inputs: program.args,
     output: o.output,
@@ -215,7 +203,7 @@ export async function main(argv: string[]): Promise<number> {
     memoryBudget: o.memoryBudget === undefined ? undefined : Math.round(o.memoryBudget * 2 ** 20),
     tempDir: o.tempDir,
     onProgress: progress?.update,
-    signal: abort.signal,
+    signal: interrupts.signal,
   };
   try {
     const summary = await buildTileset(options);
@@ -225,8 +213,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     progress?.stop();
-    if (abort.signal.aborted) {
-      process.stderr.write(`mvt-build: ${why}; stopped, nothing was written\n`);
+    if (interrupts.signal.aborted) {
+      process.stderr.write(`mvt-build: ${interrupts.why}; stopped, nothing was written\n`);
       return 130;
     }
     if (e instanceof UsageError) {
@@ -242,55 +230,7 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env.MVT_BUILD_DEBUG) process.stderr.write(`${err.stack}\n`);
     return 1;
   } finally {
-    for (const s of signals) process.off(s, onSignal);
-    if (watch) clearInterval(watch);
-  }
-}
-
-/** How often we look whether the process that started us is still there. */
-const PARENT_WATCH_MS = 500;
-
-/**
- * Calls `gone` once the process that started us has exited. A CI job's timeout or a supervisor
- * that kills `npx mvt-build` with SIGKILL kills only that process: we are then re-parented (to init
- * or a subreaper), and an orphan build would rename its result over the output minutes later.
- * npx, `npm run` and many job runners start us through `sh -c "mvt-build …"`, and the shell stays
- * between us, waiting, after its own parent is killed: then it is that shell's parent we watch
- * (Linux, through /proc). A build started already orphaned (a daemon, `setsid -f`) is not watched.
- */
-function watchParent(gone: (pid: number) => void): NodeJS.Timeout | undefined {
-  const parent = process.ppid;
-  if (parent <= 1) return undefined;
-  const grandparent = isShellWrapper(parent) ? parentOf(parent) : undefined;
-  const watched = grandparent !== undefined && grandparent > 1 ? grandparent : parent;
-  const timer = setInterval(() => {
-    const orphaned = process.ppid !== parent || (watched !== parent && parentOf(parent) !== watched);
-    if (!orphaned) return;
-    clearInterval(timer);
-    gone(watched);
-  }, PARENT_WATCH_MS);
-  timer.unref(); // never what keeps the process alive
-  return timer;
-}
-
-/** The parent pid of a process, from /proc (Linux); undefined where there is no /proc or it is gone. */
-function parentOf(pid: number): number | undefined {
-  try {
-    // Fields after the command name, which is in parentheses and may itself hold spaces or ')'.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Is the process a POSIX shell running one `-c` command (ours)? */
-function isShellWrapper(pid: number): boolean {
-  try {
-    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return /^(?:.*\/)?(?:sh|dash|bash|ash|ksh|zsh|busybox)$/.test(argv[0]) && argv.includes('-c');
-  } catch {
-    return false;
+    interrupts.dispose();
   }
 }
 

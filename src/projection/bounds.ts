@@ -51,15 +51,23 @@ function lonLatOf(crs: ResolvedCrs): (x: number, y: number) => [number, number] 
  * Lon/lat bounds → a box in another CRS that covers them (edges densified), e.g. to ask a
  * GeoPackage's R-tree for the rows that --bounds can show.
  */
-export function lonLatBoundsTo(crs: ResolvedCrs, [w, s, e, n]: [number, number, number, number]): [number, number, number, number] {
-  const t = createTransform(resolveCrs('EPSG:4326'), crs);
-  if (!t) return [w, s, e, n];
+export function lonLatBoundsTo(crs: ResolvedCrs, bounds: [number, number, number, number]): [number, number, number, number] {
+  return transformBounds(resolveCrs('EPSG:4326'), crs, bounds);
+}
+
+/**
+ * A box of `src` as a box of `dst` that covers it (edges densified, 21 points each). Points that do
+ * not transform are left out; when none does, the box is empty (min > max).
+ */
+export function transformBounds(src: ResolvedCrs, dst: ResolvedCrs, [x0, y0, x1, y1]: [number, number, number, number]): [number, number, number, number] {
+  const t = createTransform(src, dst);
+  if (!t) return [x0, y0, x1, y1];
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
   const N = 20;
   for (let i = 0; i <= N; i++) {
     const f = i / N;
-    for (const [lon, lat] of [[w + (e - w) * f, s], [w + (e - w) * f, n], [w, s + (n - s) * f], [e, s + (n - s) * f]]) {
-      const a = [lon, lat];
+    for (const [x, y] of [[x0 + (x1 - x0) * f, y0], [x0 + (x1 - x0) * f, y1], [x0, y0 + (y1 - y0) * f], [x1, y0 + (y1 - y0) * f]]) {
+      const a = [x, y];
       t(a, 0);
       if (!Number.isFinite(a[0]) || !Number.isFinite(a[1])) continue;
       minX = Math.min(minX, a[0]);

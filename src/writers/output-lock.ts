@@ -27,9 +27,23 @@ export interface OutputLock {
 
 export const lockPathOf = (output: string) => join(dirname(output), `.${basename(output)}.lock`);
 
+/** The lock is held by a live process (`pid` on `host`): a caller that would rather wait tries again later. */
+export class LockBusyError extends InputError {
+  constructor(message: string, readonly pid?: number, readonly host?: string) {
+    super(message);
+  }
+}
+
 /** Takes the lock on `output` (an absolute path) or throws InputError naming the build that holds it. */
-export async function lockOutput(output: string): Promise<OutputLock> {
-  const lockPath = lockPathOf(output);
+export function lockOutput(output: string): Promise<OutputLock> {
+  return lockFile(lockPathOf(output), output);
+}
+
+/**
+ * Takes the lock file `lockPath` itself, for `output` (what messages name): LockBusyError when a live
+ * process holds it, InputError when it cannot be made or holds something else than a lock.
+ */
+export async function lockFile(lockPath: string, output: string): Promise<OutputLock> {
   const me: LockOwner = { pid: process.pid, host: HOST, token: randomBytes(8).toString('hex') };
   const text = JSON.stringify(me) + '\n';
   const cannot = (e: unknown) => new InputError(`cannot write output: ${(e as Error).message}`, output);
@@ -42,7 +56,7 @@ export async function lockOutput(output: string): Promise<OutputLock> {
     }
     // The owner died without releasing it. Move the lock aside before removing it: if another run took
     // it over meanwhile, what we moved is that run's live lock, which then goes back.
-    const aside = join(dirname(lockPath), ownedName(`.${basename(output)}.tmp-`) + '.lock');
+    const aside = join(dirname(lockPath), ownedName(stagingPrefix(lockPath)) + '.lock');
     try {
       await rename(lockPath, aside);
     } catch {
@@ -75,13 +89,16 @@ export async function lockOutput(output: string): Promise<OutputLock> {
   };
 }
 
+/** `.NAME.tmp-` for `.NAME.lock`: the output's temporaries' prefix, which its stale cleanup knows. */
+const stagingPrefix = (lockPath: string) => `${basename(lockPath).replace(/\.lock$/, '')}.tmp-`;
+
 /**
  * Creates the lock file with its whole content at once, or returns false if one exists. Written under
  * a temporary name and hard-linked into place, so nobody ever reads a half-written lock; on a file
  * system without hard links, an exclusive create.
  */
 async function create(lockPath: string, text: string): Promise<boolean> {
-  const staging = join(dirname(lockPath), ownedName(`${basename(lockPath).replace(/\.lock$/, '')}.tmp-`) + '.lock');
+  const staging = join(dirname(lockPath), ownedName(stagingPrefix(lockPath)) + '.lock');
   try {
     await writeFile(staging, text, { flag: 'wx' });
     try {
@@ -122,5 +139,7 @@ async function readOwner(path: string): Promise<LockOwner | 'gone' | 'unreadable
 
 function busy(output: string, lockPath: string, owner: LockOwner | 'gone' | 'unreadable'): InputError {
   const who = typeof owner === 'string' ? '' : owner.host === HOST ? ` (pid ${owner.pid})` : ` (pid ${owner.pid} on ${owner.host})`;
-  return new InputError(`another mvt-build is writing ${output}${who}; wait for it to finish, or remove ${lockPath} if no build is running`);
+  const message = `another mvt-build is writing ${output}${who}; wait for it to finish, or remove ${lockPath} if no build is running`;
+  if (owner === 'unreadable') return new InputError(message);
+  return typeof owner === 'string' ? new LockBusyError(message) : new LockBusyError(message, owner.pid, owner.host);
 }

@@ -29,8 +29,10 @@ const ALLOWED: Record<string, string[]> = {
   options: ['readers', 'scheme', 'writers', 'describe'],
   pipeline: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'readers', 'tiler', 'stages', 'describe', 'writers', 'options'],
   build: ['model', 'projection', 'readers', 'tiler', 'pipeline', 'options'],
-  cli: ['build', 'options', 'inspect', 'tileset', 'scheme', 'projection'],
-  index: ['build', 'options', 'scheme', 'projection', 'readers', 'mvt', 'model', 'describe', 'writers', 'tileset', 'inspect'],
+  dimensions: ['model', 'mvt'],
+  publish: ['model', 'geometry', 'projection', 'scheme', 'readers', 'writers', 'options', 'build', 'dimensions'],
+  cli: ['build', 'options', 'inspect', 'tileset', 'scheme', 'projection', 'publish'],
+  index: ['build', 'options', 'scheme', 'projection', 'readers', 'mvt', 'model', 'describe', 'writers', 'tileset', 'inspect', 'publish', 'dimensions'],
   internals: ['model', 'scheme', 'projection', 'readers', 'geometry', 'tiler', 'mvt', 'stages', 'pipeline', 'options', 'describe', 'writers', 'inspect'],
 };
 
