@@ -15,7 +15,7 @@ const count = (name: string) => (v: string) => {
 export function makeValidateProgram(): Command {
   return new Command('mvt-build validate')
     .description('Check every tile of a tileset (or one tile file) against the MVT 2.1 specification and OGC polygon validity.')
-    .argument('<path>', 'a tileset directory, an .mbtiles file, or one tile file (raw or gzip)')
+    .argument('<path>', 'a tileset directory, an .mbtiles or .pmtiles file, or one tile file (raw or gzip)')
     .option('--zoom <z>', 'only the tiles of zoom Z', count('--zoom'))
     .option('--max-findings <n>', 'findings listed (all are counted)', count('--max-findings'), 1000)
     .option('--json', 'print the report as JSON')

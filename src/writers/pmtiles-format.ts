@@ -1,33 +1,11 @@
-// PMTiles v3 as bytes (github.com/protomaps/PMTiles, spec/v3/spec.md): tile ids on Hilbert curves,
-// directories (varints, columnar, gzip), the 127-byte header. Pure functions; pmtiles.ts writes them.
+// PMTiles v3 as bytes (github.com/protomaps/PMTiles, spec/v3/spec.md): directories (varints, columnar,
+// gzip), the 127-byte header; tile ids (Hilbert curves) are scheme/tile-id.ts. Pure functions; pmtiles.ts writes them.
 import { gzipSync } from 'node:zlib';
+
+export { tileId } from '../scheme/tile-id.js';
 
 /** Highest zoom whose tile ids stay exact in a double (4^27 > 2^53), as the reference readers allow. */
 export const PMTILES_MAX_ZOOM = 26;
-
-/** The tile id of z/x/y: the tiles of every lower zoom, then the position on zoom z's Hilbert curve. */
-export function tileId(z: number, x: number, y: number): number {
-  let base = 0;
-  for (let i = 0; i < z; i++) base += 4 ** i;
-  const n = 2 ** z;
-  let d = 0;
-  for (let s = n / 2; s >= 1; s /= 2) {
-    const rx = (x & s) > 0 ? 1 : 0;
-    const ry = (y & s) > 0 ? 1 : 0;
-    d += s * s * ((3 * rx) ^ ry);
-    // Rotate the quadrant so the curve's lower levels run the right way.
-    if (ry === 0) {
-      if (rx === 1) {
-        x = n - 1 - x;
-        y = n - 1 - y;
-      }
-      const t = x;
-      x = y;
-      y = t;
-    }
-  }
-  return base + d;
-}
 
 /** Directory entries, columnar: tile id, offset (in the data or leaf section), length, run length (0: a leaf). */
 export interface Entries {
