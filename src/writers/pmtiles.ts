@@ -12,6 +12,7 @@ import { open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { InputError, UsageError } from '../errors.js';
 import { formatTilingScheme, isWebMercatorQuad, type TilingScheme } from '../scheme/tiling-scheme.js';
+import { crsDefinitionKeys } from '../describe/crs-keys.js';
 import { describeTileset } from '../describe/descriptors.js';
 import { FileOutput } from './file-output.js';
 import { gdalStringify, type JsonValue } from './gdal-json.js';
@@ -263,7 +264,8 @@ export class PmtilesSink implements TileSink {
 
 /**
  * The archive's JSON metadata: TileJSON's `vector_layers` (what the spec asks for MVT), tilestats,
- * the strings viewers read, for a scheme other than WebMercatorQuad the scheme and the zoom offset,
+ * the strings viewers read, for a scheme other than WebMercatorQuad the scheme, the zoom offset and the
+ * CRS's definitions (crs_proj4, crs_wkt),
  * and the descriptors a directory has as files (describe/; in the scheme's own zooms, as a server that
  * subtracts `zoom_offset` serves them).
  */
@@ -277,7 +279,8 @@ function pmtilesMetadata(m: TilesetMetadata, k: number): JsonValue {
     format: 'pbf',
     ...vectorLayersJson(m.layers),
     attribution: m.attribution,
-    ...(custom ? { crs: m.scheme.crs, tiling_scheme: formatTilingScheme(m.scheme), zoom_offset: k } : {}),
+    // The CRS spelt out too, as metadata.json has it, so that a client can register it.
+    ...(custom ? { crs: m.scheme.crs, tiling_scheme: formatTilingScheme(m.scheme), zoom_offset: k, ...crsDefinitionKeys(m.scheme) } : {}),
     tilejson: d.tileJson as unknown as JsonValue,
     tilematrixset: d.tileMatrixSet as unknown as JsonValue,
     tileset: d.tileset as unknown as JsonValue,

@@ -29,7 +29,11 @@ const ALLOWED: Record<string, string[]> = {
   options: ['readers', 'scheme', 'writers', 'describe'],
   pipeline: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'readers', 'tiler', 'stages', 'describe', 'writers', 'options'],
   build: ['model', 'projection', 'readers', 'tiler', 'pipeline', 'options'],
-  cli: ['build', 'options', 'inspect', 'tileset', 'scheme', 'projection'],
+  // Serving a built tileset over HTTP: its readers and the descriptor functions, beside the pipeline.
+  serve: ['model', 'scheme', 'projection', 'describe', 'tileset'],
+  // The preview page runs in the browser and imports nothing of src/ but its own files.
+  preview: [],
+  cli: ['build', 'options', 'inspect', 'tileset', 'scheme', 'projection', 'serve'],
   index: ['build', 'options', 'scheme', 'projection', 'readers', 'mvt', 'model', 'describe', 'writers', 'tileset', 'inspect'],
   internals: ['model', 'scheme', 'projection', 'readers', 'geometry', 'tiler', 'mvt', 'stages', 'pipeline', 'options', 'describe', 'writers', 'inspect'],
 };
