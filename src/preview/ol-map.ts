@@ -31,11 +31,12 @@ function registerCrs(ctx: PreviewContext): void {
   register(proj4);
 }
 
+/** Per layer, a style for each kind; zIndex draws polygons under lines under points, as the MapLibre style does. */
 function layerStyles(ctx: PreviewContext): Map<string, Record<'polygon' | 'line' | 'point', Style>> {
   return new Map(ctx.layers.map((l) => [l.id, {
-    polygon: new Style({ fill: new Fill({ color: rgba(l.color, FILL_OPACITY) }), stroke: new Stroke({ color: darker(l.color), width: 1 }) }),
-    line: new Style({ stroke: new Stroke({ color: l.color, width: 2 }) }),
-    point: new Style({ image: new Circle({ radius: 4, fill: new Fill({ color: l.color }), stroke: new Stroke({ color: '#fff', width: 1 }) }) }),
+    polygon: new Style({ zIndex: 0, fill: new Fill({ color: rgba(l.color, FILL_OPACITY) }), stroke: new Stroke({ color: darker(l.color), width: 1 }) }),
+    line: new Style({ zIndex: 1, stroke: new Stroke({ color: l.color, width: 2 }) }),
+    point: new Style({ zIndex: 2, image: new Circle({ radius: 4, fill: new Fill({ color: l.color }), stroke: new Stroke({ color: '#fff', width: 1 }) }) }),
   }]));
 }
 
@@ -95,14 +96,16 @@ export function mountOpenLayers(target: HTMLElement, ctx: PreviewContext, events
   events.zoom(view.getZoom() ?? 0);
   map.on('pointermove', (e) => events.pointer({ crs: e.coordinate as [number, number], lonLat: toLonLat(e.coordinate, code) as [number, number] }));
   target.addEventListener('pointerleave', () => events.pointer(undefined));
-  map.on('singleclick', (e) => {
-    const found = map.getFeaturesAtPixel(e.pixel, { layerFilter: (l) => l === tiles, hitTolerance: 3 });
+  map.on('singleclick', async (e) => {
+    // Two hit tests: getFeaturesAtPixel takes a tolerance (thin lines) but misses the points of a
+    // vector tile layer; the layer's own getFeatures reads its hit canvas, which has them.
+    const near = map.getFeaturesAtPixel(e.pixel, { layerFilter: (l) => l === tiles, hitTolerance: 3 });
+    const found = [...new Set([...(await tiles.getFeatures(e.pixel)), ...near])];
     events.picked(found.map((f) => {
       const { layer, ...properties } = f.getProperties();
       return { layer: layer as string, id: f.getId(), properties };
     }));
   });
-
   const idle = () => new Promise<void>((resolve) => {
     map.once('rendercomplete', () => resolve());
     map.render();

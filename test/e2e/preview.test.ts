@@ -14,8 +14,8 @@ import { inflateSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import proj4 from 'proj4';
 import { startServer, type RunningServer } from '../../dist/serve/server.js';
-import { tempDir } from '../helpers.js';
-import { buildLake, LAND_FEATURE, POINTS } from './serve-helpers.js';
+import { fixture, runCli, tempDir } from '../helpers.js';
+import { buildLake, LAND_FEATURE, POINTS, serveCli, stopCliServers } from './serve-helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveBrowser = existsSync(CHROMIUM);
@@ -41,6 +41,7 @@ before(async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
 });
 after(async () => {
+  await stopCliServers();
   await browser?.close();
   await Promise.all(servers.map((s) => s.close()));
   if (seen.length) console.log(`# pixels seen: ${seen.join('; ')}`);
@@ -233,3 +234,27 @@ for (const c of CASES) {
     await page.context().close();
   });
 }
+
+test('the issue\'s first run: a GeoPackage in SWEREF 99 TM by GDAL\'s scheme string, `mvt-build serve t/`, and Stockholm on the map', { skip }, async () => {
+  const out = `${dir}/se`;
+  const b = runCli([fixture('sweden-sample.gpkg'), '-o', out, '--tiling-scheme', 'EPSG:3006,-1200000,8500000,4194304', '-z', '8', '-q']);
+  assert.equal(b.status, 0, b.stderr);
+  const server = await serveCli([out]);
+  const { page, watch } = await open({ url: server.url } as RunningServer);
+  assert.equal(await page.evaluate(() => window.__preview!.renderer), 'openlayers');
+  assert.equal(await page.locator('#scheme').textContent(), 'EPSG:3006, zooms 0–8');
+  // Stockholm, the layer's point with id 1 (18.059188, 59.330213): a dot of the layer's colour, drawn over the polygons.
+  const stockholm = await pixelOf(page, [18.059188123, 59.330213292]);
+  const dot = await pixelAt(page, stockholm);
+  seen.push(`SWEREF 99 TM GeoPackage: Stockholm's dot ${dot}`);
+  assertColor(dot, LAND, 'the point of the first layer, at full colour');
+  await page.mouse.click(stockholm[0], stockholm[1]);
+  await page.locator('#feature h3').first().waitFor();
+  const headings = await page.locator('#feature h3').allTextContents();
+  assert.ok(headings.includes('places · id 1'), headings.join(' | '));
+  assert.match((await page.locator('#feature').textContent())!, /nameStockholm/);
+  assert.ok(watch.requests.includes(`${server.url}tileset.json`));
+  assert.deepEqual(watch.problems, []);
+  await page.context().close();
+  assert.equal(await server.stop('SIGINT'), 0);
+});
