@@ -1,9 +1,10 @@
 // `mvt-build serve`: a tileset over HTTP with a preview page, until Ctrl-C (or SIGTERM) stops it.
 // Exit 0 when stopped so, 1 when the tileset cannot be read or the port not taken, 2 on a usage error.
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { UsageError } from '../errors.js';
 import { formatTilingScheme } from '../scheme/tiling-scheme.js';
 import { DEFAULT_PORT, startServer, type RunningServer } from '../serve/server.js';
+import { parseArguments } from './parse.js';
 
 const port = (v: string) => {
   if (!/^\d{1,5}$/.test(v.trim()) || Number(v) > 65535) throw new InvalidArgumentError(`--port must be 0..65535, got "${v}"`);
@@ -29,12 +30,8 @@ interface ServeCliOptions {
 
 export async function run(argv: string[]): Promise<number> {
   const program = makeServeProgram();
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    throw e;
-  }
+  const exit = parseArguments(program, argv);
+  if (exit !== undefined) return exit;
   const o = program.opts<ServeCliOptions>();
   const [path] = program.args;
   let server: RunningServer;

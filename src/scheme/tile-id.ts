@@ -9,24 +9,29 @@ function zoomBase(z: number): number {
   return base;
 }
 
+/** Hilbert's quadrant rotation, in place on p = [x, y] within a square of side n. */
+function rotate(p: number[], n: number, rx: number, ry: number): void {
+  if (ry !== 0) return;
+  if (rx === 1) {
+    p[0] = n - 1 - p[0];
+    p[1] = n - 1 - p[1];
+  }
+  const t = p[0];
+  p[0] = p[1];
+  p[1] = t;
+}
+
 /** The tile id of z/x/y. */
 export function tileId(z: number, x: number, y: number): number {
   const n = 2 ** z;
+  const p = [x, y];
   let d = 0;
   for (let s = n / 2; s >= 1; s /= 2) {
-    const rx = (x & s) > 0 ? 1 : 0;
-    const ry = (y & s) > 0 ? 1 : 0;
+    const rx = (p[0] & s) > 0 ? 1 : 0;
+    const ry = (p[1] & s) > 0 ? 1 : 0;
     d += s * s * ((3 * rx) ^ ry);
     // Rotate the quadrant so the curve's lower levels run the right way.
-    if (ry === 0) {
-      if (rx === 1) {
-        x = n - 1 - x;
-        y = n - 1 - y;
-      }
-      const t = x;
-      x = y;
-      y = t;
-    }
+    rotate(p, n, rx, ry);
   }
   return zoomBase(z) + d;
 }
@@ -37,24 +42,16 @@ export function tileIdToZxy(id: number): [number, number, number] {
   let base = 0;
   while (base + 4 ** z <= id) base += 4 ** z++;
   let d = id - base;
-  let x = 0, y = 0;
+  const p = [0, 0];
   for (let s = 1; s < 2 ** z; s *= 2) {
     const rx = 1 & Math.floor(d / 2);
     const ry = 1 & (d ^ rx);
-    if (ry === 0) {
-      if (rx === 1) {
-        x = s - 1 - x;
-        y = s - 1 - y;
-      }
-      const t = x;
-      x = y;
-      y = t;
-    }
-    x += s * rx;
-    y += s * ry;
+    rotate(p, s, rx, ry);
+    p[0] += s * rx;
+    p[1] += s * ry;
     d = Math.floor(d / 4);
   }
-  return [z, x, y];
+  return [z, p[0], p[1]];
 }
 
 /** The first tile id of zoom z (and so one past the last of zoom z - 1). */

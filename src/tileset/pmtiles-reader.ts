@@ -6,40 +6,16 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { InputError } from '../errors.js';
+import { parsePmtilesHeader, type PmtilesHeader } from '../model/pmtiles-header.js';
 import { firstTileId, tileId, tileIdToZxy } from '../scheme/tile-id.js';
 import { parseTilingScheme, type TilingScheme } from '../scheme/tiling-scheme.js';
 import { parseTilesetMetadata } from './metadata.js';
 import type { StoredTile, Tileset } from './tileset.js';
 
-const HEADER_BYTES = 127;
 /** Readers fetch the first 16 KiB at once: the spec puts the header and the root directory there. */
 const FIRST_READ = 16384;
 /** Leaf directories kept decoded (each at most a few thousand entries). */
 const LEAF_CACHE = 64;
-
-export interface PmtilesHeader {
-  rootOffset: number;
-  rootLength: number;
-  metadataOffset: number;
-  metadataLength: number;
-  leavesOffset: number;
-  leavesLength: number;
-  dataOffset: number;
-  dataLength: number;
-  addressedTiles: number;
-  tileEntries: number;
-  tileContents: number;
-  clustered: boolean;
-  /** Compression: 0 unknown, 1 none, 2 gzip, 3 brotli, 4 zstd. */
-  internalCompression: number;
-  tileCompression: number;
-  /** TileType: 1 MVT. */
-  tileType: number;
-  minZoom: number;
-  maxZoom: number;
-  bounds: [number, number, number, number];
-  center: [number, number, number];
-}
 
 /** Directory entries, columnar; a run length of 0 marks a leaf directory. */
 interface Directory {
@@ -47,35 +23,6 @@ interface Directory {
   runs: Uint32Array;
   lengths: Uint32Array;
   offsets: Float64Array;
-}
-
-export function parsePmtilesHeader(b: Uint8Array, file: string): PmtilesHeader {
-  if (b.length < HEADER_BYTES || new TextDecoder().decode(b.subarray(0, 7)) !== 'PMTiles') throw new InputError('not a PMTiles archive (no "PMTiles" magic)', file);
-  if (b[7] !== 3) throw new InputError(`PMTiles version ${b[7]}: only version 3 is read`, file);
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const u64 = (at: number) => Number(v.getBigUint64(at, true));
-  const e7 = (at: number) => v.getInt32(at, true) / 1e7;
-  return {
-    rootOffset: u64(8),
-    rootLength: u64(16),
-    metadataOffset: u64(24),
-    metadataLength: u64(32),
-    leavesOffset: u64(40),
-    leavesLength: u64(48),
-    dataOffset: u64(56),
-    dataLength: u64(64),
-    addressedTiles: u64(72),
-    tileEntries: u64(80),
-    tileContents: u64(88),
-    clustered: b[96] === 1,
-    internalCompression: b[97],
-    tileCompression: b[98],
-    tileType: b[99],
-    minZoom: b[100],
-    maxZoom: b[101],
-    bounds: [e7(102), e7(106), e7(110), e7(114)],
-    center: [e7(119), e7(123), b[118]],
-  };
 }
 
 function decompress(data: Uint8Array, compression: number, what: string, file: string): Uint8Array {
@@ -184,7 +131,12 @@ export async function openPmtilesTileset(path: string): Promise<PmtilesTileset> 
   try {
     const size = (await fh.stat()).size;
     const first = await read(0, Math.min(size, FIRST_READ));
-    const h = parsePmtilesHeader(first, file);
+    let h: PmtilesHeader;
+    try {
+      h = parsePmtilesHeader(first);
+    } catch (e) {
+      throw new InputError((e as Error).message, file);
+    }
     if (h.rootOffset + h.rootLength > size || h.metadataOffset + h.metadataLength > size || h.dataOffset + h.dataLength > size) {
       throw new InputError('truncated: the header points past the end of the file', file);
     }

@@ -17,7 +17,8 @@ import { describeTileset } from '../describe/descriptors.js';
 import { FileOutput } from './file-output.js';
 import { gdalStringify, type JsonValue } from './gdal-json.js';
 import { vectorLayersJson, type TilesetMetadata } from './metadata.js';
-import { buildDirectories, headerBytes, HEADER_BYTES, PMTILES_MAX_ZOOM, tileId, type Entries } from './pmtiles-format.js';
+import { PMTILES_HEADER_BYTES as HEADER_BYTES, pmtilesHeaderBytes } from '../model/pmtiles-header.js';
+import { buildDirectories, PMTILES_MAX_ZOOM, tileId, type Entries } from './pmtiles-format.js';
 import type { TileSink } from './sink.js';
 
 export interface PmtilesOptions {
@@ -149,7 +150,7 @@ export class PmtilesSink implements TileSink {
       for (const c of order) dataLength += this.length.data[c];
       const [w, s, e, n] = metadata.bounds;
       const center = metadata.center ?? [(w + e) / 2, (s + n) / 2, metadata.minzoom];
-      const header = headerBytes({
+      const header = pmtilesHeaderBytes({
         rootOffset: HEADER_BYTES,
         rootLength: dirs.root.length,
         metadataOffset: HEADER_BYTES + dirs.root.length,
@@ -162,7 +163,9 @@ export class PmtilesSink implements TileSink {
         tileEntries: entries.count,
         tileContents: order.length,
         clustered: true,
+        internalCompression: 2, // directories and metadata are gzipped
         tileCompression: this.gzipped ? 2 : 1,
+        tileType: 1, // MVT
         minZoom: metadata.minzoom + k,
         maxZoom: metadata.maxzoom + k,
         bounds: [w, s, e, n],
