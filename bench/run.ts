@@ -14,6 +14,8 @@ import { availableParallelism, loadavg, release, totalmem } from 'node:os';
 import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { parsePmtilesHeader } from '../dist/model/pmtiles-header.js';
+import { parseDirectory } from '../dist/tileset/pmtiles-reader.js';
 import { prepareData } from './data.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -292,37 +294,17 @@ function countTiles(dir: string): { tiles: number; bytes: number } {
  */
 function countPmtiles(file: string): { tiles: number; bytes: number } {
   const data = readFileSync(file);
-  const u64 = (at: number) => Number(data.readBigUInt64LE(at));
-  const [rootAt, rootLen, leavesAt] = [u64(8), u64(16), u64(40)];
+  const { rootOffset, rootLength, leavesOffset } = parsePmtilesHeader(data);
   let tiles = 0;
   let bytes = 0;
   const walk = (bytesOfDir: Buffer) => {
-    const d = gunzipSync(bytesOfDir);
-    let pos = 0;
-    const varint = () => {
-      let v = 0, mul = 1, b: number;
-      do {
-        b = d[pos++];
-        v += (b & 0x7f) * mul;
-        mul *= 128;
-      } while (b & 0x80);
-      return v;
-    };
-    const n = varint();
-    const runs: number[] = [], lengths: number[] = [], offsets: number[] = [];
-    for (let i = 0; i < n; i++) varint(); // tile ids
-    for (let i = 0; i < n; i++) runs.push(varint());
-    for (let i = 0; i < n; i++) lengths.push(varint());
-    for (let i = 0; i < n; i++) {
-      const o = varint();
-      offsets.push(o === 0 ? offsets[i - 1] + lengths[i - 1] : o - 1);
-    }
-    for (let i = 0; i < n; i++) {
-      if (runs[i] === 0) walk(data.subarray(leavesAt + offsets[i], leavesAt + offsets[i] + lengths[i]));
-      else (tiles += runs[i]), (bytes += runs[i] * lengths[i]);
+    const d = parseDirectory(gunzipSync(bytesOfDir));
+    for (let i = 0; i < d.ids.length; i++) {
+      if (d.runs[i] === 0) walk(data.subarray(leavesOffset + d.offsets[i], leavesOffset + d.offsets[i] + d.lengths[i]));
+      else (tiles += d.runs[i]), (bytes += d.runs[i] * d.lengths[i]);
     }
   };
-  walk(data.subarray(rootAt, rootAt + rootLen));
+  walk(data.subarray(rootOffset, rootOffset + rootLength));
   return { tiles, bytes };
 }
 

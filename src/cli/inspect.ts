@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { InputError, UsageError } from '../errors.js';
 import { decodeTile, type Coords, type InspectedFeature } from '../inspect/decode.js';
 import { GEOMETRY_TYPES, tilesetStats, type TilesetStats } from '../inspect/stats.js';
@@ -10,6 +10,7 @@ import { resolveCrs } from '../projection/crs.js';
 import { formatTilingScheme, matrixSize, parseTilingScheme, WEB_MERCATOR, type TilingScheme } from '../scheme/tiling-scheme.js';
 import { openTileset, type Tileset } from '../tileset/tileset.js';
 import { stdoutWriter, table, thousands } from './table.js';
+import { parseArguments } from './parse.js';
 
 const int = (name: string) => (v: string) => {
   if (!/^\d+$/.test(v.trim())) throw new InvalidArgumentError(`${name} must be a zoom level (0 or more), got "${v}"`);
@@ -19,7 +20,7 @@ const int = (name: string) => (v: string) => {
 export function makeInspectProgram(): Command {
   return new Command('mvt-build inspect')
     .description('Show a tileset: its summary, one tile or a zoom as GeoJSON, or --stats.')
-    .argument('<tileset>', 'a tileset directory, an .mbtiles file, or one tile file (raw or gzip)')
+    .argument('<tileset>', 'a tileset directory, an .mbtiles or .pmtiles file, or one tile file (raw or gzip)')
     .argument('[z/x/y]', 'a tile to decode to GeoJSON')
     .option('--zoom <z>', 'decode every tile of zoom Z (with --stats: statistics of zoom Z only)', int('--zoom'))
     .addOption(new Option('--coords <coords>', "GeoJSON coordinates: tile (the tile's integers, y down), crs (the tiling scheme's CRS) or lonlat (EPSG:4326) (default: lonlat, tile for a lone tile file without z/x/y)").choices(['tile', 'crs', 'lonlat']))
@@ -47,12 +48,8 @@ type Source =
 
 export async function run(argv: string[]): Promise<number> {
   const program = makeInspectProgram();
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    throw e;
-  }
+  const exit = parseArguments(program, argv);
+  if (exit !== undefined) return exit;
   const o = program.opts<InspectOptions>();
   const [path, tileArg] = program.args as [string, string | undefined];
   let source: Source | undefined;
@@ -61,7 +58,7 @@ export async function run(argv: string[]): Promise<number> {
     if (tile && o.zoom !== undefined) throw new UsageError('give a tile z/x/y or --zoom, not both');
     if (o.stats && tile) throw new UsageError('--stats covers a tileset or a zoom (--zoom), not one tile');
     source = await openSource(path, tile, o);
-    if (source.kind === 'file' && (o.stats || o.zoom !== undefined)) throw new UsageError(`${path} is one tile: --stats and --zoom need a tileset (a directory or an .mbtiles file)`);
+    if (source.kind === 'file' && (o.stats || o.zoom !== undefined)) throw new UsageError(`${path} is one tile: --stats and --zoom need a tileset (a directory, an .mbtiles or a .pmtiles file)`);
     const layers = o.layer ? new Set(o.layer) : undefined;
     const write = stdoutWriter();
     if (source.kind === 'tileset' && o.stats) {
@@ -126,13 +123,13 @@ function parseTile(text: string): [number, number, number] {
 }
 
 /**
- * A directory or .mbtiles is a tileset. A tile file inside a tileset directory (DIR/z/x/y.pbf, with
+ * A directory, .mbtiles or .pmtiles is a tileset. A tile file inside a tileset directory (DIR/z/x/y.pbf, with
  * DIR/metadata.json) is that tileset's tile; any other file is a lone tile, placed by the z/x/y
  * argument or its path and georeferenced with --tiling-scheme.
  */
 async function openSource(path: string, tile: [number, number, number] | undefined, o: InspectOptions): Promise<Source> {
   if (!existsSync(path)) throw new InputError('no such file or directory', path);
-  if (statSync(path).isDirectory() || /\.mbtiles$/i.test(path)) {
+  if (statSync(path).isDirectory() || /\.(?:mbtiles|pmtiles)$/i.test(path)) {
     if (o.tilingScheme) throw new UsageError('--tiling-scheme is for a lone tile file: a tileset gives its own scheme in its metadata');
     return { kind: 'tileset', tileset: await openTileset(path), tile };
   }
@@ -167,7 +164,7 @@ function crsMember(s: TilingScheme): string {
 
 export interface TilesetSummary {
   path: string;
-  format: 'directory' | 'mbtiles';
+  format: 'directory' | 'mbtiles' | 'pmtiles';
   name?: string;
   description?: string;
   minzoom?: number;

@@ -97,7 +97,7 @@ export function makeProgram(): Command {
     .option('--no-parent-watch', 'keep building when the process that started mvt-build exits (default: stop, as for SIGTERM)')
     .option('-q, --quiet', 'no progress and no summary')
     .option('--json', 'print the summary as JSON')
-    .addHelpText('after', '\nOther commands (mvt-build COMMAND --help):\n  inspect TILESET [z/x/y]   a summary, a tile or a zoom as GeoJSON, --stats\n  validate TILESET|TILE     MVT 2.1 rules and OGC polygon validity, every finding located\n  publish CONFIG [GROUP...] --destdir DIR   publish a web map\'s tilesets: attribute files, atomic swap, layer map')
+    .addHelpText('after', '\nOther commands (mvt-build COMMAND --help):\n  inspect TILESET [z/x/y]   a summary, a tile or a zoom as GeoJSON, --stats\n  validate TILESET|TILE     MVT 2.1 rules and OGC polygon validity, every finding located\n  serve TILESET             tiles, descriptors and a preview map over HTTP (127.0.0.1:8080)\n  publish CONFIG [GROUP...] --destdir DIR   publish a web map\'s tilesets: attribute files, atomic swap, layer map')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 }
@@ -140,7 +140,7 @@ interface CliOptions {
 }
 
 /** Commands besides building, each loaded only when named (a build never loads them). */
-const SUBCOMMANDS = new Set(['inspect', 'validate', 'publish']);
+const SUBCOMMANDS = new Set(['inspect', 'validate', 'serve', 'publish']);
 
 export async function main(argv: string[]): Promise<number> {
   if (SUBCOMMANDS.has(argv[0])) {

@@ -1,11 +1,12 @@
 // `mvt-build validate`: MVT 2.1 rules and OGC polygon validity for every tile, findings located and
 // counted. Exit 0 when no rule at error severity is broken, 1 when one is (or the input cannot be
 // read), 2 on a usage error.
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { UsageError } from '../errors.js';
 import { RULES, type Finding } from '../inspect/rules.js';
 import { validatePath, type ValidationReport } from '../inspect/validate-tileset.js';
 import { stdoutWriter, table, thousands } from './table.js';
+import { parseArguments } from './parse.js';
 
 const count = (name: string) => (v: string) => {
   if (!/^\d+$/.test(v.trim())) throw new InvalidArgumentError(`${name} must be a whole number, got "${v}"`);
@@ -15,7 +16,7 @@ const count = (name: string) => (v: string) => {
 export function makeValidateProgram(): Command {
   return new Command('mvt-build validate')
     .description('Check every tile of a tileset (or one tile file) against the MVT 2.1 specification and OGC polygon validity.')
-    .argument('<path>', 'a tileset directory, an .mbtiles file, or one tile file (raw or gzip)')
+    .argument('<path>', 'a tileset directory, an .mbtiles or .pmtiles file, or one tile file (raw or gzip)')
     .option('--zoom <z>', 'only the tiles of zoom Z', count('--zoom'))
     .option('--max-findings <n>', 'findings listed (all are counted)', count('--max-findings'), 1000)
     .option('--json', 'print the report as JSON')
@@ -33,12 +34,8 @@ interface ValidateCliOptions {
 
 export async function run(argv: string[]): Promise<number> {
   const program = makeValidateProgram();
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    throw e;
-  }
+  const exit = parseArguments(program, argv);
+  if (exit !== undefined) return exit;
   const o = program.opts<ValidateCliOptions>();
   const [path] = program.args;
   let report: ValidationReport;

@@ -52,7 +52,7 @@ export interface ZoomStats {
 
 export interface TilesetStats {
   path: string;
-  format: 'directory' | 'mbtiles';
+  format: 'directory' | 'mbtiles' | 'pmtiles';
   tiles: number;
   bytes: number;
   features: number;

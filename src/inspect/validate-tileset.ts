@@ -26,7 +26,7 @@ export interface RuleCount {
 
 export interface ValidationReport {
   path: string;
-  kind: 'directory' | 'mbtiles' | 'tile';
+  kind: 'directory' | 'mbtiles' | 'pmtiles' | 'tile';
   tiles: number;
   layers: number;
   features: number;
@@ -77,12 +77,12 @@ class Collector {
   }
 }
 
-/** Validates a tileset directory, an .mbtiles file, or one tile file (raw or gzip). */
+/** Validates a tileset directory, an .mbtiles or .pmtiles file, or one tile file (raw or gzip). */
 export async function validatePath(path: string, options: ValidateOptions = {}): Promise<ValidationReport> {
   const st = await stat(path).catch((e: NodeJS.ErrnoException) => {
     throw new InputError(e.code === 'ENOENT' ? 'no such file or directory' : e.message, path);
   });
-  if (st.isDirectory() || /\.mbtiles$/i.test(path)) {
+  if (st.isDirectory() || /\.(?:mbtiles|pmtiles)$/i.test(path)) {
     const tileset = await openTileset(path);
     try {
       return { ...(await validateTileset(tileset, options)), path };

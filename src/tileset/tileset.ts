@@ -1,5 +1,6 @@
-// A built tileset opened for reading: a {z}/{x}/{y}.EXT directory with metadata.json, or an MBTiles
-// file. Tiles are listed in z, x, y order and read one at a time, so a tileset of any size streams.
+// A built tileset opened for reading: a {z}/{x}/{y}.EXT directory with metadata.json, an MBTiles file
+// or a PMTiles archive. Tiles are listed in z, x, y order and read one at a time, so a tileset of any
+// size streams.
 import { stat } from 'node:fs/promises';
 import { InputError, UsageError } from '../errors.js';
 import type { TilesetInfo } from './metadata.js';
@@ -14,7 +15,7 @@ export interface StoredTile {
 
 export interface Tileset {
   readonly path: string;
-  readonly format: 'directory' | 'mbtiles';
+  readonly format: 'directory' | 'mbtiles' | 'pmtiles';
   readonly info: TilesetInfo;
   /** Every tile, in z, x, y order (XYZ rows, counted from the top); only zoom `zoom` when given. */
   tiles(options?: { zoom?: number }): AsyncIterable<StoredTile>;
@@ -26,7 +27,7 @@ export interface Tileset {
 }
 
 /**
- * Opens a tileset directory or .mbtiles file. A path that does not exist or cannot be read is an
+ * Opens a tileset directory, .mbtiles or .pmtiles file. A path that does not exist or cannot be read is an
  * InputError; one that is neither a directory nor an SQLite file a UsageError.
  */
 export async function openTileset(path: string): Promise<Tileset> {
@@ -41,5 +42,9 @@ export async function openTileset(path: string): Promise<Tileset> {
     const { openMbtilesTileset } = await import('./mbtiles-reader.js');
     return openMbtilesTileset(path);
   }
-  throw new UsageError(`${path}: not a tileset (a directory of {z}/{x}/{y} tiles, or an .mbtiles file)`);
+  if (/\.pmtiles$/i.test(path)) {
+    const { openPmtilesTileset } = await import('./pmtiles-reader.js');
+    return openPmtilesTileset(path);
+  }
+  throw new UsageError(`${path}: not a tileset (a directory of {z}/{x}/{y} tiles, an .mbtiles or a .pmtiles file)`);
 }

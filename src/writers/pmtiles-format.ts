@@ -1,33 +1,14 @@
-// PMTiles v3 as bytes (github.com/protomaps/PMTiles, spec/v3/spec.md): tile ids on Hilbert curves,
-// directories (varints, columnar, gzip), the 127-byte header. Pure functions; pmtiles.ts writes them.
+// PMTiles v3 as bytes (github.com/protomaps/PMTiles, spec/v3/spec.md): directories (varints, columnar,
+// gzip); the 127-byte header is model/pmtiles-header.ts, tile ids (Hilbert curves) scheme/tile-id.ts.
+// Pure functions; pmtiles.ts writes them.
 import { gzipSync } from 'node:zlib';
+
+import { PMTILES_HEADER_BYTES } from '../model/pmtiles-header.js';
+
+export { tileId } from '../scheme/tile-id.js';
 
 /** Highest zoom whose tile ids stay exact in a double (4^27 > 2^53), as the reference readers allow. */
 export const PMTILES_MAX_ZOOM = 26;
-
-/** The tile id of z/x/y: the tiles of every lower zoom, then the position on zoom z's Hilbert curve. */
-export function tileId(z: number, x: number, y: number): number {
-  let base = 0;
-  for (let i = 0; i < z; i++) base += 4 ** i;
-  const n = 2 ** z;
-  let d = 0;
-  for (let s = n / 2; s >= 1; s /= 2) {
-    const rx = (x & s) > 0 ? 1 : 0;
-    const ry = (y & s) > 0 ? 1 : 0;
-    d += s * s * ((3 * rx) ^ ry);
-    // Rotate the quadrant so the curve's lower levels run the right way.
-    if (ry === 0) {
-      if (rx === 1) {
-        x = n - 1 - x;
-        y = n - 1 - y;
-      }
-      const t = x;
-      x = y;
-      y = t;
-    }
-  }
-  return base + d;
-}
 
 /** Directory entries, columnar: tile id, offset (in the data or leaf section), length, run length (0: a leaf). */
 export interface Entries {
@@ -81,7 +62,6 @@ class Varints {
   }
 }
 
-export const HEADER_BYTES = 127;
 /** The header and the root directory must fit in the first 16 KiB (latency-optimized clients read that). */
 export const ROOT_LIMIT = 16384;
 
@@ -97,7 +77,7 @@ export interface Directories {
  */
 export function buildDirectories(e: Entries): Directories {
   const whole = directoryBytes(e, 0, e.count);
-  if (HEADER_BYTES + whole.length <= ROOT_LIMIT) return { root: whole, leaves: new Uint8Array(0) };
+  if (PMTILES_HEADER_BYTES + whole.length <= ROOT_LIMIT) return { root: whole, leaves: new Uint8Array(0) };
   for (let leafSize = 4096; ; leafSize = Math.ceil(leafSize * 1.2)) {
     const leaves: Uint8Array[] = [];
     const n = Math.ceil(e.count / leafSize);
@@ -113,7 +93,7 @@ export function buildDirectories(e: Entries): Directories {
       leaves.push(leaf);
     }
     const rootBytes = directoryBytes(root, 0, n);
-    if (HEADER_BYTES + rootBytes.length <= ROOT_LIMIT) return { root: rootBytes, leaves: concat(leaves, offset) };
+    if (PMTILES_HEADER_BYTES + rootBytes.length <= ROOT_LIMIT) return { root: rootBytes, leaves: concat(leaves, offset) };
   }
 }
 
@@ -125,61 +105,4 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
     at += p.length;
   }
   return out;
-}
-
-export interface Header {
-  rootOffset: number;
-  rootLength: number;
-  metadataOffset: number;
-  metadataLength: number;
-  leavesOffset: number;
-  leavesLength: number;
-  dataOffset: number;
-  dataLength: number;
-  addressedTiles: number;
-  tileEntries: number;
-  tileContents: number;
-  clustered: boolean;
-  /** TileCompression: 1 none, 2 gzip. */
-  tileCompression: 1 | 2;
-  minZoom: number;
-  maxZoom: number;
-  /** [w, s, e, n] in degrees. */
-  bounds: [number, number, number, number];
-  /** [lon, lat, zoom]. */
-  center: [number, number, number];
-}
-
-export function headerBytes(h: Header): Uint8Array {
-  const b = new Uint8Array(HEADER_BYTES);
-  const v = new DataView(b.buffer);
-  b.set(new TextEncoder().encode('PMTiles'), 0);
-  b[7] = 3;
-  const u64 = (at: number, n: number) => v.setBigUint64(at, BigInt(n), true);
-  u64(8, h.rootOffset);
-  u64(16, h.rootLength);
-  u64(24, h.metadataOffset);
-  u64(32, h.metadataLength);
-  u64(40, h.leavesOffset);
-  u64(48, h.leavesLength);
-  u64(56, h.dataOffset);
-  u64(64, h.dataLength);
-  u64(72, h.addressedTiles);
-  u64(80, h.tileEntries);
-  u64(88, h.tileContents);
-  b[96] = h.clustered ? 1 : 0;
-  b[97] = 2; // directories and metadata are gzipped
-  b[98] = h.tileCompression;
-  b[99] = 1; // MVT
-  b[100] = h.minZoom;
-  b[101] = h.maxZoom;
-  const e7 = (at: number, deg: number) => v.setInt32(at, Math.round(deg * 1e7), true);
-  e7(102, h.bounds[0]);
-  e7(106, h.bounds[1]);
-  e7(110, h.bounds[2]);
-  e7(114, h.bounds[3]);
-  b[118] = h.center[2];
-  e7(119, h.center[0]);
-  e7(123, h.center[1]);
-  return b;
 }

@@ -12,11 +12,13 @@ import { open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { InputError, UsageError } from '../errors.js';
 import { formatTilingScheme, isWebMercatorQuad, type TilingScheme } from '../scheme/tiling-scheme.js';
+import { crsDefinitionKeys } from '../describe/crs-keys.js';
 import { describeTileset } from '../describe/descriptors.js';
 import { FileOutput } from './file-output.js';
 import { gdalStringify, type JsonValue } from './gdal-json.js';
 import { vectorLayersJson, type TilesetMetadata } from './metadata.js';
-import { buildDirectories, headerBytes, HEADER_BYTES, PMTILES_MAX_ZOOM, tileId, type Entries } from './pmtiles-format.js';
+import { PMTILES_HEADER_BYTES as HEADER_BYTES, pmtilesHeaderBytes } from '../model/pmtiles-header.js';
+import { buildDirectories, PMTILES_MAX_ZOOM, tileId, type Entries } from './pmtiles-format.js';
 import type { TileSink } from './sink.js';
 
 export interface PmtilesOptions {
@@ -148,7 +150,7 @@ export class PmtilesSink implements TileSink {
       for (const c of order) dataLength += this.length.data[c];
       const [w, s, e, n] = metadata.bounds;
       const center = metadata.center ?? [(w + e) / 2, (s + n) / 2, metadata.minzoom];
-      const header = headerBytes({
+      const header = pmtilesHeaderBytes({
         rootOffset: HEADER_BYTES,
         rootLength: dirs.root.length,
         metadataOffset: HEADER_BYTES + dirs.root.length,
@@ -161,7 +163,9 @@ export class PmtilesSink implements TileSink {
         tileEntries: entries.count,
         tileContents: order.length,
         clustered: true,
+        internalCompression: 2, // directories and metadata are gzipped
         tileCompression: this.gzipped ? 2 : 1,
+        tileType: 1, // MVT
         minZoom: metadata.minzoom + k,
         maxZoom: metadata.maxzoom + k,
         bounds: [w, s, e, n],
@@ -263,7 +267,8 @@ export class PmtilesSink implements TileSink {
 
 /**
  * The archive's JSON metadata: TileJSON's `vector_layers` (what the spec asks for MVT), tilestats,
- * the strings viewers read, for a scheme other than WebMercatorQuad the scheme and the zoom offset,
+ * the strings viewers read, for a scheme other than WebMercatorQuad the scheme, the zoom offset and the
+ * CRS's definitions (crs_proj4, crs_wkt),
  * and the descriptors a directory has as files (describe/; in the scheme's own zooms, as a server that
  * subtracts `zoom_offset` serves them).
  */
@@ -277,7 +282,8 @@ function pmtilesMetadata(m: TilesetMetadata, k: number): JsonValue {
     format: 'pbf',
     ...vectorLayersJson(m.layers),
     attribution: m.attribution,
-    ...(custom ? { crs: m.scheme.crs, tiling_scheme: formatTilingScheme(m.scheme), zoom_offset: k } : {}),
+    // The CRS spelt out too, as metadata.json has it, so that a client can register it.
+    ...(custom ? { crs: m.scheme.crs, tiling_scheme: formatTilingScheme(m.scheme), zoom_offset: k, ...crsDefinitionKeys(m.scheme) } : {}),
     tilejson: d.tileJson as unknown as JsonValue,
     tilematrixset: d.tileMatrixSet as unknown as JsonValue,
     tileset: d.tileset as unknown as JsonValue,

@@ -105,6 +105,8 @@ for (const [scheme, k] of [['WebMercatorQuad', 0], ['ETRS-TM35FIN', 0], ['WorldC
       if (scheme === 'WebMercatorQuad') assert.equal(meta.tiling_scheme, undefined);
       else {
         assert.equal(meta.zoom_offset, k);
+        // The CRS spelt out as in metadata.json, so that a client registers it from the archive alone.
+        assert.match(String(meta.crs_proj4), scheme === 'WorldCRS84Quad' ? /^\+proj=longlat / : /^\+proj=utm \+zone=35 /);
         assert.match(String(meta.tiling_scheme), scheme === 'WorldCRS84Quad' ? /^EPSG:4326,-180,90,180,2,1$/ : /^EPSG:3067,/);
       }
       assert.deepEqual(readdirSync(dir).sort(), ['tiles', 'tiles.pmtiles'], 'no temporary or spool left');

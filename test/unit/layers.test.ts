@@ -31,7 +31,11 @@ const ALLOWED: Record<string, string[]> = {
   build: ['model', 'projection', 'readers', 'tiler', 'pipeline', 'options'],
   dimensions: ['model', 'mvt'],
   publish: ['model', 'geometry', 'projection', 'scheme', 'readers', 'writers', 'options', 'build', 'dimensions'],
-  cli: ['build', 'options', 'inspect', 'tileset', 'scheme', 'projection', 'publish'],
+  // Serving a built tileset over HTTP: its readers and the descriptor functions, beside the pipeline.
+  serve: ['model', 'scheme', 'projection', 'describe', 'tileset'],
+  // The preview page runs in the browser and imports nothing of src/ but its own files.
+  preview: [],
+  cli: ['build', 'options', 'inspect', 'tileset', 'scheme', 'projection', 'serve', 'publish'],
   index: ['build', 'options', 'scheme', 'projection', 'readers', 'mvt', 'model', 'describe', 'writers', 'tileset', 'inspect', 'publish', 'dimensions'],
   internals: ['model', 'scheme', 'projection', 'readers', 'geometry', 'tiler', 'mvt', 'stages', 'pipeline', 'options', 'describe', 'writers', 'inspect'],
 };

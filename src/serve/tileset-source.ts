@@ -1,0 +1,146 @@
+// The tileset behind `serve`, opened for answering requests: its metadata, its stored documents and
+// one tile at a time. A directory is read here through safe-path (a symlink out of it is not
+// followed); an .mbtiles or .pmtiles file through tileset/'s readers (a PMTiles re-rooted scheme's
+// zoom z read from stored zoom z + zoom_offset there). A rebuild replaces the tileset in place
+// (renamed over it): `changed()` notices, and the server opens it again.
+import { realpath, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { InputError, UsageError } from '../errors.js';
+import { MAX_ZOOM } from '../scheme/tiling-scheme.js';
+import { parseTilesetMetadata, type TilesetInfo } from '../tileset/metadata.js';
+import { openTileset, type Tileset } from '../tileset/tileset.js';
+import { describeFromMetadata, DOCUMENT_KEYS, servedMetadata, templateExtension, type JsonObject, type StoredDocuments } from './descriptors.js';
+import { OutsideTilesetError, readInside } from './safe-path.js';
+
+export interface TileSource {
+  readonly format: 'directory' | 'mbtiles' | 'pmtiles';
+  /** The path given, resolved. */
+  readonly path: string;
+  readonly info: TilesetInfo;
+  readonly docs: StoredDocuments;
+  /** Zooms a tile may be asked for: the metadata's minzoom..maxzoom. */
+  readonly minzoom: number;
+  readonly maxzoom: number;
+  /** Tile file extensions a request may end with (pbf, mvt, and a directory's own). */
+  readonly extensions: ReadonlySet<string>;
+  /** For a PMTiles archive: the file, served whole at /NAME with byte ranges. */
+  readonly archive?: { path: string; name: string };
+  /**
+   * A tile's stored bytes, undefined when it was not written. `extension` as requested. Throws
+   * OutsideTilesetError for a tile file that is a symlink out of a directory tileset.
+   */
+  readTile(z: number, x: number, y: number, extension: string | undefined): Promise<Uint8Array | undefined>;
+  /** True once the tileset on disk is another than the one opened (rebuilt). */
+  changed(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** What a file or metadata.json is, to tell a rebuilt tileset: inode, size, mtime. */
+async function versionOf(path: string): Promise<string> {
+  const s = await stat(path).catch(() => undefined);
+  return s ? `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}` : 'none';
+}
+
+function parseJsonObject(text: unknown): JsonObject | undefined {
+  if (text && typeof text === 'object' && !Array.isArray(text)) return text as JsonObject;
+  if (typeof text !== 'string') return undefined;
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The stored descriptors (or made ones), given how to find each by its file name and its key. */
+function documents(info: TilesetInfo, stored: JsonObject, find: (file: string, key: string) => JsonObject | undefined, extension: string): StoredDocuments {
+  const made: string[] = [];
+  const found = Object.fromEntries(DOCUMENT_KEYS.map(([name, file, key]) => [name, find(file, key)])) as Record<(typeof DOCUMENT_KEYS)[number][0], JsonObject | undefined>;
+  const fallback = DOCUMENT_KEYS.some(([name]) => !found[name]) ? describeFromMetadata(info, extension) : undefined;
+  for (const [name, file] of DOCUMENT_KEYS) {
+    if (!found[name]) {
+      found[name] = fallback![name];
+      made.push(file);
+    }
+  }
+  return { tileJson: found.tileJson!, tileMatrixSet: found.tileMatrixSet!, tileset: found.tileset!, metadata: servedMetadata(stored, info), made };
+}
+
+const zoomRange = (info: TilesetInfo) => ({ minzoom: info.minzoom ?? 0, maxzoom: info.maxzoom ?? MAX_ZOOM });
+
+async function openDirectory(path: string): Promise<TileSource> {
+  const root = await realpath(path);
+  const problems: string[] = [];
+  let raw: JsonObject = {};
+  const meta = await readInside(root, ['metadata.json']);
+  if (meta.ok) {
+    raw = parseJsonObject(meta.data.toString('utf8')) ?? {};
+    if (!Object.keys(raw).length) problems.push('metadata.json does not hold a JSON object');
+  } else if (meta.why === 'outside') {
+    throw new InputError('metadata.json leads outside the tileset (a symlink): not served', path);
+  } else problems.push('no metadata.json: WebMercatorQuad assumed');
+  const info = parseTilesetMetadata(raw, problems);
+  const files = new Map<string, JsonObject | undefined>();
+  for (const [, file] of DOCUMENT_KEYS) {
+    const r = await readInside(root, [file]);
+    files.set(file, r.ok ? parseJsonObject(r.data.toString('utf8')) : undefined);
+  }
+  const own = templateExtension(files.get('tilejson.json'));
+  const extensions = new Set(['pbf', 'mvt', ...(own ? [own] : [])]);
+  const version = await versionOf(join(root, 'metadata.json'));
+  return {
+    format: 'directory',
+    path: resolve(path),
+    info,
+    docs: documents(info, raw, (file) => files.get(file), own ?? 'pbf'),
+    ...zoomRange(info),
+    extensions,
+    async readTile(z, x, y, extension) {
+      // Only the extension asked for: the URL names the file.
+      const r = await readInside(root, [String(z), String(x), `${y}.${extension ?? own ?? 'pbf'}`]);
+      if (!r.ok && r.why === 'outside') throw new OutsideTilesetError(`/${z}/${x}/${y} leads outside the tileset (a symlink): not served`);
+      return r.ok ? r.data : undefined;
+    },
+    async changed() {
+      return (await versionOf(join(root, 'metadata.json'))) !== version;
+    },
+    async close() {},
+  };
+}
+
+async function openFile(tileset: Tileset): Promise<TileSource> {
+  const info = tileset.info;
+  // A PMTiles archive keeps zooms, bounds and center in its header: metadata.json gets them as GDAL writes them.
+  // Degrees to 7 decimals, a center's zoom whole.
+  const f7 = (v: number[] | undefined) => v?.map((n, i) => (i < 2 || v.length === 4 ? n.toFixed(7) : String(Math.trunc(n)))).join(',');
+  const stored = tileset.format === 'pmtiles'
+    ? { ...info.raw, minzoom: info.minzoom, maxzoom: info.maxzoom, bounds: f7(info.bounds), center: f7(info.center) }
+    : info.raw;
+  // MBTiles rows hold text; PMTiles keys hold JSON values.
+  const docs = documents(info, stored, (_file, key) => parseJsonObject(info.raw[key]), 'pbf');
+  const version = await versionOf(tileset.path);
+  return {
+    format: tileset.format,
+    path: tileset.path,
+    info,
+    docs,
+    ...zoomRange(info),
+    extensions: new Set(['pbf', 'mvt']),
+    archive: tileset.format === 'pmtiles' ? { path: tileset.path, name: basename(tileset.path) } : undefined,
+    readTile: (z, x, y) => tileset.readTile(z, x, y),
+    async changed() {
+      return (await versionOf(tileset.path)) !== version;
+    },
+    close: () => tileset.close(),
+  };
+}
+
+/** Opens what `serve PATH` names: a tileset directory, an .mbtiles or a .pmtiles file. */
+export async function openTileSource(path: string): Promise<TileSource> {
+  const st = await stat(path).catch((e: NodeJS.ErrnoException) => {
+    throw new InputError(e.code === 'ENOENT' ? 'no such file or directory' : e.message, path);
+  });
+  if (st.isDirectory()) return openDirectory(path);
+  if (!/\.(?:mbtiles|pmtiles)$/i.test(path)) throw new UsageError(`${path}: not a tileset (a directory of {z}/{x}/{y} tiles, an .mbtiles or a .pmtiles file)`);
+  return openFile(await openTileset(path));
+}
