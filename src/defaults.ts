@@ -18,6 +18,10 @@ export const DEFAULTS = {
   maxSize: 500_000, //                 bytes per tile after compression (GDAL MAX_SIZE)
   maxFeatures: 200_000, //             features per tile (GDAL MAX_FEATURES)
   memoryBudget: 256 * 2 ** 20, //      bytes of tile fragments held before spilling to the temp dir
+  // Generalization, after tippecanoe (src/generalize/); each off unless asked for.
+  excludeAll: false, //                tippecanoe -X: keep no property but those of --include
+  generateIds: false, //               tippecanoe -ai: give features without an id their input position + 1
+  maxStringLength: 0, //               tippecanoe --maximum-string-attribute-length: 0 = strings kept whole
   // threads: the available cores (os.availableParallelism()), read when a build starts.
   // Batching: the unit of work handed to a thread, and how much may be in flight at once.
   batchFeatures: 2000, //              features per tiling batch

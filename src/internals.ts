@@ -36,3 +36,4 @@ export { crsDefinitionKeys } from './describe/crs-keys.js';
 export { vectorLayersJson } from './writers/metadata.js';
 export { createTileWriter as createDirectoryTileWriter, type TileFileTarget } from './writers/directory-writer.js';
 export { polygonProblem, type PolygonProblem } from './inspect/polygon-validity.js';
+export { AttributeFilter, coerceTo, truncateUtf8, type AttributeOptions } from './generalize/attributes.js';

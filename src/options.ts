@@ -8,8 +8,10 @@ import { MAX_ZOOM } from './scheme/tiling-scheme.js';
 import type { TilingScheme } from './scheme/tiling-scheme.js';
 import type { TileSink } from './writers/sink.js';
 import { checkBaseUrl } from './describe/descriptors.js';
+import { ATTRIBUTE_TYPES, hasAttributeOptions, type AttributeOptions, type AttributeType } from './generalize/attributes.js';
 
 export type { LayerInput } from './readers/layer-source.js';
+export type { AttributeType } from './generalize/attributes.js';
 
 export type LayerConf = Record<string, { target_name?: string; description?: string; minzoom?: number; maxzoom?: number }>;
 
@@ -88,6 +90,20 @@ export interface BuildOptions {
    * its `description` and its zoom range. Several source layers may feed one target layer.
    */
   conf?: LayerConf;
+  /** Keep only these properties in every layer (tippecanoe -y / --include). */
+  include?: string[];
+  /** Leave these properties out (tippecanoe -x / --exclude). */
+  exclude?: string[];
+  /** Leave every property out but those of `include` (tippecanoe -X / --exclude-all). Default false. */
+  excludeAll?: boolean;
+  /** Coerce properties to a type (tippecanoe -T NAME:TYPE): `{ pop: 'int', code: 'string' }`. */
+  attributeTypes?: Record<string, AttributeType>;
+  /** The property whose value (a non-negative integer) becomes the MVT id (tippecanoe --use-attribute-for-id). */
+  useAttributeForId?: string;
+  /** Features without an id get their input position + 1 as id (tippecanoe -ai / --generate-ids). Default false. */
+  generateIds?: boolean;
+  /** Cut string values to this many UTF-8 bytes (tippecanoe --maximum-string-attribute-length). Default 0: no limit. */
+  maxStringLength?: number;
   /** Worker threads for tiling and encoding; 1 = all in the calling thread. Default: available cores. */
   threads?: number;
   /** Bytes of tile fragments held in memory before spilling to disk. Default 256 MiB. */
@@ -118,6 +134,8 @@ export interface ResolvedOptions {
   format: OutputFormat;
   maxSize: number;
   maxFeatures: number;
+  /** Attribute control, when any is asked for (absent: properties as they are). */
+  attributes?: AttributeOptions;
 }
 
 function integer(name: string, v: number | undefined, def: number, min: number, max: number): number {
@@ -209,5 +227,34 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
     maxFeatures: integer('max-features', o.maxFeatures, DEFAULTS.maxFeatures, 1, Number.MAX_SAFE_INTEGER),
     threads: integer('threads', o.threads, availableParallelism(), 1, 256),
     memoryBudget: integer('memory budget', o.memoryBudget, DEFAULTS.memoryBudget, 2 ** 16, Number.MAX_SAFE_INTEGER),
+    attributes: attributeOptions(o),
   };
+}
+
+function names(what: string, v: string[] | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.some((n) => typeof n !== 'string' || n === '')) throw new UsageError(`${what} must be a list of property names`);
+  return v;
+}
+
+/** The attribute options checked; undefined when none changes anything (the path without them stays as it was). */
+function attributeOptions(o: BuildOptions): AttributeOptions | undefined {
+  const types: Record<string, AttributeType> = {};
+  for (const [k, t] of Object.entries(o.attributeTypes ?? {})) {
+    if (!ATTRIBUTE_TYPES.includes(t)) throw new UsageError(`attribute type of "${k}" must be one of ${ATTRIBUTE_TYPES.join(', ')}, got "${t}"`);
+    types[k] = t;
+  }
+  if (o.useAttributeForId !== undefined && (typeof o.useAttributeForId !== 'string' || !o.useAttributeForId)) {
+    throw new UsageError('use-attribute-for-id must be a property name');
+  }
+  const a: AttributeOptions = {
+    include: names('include', o.include),
+    exclude: names('exclude', o.exclude),
+    excludeAll: o.excludeAll ?? DEFAULTS.excludeAll,
+    types,
+    idProperty: o.useAttributeForId,
+    generateIds: o.generateIds ?? DEFAULTS.generateIds,
+    maxStringLength: integer('maximum-string-attribute-length', o.maxStringLength, DEFAULTS.maxStringLength, 0, 2 ** 31),
+  };
+  return hasAttributeOptions(a) ? a : undefined;
 }

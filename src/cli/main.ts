@@ -7,7 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { BuildSummary } from '../build.js';
 import { DEFAULTS as D } from '../defaults.js';
 import { InputError, UsageError } from '../errors.js';
-import type { BuildOptions, LayerConf } from '../options.js';
+import type { AttributeType, BuildOptions, LayerConf } from '../options.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -25,6 +25,14 @@ const numbers = (name: string, n: number) => (v: string) => {
   const parts = v.split(',').map((p) => Number(p.trim()));
   if (parts.length !== n || parts.some((p) => !Number.isFinite(p))) throw new InvalidArgumentError(`${name} must be ${n} comma-separated numbers, got "${v}"`);
   return parts;
+};
+
+/** -T NAME:TYPE, repeatable: the last colon splits, so a name may hold colons. */
+const attributeType = (v: string, prev: Record<string, AttributeType> = {}) => {
+  const at = v.lastIndexOf(':');
+  const type = v.slice(at + 1) as AttributeType;
+  if (at <= 0 || !['string', 'float', 'int', 'bool'].includes(type)) throw new InvalidArgumentError(`--attribute-type must be NAME:TYPE with TYPE string, float, int or bool, got "${v}"`);
+  return { ...prev, [v.slice(0, at)]: type };
 };
 
 /** --conf takes JSON text or a file holding it (as GDAL's CONF). */
@@ -90,6 +98,13 @@ export function makeProgram(): Command {
     .option('--conf <json|file>', "GDAL's layer configuration: {\"layer\": {\"target_name\", \"description\", \"minzoom\", \"maxzoom\"}} (GDAL CONF)")
     .option('--bounds <minlon,minlat,maxlon,maxlat>', 'metadata bounds instead of the data extent (GDAL BOUNDS)', numbers('bounds', 4))
     .option('--center <lon,lat,zoom>', 'metadata center instead of the middle of bounds at minzoom (GDAL CENTER)', numbers('center', 3))
+    .option('-y, --include <name>', 'keep only this property (repeatable; tippecanoe -y)', collect)
+    .option('-x, --exclude <name>', 'leave this property out (repeatable; tippecanoe -x)', collect)
+    .option('-X, --exclude-all', 'leave every property out but those of --include (tippecanoe -X)')
+    .option('-T, --attribute-type <name:type>', 'coerce a property to string, float, int or bool (repeatable; tippecanoe -T)', attributeType)
+    .option('--use-attribute-for-id <name>', 'the property whose value becomes the feature id (tippecanoe --use-attribute-for-id)')
+    .option('--generate-ids', 'give features without an id their input position + 1 (tippecanoe -ai)')
+    .option('--maximum-string-attribute-length <n>', 'cut string values to n UTF-8 bytes (tippecanoe --maximum-string-attribute-length; default: no limit)', int('maximum-string-attribute-length'))
     .option('-j, --threads <n>', 'worker threads for tiling and encoding (default: available cores; 1 = no workers)', int('threads'))
     .option('--memory-budget <MB>', `MiB of tile fragments kept in memory before spilling to --temp-dir (default ${D.memoryBudget / 2 ** 20})`, num('memory-budget'))
     .option('--temp-dir <dir>', 'directory for the temporary store (GDAL TEMPORARY_DB; default: the OS temporary directory)')
@@ -130,6 +145,13 @@ interface CliOptions {
   conf?: string;
   bounds?: number[];
   center?: number[];
+  include?: string[];
+  exclude?: string[];
+  excludeAll?: boolean;
+  attributeType?: Record<string, AttributeType>;
+  useAttributeForId?: string;
+  generateIds?: boolean;
+  maximumStringAttributeLength?: number;
   threads?: number;
   memoryBudget?: number;
   tempDir?: string;
@@ -211,6 +233,13 @@ export async function main(argv: string[]): Promise<number> {
     conf,
     bounds: o.bounds as BuildOptions['bounds'],
     center: o.center as BuildOptions['center'],
+    include: o.include,
+    exclude: o.exclude,
+    excludeAll: o.excludeAll,
+    attributeTypes: o.attributeType,
+    useAttributeForId: o.useAttributeForId,
+    generateIds: o.generateIds,
+    maxStringLength: o.maximumStringAttributeLength,
     threads: o.threads,
     memoryBudget: o.memoryBudget === undefined ? undefined : Math.round(o.memoryBudget * 2 ** 20),
     tempDir: o.tempDir,

@@ -81,6 +81,7 @@ export function resolvePlan(options: BuildOptions): Plan {
         minSqTolerance: minPositive(tolerances),
         dropInvisible: tolerances.slice(minzoom).every((t) => t > 0),
         skipInvalid: opts.skipInvalid,
+        attributes: opts.attributes,
       };
     },
   };

@@ -4,6 +4,8 @@
 // the number of threads.
 import { DEFAULTS } from '../defaults.js';
 import { FeatureError, InputError, UsageError } from '../errors.js';
+import { AttributeFilter } from '../generalize/attributes.js';
+import type { FieldType } from '../model/attributes.js';
 import { LayerSchema } from '../model/layer-schema.js';
 import type { BuildOptions, Progress } from '../options.js';
 import type { BatchItem } from '../readers/item.js';
@@ -41,6 +43,7 @@ export async function tilePhase(
   progress: Progress,
 ): Promise<Tiled> {
   const { opts } = plan;
+  const attributes = opts.attributes && new AttributeFilter(opts.attributes);
   const report = () => options.onProgress?.(progress);
   const schemas: LayerSchema[] = [];
   const bbox: Tiled['bbox'] = [Infinity, Infinity, -Infinity, -Infinity];
@@ -93,7 +96,7 @@ export async function tilePhase(
     const schema = schemas[li];
     const description = conf?.description ?? h.description;
     if (description !== undefined) schema.description = description; // the last one set wins, as in GDAL
-    for (const f of h.fields) schema.declare(f.name, f.type, f.real);
+    for (const f of h.fields) declareColumn(schema, f, attributes);
     for (const c of h.skippedFields) summary.skippedColumns.push({ file: h.source!, layer: h.name, column: c.name, why: c.why });
     const ctx = plan.contextFor(conf?.minzoom ?? opts.minzoom, conf?.maxzoom ?? opts.maxzoom);
     layerWritten = 0;
@@ -144,4 +147,12 @@ export async function tilePhase(
     summary.layers[li].features += layerWritten;
   }
   return { schemas, bbox };
+}
+
+/** A column a source declares up front, unless the attribute options leave it out (with the type -T gives it). */
+function declareColumn(schema: LayerSchema, f: { name: string; type: FieldType; real: boolean }, attributes: AttributeFilter | undefined): void {
+  if (!attributes) return schema.declare(f.name, f.type, f.real);
+  if (!attributes.declares(f.name)) return;
+  const t = attributes.fieldType(f.name, f.type, f.real);
+  schema.declare(f.name, t.type, t.real);
 }

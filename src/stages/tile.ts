@@ -5,6 +5,7 @@ import { FeatureError } from '../errors.js';
 import { Float64Arena } from '../geometry/arena.js';
 import { convertGeometry, GeometryError, Reparse, type ConvertContext } from '../geometry/convert.js';
 import { polygonStats } from '../geometry/quantize.js';
+import { AttributeFilter, type AttributeOptions } from '../generalize/attributes.js';
 import { featureId, idProperty, normalizeProperties } from '../model/attributes.js';
 import type { Geometry } from '../model/geometry.js';
 import { LayerSchema, type LayerStats } from '../model/layer-schema.js';
@@ -24,6 +25,8 @@ export interface TileContext {
   /** Every zoom simplifies, so vertices below minSqTolerance can go before tiling. */
   dropInvisible: boolean;
   skipInvalid: boolean;
+  /** Attribute control (-y, -x, -X, -T, ids, string length); absent: properties as they are. */
+  attributes?: AttributeOptions;
 }
 
 export interface FeatureBatch {
@@ -81,6 +84,12 @@ function projection(srs: string, scheme: TilingScheme) {
   return t;
 }
 
+/** Declares a field with the type -T gives it (a `float` field is real even when its values are whole). */
+function declareField(schema: LayerSchema, attrs: AttributeFilter, name: string): void {
+  const t = attrs.fieldType(name);
+  schema.declare(name, t.type, t.real);
+}
+
 /**
  * Geographic input on a scheme that spans the whole world east–west wraps at the antimeridian:
  * returns the matrix width in scheme units, or 0.
@@ -104,6 +113,9 @@ export function tileBatch(b: FeatureBatch): BatchResult {
   };
   polygonStats.repaired = polygonStats.tinyRings = 0;
   const { matrixWidthZ0: W, matrixHeightZ0: H } = ctx.scheme;
+  const attrs = ctx.attributes && new AttributeFilter(ctx.attributes);
+  // A null value still declares its field (as in GDAL), unless the attribute options leave it out.
+  const declare = attrs ? (k: string) => attrs.declares(k) && declareField(schema, attrs, k) : (k: string) => schema.declare(k);
   for (let i = 0; i < b.items.length; i++) {
     const index = b.indexBase + i;
     const seq = b.seqBase + i;
@@ -157,10 +169,14 @@ export function tileBatch(b: FeatureBatch): BatchResult {
       else r.noGeometry++;
       continue;
     }
-    const properties = normalizeProperties(feature.properties, (k) => schema.declare(k));
-    const id = featureId(feature.id);
+    let properties = normalizeProperties(feature.properties, declare);
+    let id = featureId(feature.id);
     const keptId = idProperty(feature.id, id, feature.properties);
     if (keptId !== undefined) properties.unshift(['id', keptId]);
+    if (attrs) {
+      ({ properties, id } = attrs.apply(properties, id, seq));
+      for (const [k] of properties) declareField(schema, attrs, k);
+    }
     schema.addFeature(properties);
     const props = encodeProperties(properties);
     let landed = false;

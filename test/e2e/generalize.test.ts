@@ -1,0 +1,53 @@
+// tippecanoe's generalization flags on the command line, as a user runs them: attribute control,
+// per-feature zooms, thinning by zoom, zoom guessing. The rules themselves are tested in
+// test/unit/attributes.test.ts, feature-zooms.test.ts and thinning.test.ts.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { listTiles, readTile, runCli, tempDir } from '../helpers.js';
+
+function input(dir: string, features: unknown[], name = 'cities.geojson'): string {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify({ type: 'FeatureCollection', features }));
+  return path;
+}
+
+const CITIES = [
+  { type: 'Feature', properties: { name: 'Helsinki', pop: '631695', code: 'FI-18', ref: 91 }, geometry: { type: 'Point', coordinates: [24.94, 60.17] } },
+  { type: 'Feature', properties: { name: 'Tampere', pop: 244029, code: 'FI-11', ref: 837 }, geometry: { type: 'Point', coordinates: [23.76, 61.5] } },
+];
+
+/** vector_layers of a directory tileset's metadata.json. */
+function vectorLayers(dir: string): { id: string; fields: Record<string, string> }[] {
+  return JSON.parse(JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8')).json).vector_layers;
+}
+
+test('-y, -T, --use-attribute-for-id, --maximum-string-attribute-length: the tiles and metadata.json say the same', () => {
+  const dir = tempDir();
+  const out = join(dir, 'tiles');
+  const r = runCli([input(dir, CITIES), '-o', out, '-z', '2', '--tiling-scheme', 'ETRS-TM35FIN', '-y', 'name', '-y', 'pop', '-T', 'pop:int', '--use-attribute-for-id', 'ref', '--maximum-string-attribute-length', '4', '-q']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(vectorLayers(out)[0].fields, { name: 'String', pop: 'Number' });
+  const layer = readTile(out, 0, 0, 0).layers.cities;
+  const got = Array.from({ length: layer.length }, (_, i) => ({ id: layer.feature(i).id, ...layer.feature(i).properties }));
+  assert.deepEqual(got, [{ id: 91, name: 'Hels', pop: 631695 }, { id: 837, name: 'Tamp', pop: 244029 }]);
+});
+
+test('-X with -x and --generate-ids: geometry only, ids 1 and 2', () => {
+  const dir = tempDir();
+  const out = join(dir, 'tiles');
+  const r = runCli([input(dir, CITIES), '-o', out, '-z', '1', '-X', '--generate-ids', '-q']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(vectorLayers(out)[0].fields, {});
+  const layer = readTile(out, 0, 0, 0).layers.cities;
+  assert.deepEqual(Array.from({ length: layer.length }, (_, i) => [layer.feature(i).id, Object.keys(layer.feature(i).properties).length]), [[1, 0], [2, 0]]);
+  assert.ok(listTiles(out).length > 1);
+});
+
+test('a bad -T type is a usage error', () => {
+  const dir = tempDir();
+  const r = runCli([input(dir, CITIES), '-o', join(dir, 'tiles'), '-T', 'pop:integer']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--attribute-type must be NAME:TYPE with TYPE string, float, int or bool, got "pop:integer"/);
+});
