@@ -37,3 +37,4 @@ export { vectorLayersJson } from './writers/metadata.js';
 export { createTileWriter as createDirectoryTileWriter, type TileFileTarget } from './writers/directory-writer.js';
 export { polygonProblem, type PolygonProblem } from './inspect/polygon-validity.js';
 export { AttributeFilter, coerceTo, truncateUtf8, type AttributeOptions } from './generalize/attributes.js';
+export { featureZooms, zoomRange, type FeatureZooms, type FeatureZoomOptions } from './generalize/feature-zooms.js';

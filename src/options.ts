@@ -8,6 +8,7 @@ import { MAX_ZOOM } from './scheme/tiling-scheme.js';
 import type { TilingScheme } from './scheme/tiling-scheme.js';
 import type { TileSink } from './writers/sink.js';
 import { checkBaseUrl } from './describe/descriptors.js';
+import type { FeatureZoomOptions } from './generalize/feature-zooms.js';
 import { ATTRIBUTE_TYPES, hasAttributeOptions, type AttributeOptions, type AttributeType } from './generalize/attributes.js';
 
 export type { LayerInput } from './readers/layer-source.js';
@@ -104,6 +105,10 @@ export interface BuildOptions {
   generateIds?: boolean;
   /** Cut string values to this many UTF-8 bytes (tippecanoe --maximum-string-attribute-length). Default 0: no limit. */
   maxStringLength?: number;
+  /** The property holding each feature's first zoom (as a `tippecanoe.minzoom` member would; a GeoPackage column, say). */
+  minzoomProperty?: string;
+  /** The property holding each feature's last zoom (as `tippecanoe.maxzoom`). */
+  maxzoomProperty?: string;
   /** Worker threads for tiling and encoding; 1 = all in the calling thread. Default: available cores. */
   threads?: number;
   /** Bytes of tile fragments held in memory before spilling to disk. Default 256 MiB. */
@@ -136,6 +141,8 @@ export interface ResolvedOptions {
   maxFeatures: number;
   /** Attribute control, when any is asked for (absent: properties as they are). */
   attributes?: AttributeOptions;
+  /** The zoom properties, when either is given. */
+  featureZooms?: FeatureZoomOptions;
 }
 
 function integer(name: string, v: number | undefined, def: number, min: number, max: number): number {
@@ -228,7 +235,15 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
     threads: integer('threads', o.threads, availableParallelism(), 1, 256),
     memoryBudget: integer('memory budget', o.memoryBudget, DEFAULTS.memoryBudget, 2 ** 16, Number.MAX_SAFE_INTEGER),
     attributes: attributeOptions(o),
+    featureZooms: featureZoomOptions(o),
   };
+}
+
+function featureZoomOptions(o: BuildOptions): FeatureZoomOptions | undefined {
+  for (const [k, v] of [['minzoom-property', o.minzoomProperty], ['maxzoom-property', o.maxzoomProperty]]) {
+    if (v !== undefined && (typeof v !== 'string' || !v)) throw new UsageError(`${k} must be a property name`);
+  }
+  return o.minzoomProperty === undefined && o.maxzoomProperty === undefined ? undefined : { minzoomProperty: o.minzoomProperty, maxzoomProperty: o.maxzoomProperty };
 }
 
 function names(what: string, v: string[] | undefined): string[] | undefined {

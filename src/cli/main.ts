@@ -105,6 +105,8 @@ export function makeProgram(): Command {
     .option('--use-attribute-for-id <name>', 'the property whose value becomes the feature id (tippecanoe --use-attribute-for-id)')
     .option('--generate-ids', 'give features without an id their input position + 1 (tippecanoe -ai)')
     .option('--maximum-string-attribute-length <n>', 'cut string values to n UTF-8 bytes (tippecanoe --maximum-string-attribute-length; default: no limit)', int('maximum-string-attribute-length'))
+    .option('--minzoom-property <name>', "the property holding each feature's first zoom (as a tippecanoe.minzoom member)")
+    .option('--maxzoom-property <name>', "the property holding each feature's last zoom (as a tippecanoe.maxzoom member)")
     .option('-j, --threads <n>', 'worker threads for tiling and encoding (default: available cores; 1 = no workers)', int('threads'))
     .option('--memory-budget <MB>', `MiB of tile fragments kept in memory before spilling to --temp-dir (default ${D.memoryBudget / 2 ** 20})`, num('memory-budget'))
     .option('--temp-dir <dir>', 'directory for the temporary store (GDAL TEMPORARY_DB; default: the OS temporary directory)')
@@ -152,6 +154,8 @@ interface CliOptions {
   useAttributeForId?: string;
   generateIds?: boolean;
   maximumStringAttributeLength?: number;
+  minzoomProperty?: string;
+  maxzoomProperty?: string;
   threads?: number;
   memoryBudget?: number;
   tempDir?: string;
@@ -240,6 +244,8 @@ export async function main(argv: string[]): Promise<number> {
     useAttributeForId: o.useAttributeForId,
     generateIds: o.generateIds,
     maxStringLength: o.maximumStringAttributeLength,
+    minzoomProperty: o.minzoomProperty,
+    maxzoomProperty: o.maxzoomProperty,
     threads: o.threads,
     memoryBudget: o.memoryBudget === undefined ? undefined : Math.round(o.memoryBudget * 2 ** 20),
     tempDir: o.tempDir,
@@ -341,6 +347,7 @@ export function formatSummary(s: BuildSummary): string {
   if (s.invalid) dropped.push(`${s.invalid} invalid (skipped)`);
   if (s.noGeometry) dropped.push(`${s.noGeometry} without geometry`);
   if (s.outside) dropped.push(`${s.outside} outside the tiling scheme`);
+  if (s.outOfZoomRange) dropped.push(`${s.outOfZoomRange} outside their own zoom range (tippecanoe.minzoom/maxzoom, zoom properties)`);
   if (s.collapsed) dropped.push(`${s.collapsed} collapsed (nothing to draw at any zoom: degenerate or too small)`);
   let text = `mvt-build: wrote ${s.output}: ${parts.join(', ')}`;
   if (dropped.length) text += `\n  not written: ${dropped.join(', ')}`;

@@ -82,6 +82,7 @@ export function resolvePlan(options: BuildOptions): Plan {
         dropInvisible: tolerances.slice(minzoom).every((t) => t > 0),
         skipInvalid: opts.skipInvalid,
         attributes: opts.attributes,
+        featureZooms: opts.featureZooms,
       };
     },
   };

@@ -30,6 +30,11 @@ export interface BuildSummary {
    * of zero area) or smaller than the simplification tolerance everywhere.
    */
   collapsed: number;
+  /**
+   * Features whose own zooms (tippecanoe.minzoom/maxzoom, --minzoom-property/--maxzoom-property)
+   * lie outside their layer's.
+   */
+  outOfZoomRange: number;
   /** Input columns left out of every tile (GeoPackage BLOB and extra geometry columns), and why. */
   skippedColumns: { file: string; layer: string; column: string; why: string }[];
   tilesPerZoom: Record<number, number>;
@@ -63,7 +68,7 @@ export interface BuildSummary {
 
 export function emptySummary(threads: number, output: string): BuildSummary {
   return {
-    tiles: 0, bytes: 0, features: 0, featuresWritten: 0, invalid: 0, invalidMessages: [], noGeometry: 0, outside: 0, collapsed: 0, skippedColumns: [],
+    tiles: 0, bytes: 0, features: 0, featuresWritten: 0, invalid: 0, invalidMessages: [], noGeometry: 0, outside: 0, collapsed: 0, outOfZoomRange: 0, skippedColumns: [],
     tilesPerZoom: {}, tileRanges: {}, repairedPolygons: 0, tinyRings: 0, limited: {}, layers: [], bounds: [0, 0, 0, 0], threads, spilledBytes: 0, staleTemporaries: 0,
     elapsedMs: 0, cpuMs: 0, peakRssBytes: 0, output,
   };
@@ -79,6 +84,7 @@ export function addTiled(s: BuildSummary, r: BatchResult): void {
   s.noGeometry += r.noGeometry;
   s.outside += r.outside;
   s.collapsed += r.collapsed;
+  s.outOfZoomRange += r.outOfZoomRange;
   s.repairedPolygons += r.repairedPolygons;
   s.tinyRings += r.tinyRings;
   for (const m of r.invalidMessages) if (s.invalidMessages.length < MESSAGES) s.invalidMessages.push(m);

@@ -11,6 +11,7 @@ import type { BuildOptions, Progress } from '../options.js';
 import type { BatchItem } from '../readers/item.js';
 import type { LayerSource } from '../readers/layer-source.js';
 import type { BatchResult, FeatureBatch } from '../stages/tile.js';
+import { relabelLayers } from '../tiler/fragment-codec.js';
 import type { TileStore } from '../tiler/tile-store.js';
 import { checkLateCrs, layerSrs, srsGuessed } from './layer-crs.js';
 import { OrderedWork } from './ordered-work.js';
@@ -60,6 +61,20 @@ export async function tilePhase(
       schema.merge(r.stats);
       addTiled(summary, r);
       layerWritten += r.written;
+      if (r.foreign) {
+        // Features that chose their own output layer (tippecanoe.layer): numbered here, in input order.
+        const to = r.foreign.map((f) => {
+          const li = outputLayer(f.name);
+          schemas[li].merge(f.stats);
+          summary.layers[li].features += f.written;
+          layerWritten -= f.written;
+          summary.featuresWritten += f.written;
+          return li;
+        });
+        relabelLayers(r.fragments, to);
+        store.add(r.fragments);
+        r.fragments = new Uint8Array(0);
+      }
       for (let i = 0; i < 2; i++) bbox[i] = Math.min(bbox[i], r.bbox[i]);
       for (let i = 2; i < 4; i++) bbox[i] = Math.max(bbox[i], r.bbox[i]);
       progress.featuresRead = summary.features;
@@ -68,10 +83,20 @@ export async function tilePhase(
       report();
     },
     ({ r }) => {
-      if (!r.fatal) store.add(r.fragments);
+      if (r.fatal || r.foreign) return; // those with layers of their own wait for their numbers
+      store.add(r.fragments);
       r.fragments = new Uint8Array(0); // the store holds them now
     },
   );
+  /** The output layer of this name, made (with its summary entry) when first named. */
+  const outputLayer = (name: string): number => {
+    let li = schemas.findIndex((s) => s.name === name);
+    if (li < 0) {
+      li = schemas.push(new LayerSchema(name, '', opts.minzoom, opts.maxzoom)) - 1;
+      summary.layers.push({ name, features: 0 });
+    }
+    return li;
+  };
 
   // Reading progress in bytes when every input is a file of known size.
   let bytesDone = 0;
@@ -88,11 +113,7 @@ export async function tilePhase(
     // --conf maps source layers onto output layers (several may share one) with their own zooms.
     const conf = options.conf?.[h.name];
     const target = conf?.target_name ?? h.name;
-    let li = schemas.findIndex((s) => s.name === target);
-    if (li < 0) {
-      li = schemas.push(new LayerSchema(target, '', opts.minzoom, opts.maxzoom)) - 1;
-      summary.layers.push({ name: target, features: 0 });
-    }
+    const li = outputLayer(target);
     const schema = schemas[li];
     const description = conf?.description ?? h.description;
     if (description !== undefined) schema.description = description; // the last one set wins, as in GDAL

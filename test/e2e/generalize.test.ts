@@ -51,3 +51,23 @@ test('a bad -T type is a usage error', () => {
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--attribute-type must be NAME:TYPE with TYPE string, float, int or bool, got "pop:integer"/);
 });
+
+test('a GeoJSONSeq file: the tippecanoe member and --maxzoom-property, in ETRS-TM35FIN', () => {
+  const dir = tempDir();
+  const out = join(dir, 'tiles');
+  const path = join(dir, 'towns.geojsons');
+  const f = (name: string, extra: object) => JSON.stringify({ type: 'Feature', properties: { name }, geometry: { type: 'Point', coordinates: [25, 62] }, ...extra });
+  writeFileSync(path, [f('a', {}), f('b', { tippecanoe: { minzoom: 2, layer: 'late' } }), f('c', { properties: { name: 'c', last: 1 } })].join('\n'));
+  const r = runCli([path, '-o', out, '-z', '3', '--tiling-scheme', 'ETRS-TM35FIN', '--maxzoom-property', 'last', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const perZoom = (z: number) => {
+    const names: string[] = [];
+    for (const t of listTiles(out).filter((t) => t.startsWith(`${z}/`))) {
+      const [, x, y] = t.split('/').map(Number);
+      for (const [layer, l] of Object.entries(readTile(out, z, x, y).layers)) for (let i = 0; i < l.length; i++) names.push(`${layer}:${l.feature(i).properties.name}`);
+    }
+    return names.sort();
+  };
+  assert.deepEqual([0, 1, 2, 3].map(perZoom), [['towns:a', 'towns:c'], ['towns:a', 'towns:c'], ['late:b', 'towns:a'], ['late:b', 'towns:a']]);
+  assert.deepEqual(vectorLayers(out).map((l) => l.id), ['towns', 'late']);
+});
