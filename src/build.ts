@@ -1,6 +1,7 @@
 // buildTileset, the spine of the pipeline (README "How it works"):
 //   plan → open inputs → open the sink → tile phase (threads: parse, reproject, clip, simplify,
-//   quantize → tile store) → encode phase (threads: encode, gzip → sink) → commit.
+//   quantize → tile store) → thinning by zoom, when asked → encode phase (threads: encode, gzip → sink)
+//   → commit.
 // The main thread only reads, routes and writes; each step lives in pipeline/.
 import { tmpdir } from 'node:os';
 import type { BuildOptions } from './options.js';
@@ -11,6 +12,7 @@ import { LateCrsError } from './pipeline/layer-crs.js';
 import { resolvePlan, sinkFor } from './pipeline/plan.js';
 import { WorkerPool } from './pipeline/pool.js';
 import { emptySummary, finishSummary, type BuildSummary } from './pipeline/summary.js';
+import { thinPhase } from './pipeline/thin-phase.js';
 import { tilePhase } from './pipeline/tile-phase.js';
 import { removeStaleTemporaries } from './temporaries.js';
 import { SPILL_PREFIX, SpillingTileStore } from './tiler/tile-store.js';
@@ -60,8 +62,10 @@ async function build(options: BuildOptions, lateCrs: ReadonlyMap<string, string>
     // the sink, under its lock) and spill directories. Only those whose process is gone.
     summary.staleTemporaries = (sink.staleRemoved ?? 0) + (await removeStaleTemporaries(options.tempDir ?? tmpdir(), SPILL_PREFIX));
     const layers = await openInputs({ ...options, lateCrs });
-    const { schemas, bbox } = await tilePhase(plan, options, layers, pool, store, summary, progress);
-    const storedBytes = await encodePhase(plan, options, schemas, pool, store, sink, summary, progress);
+    const tiled = await tilePhase(plan, options, layers, pool, store, summary, progress);
+    const { schemas, bbox } = tiled;
+    const minzooms = thinPhase(plan, tiled, summary);
+    const storedBytes = await encodePhase(plan, options, schemas, pool, store, sink, summary, progress, minzooms);
     summary.spilledBytes = store.spilledBytes;
     summary.bounds = options.bounds
       ? [...options.bounds]

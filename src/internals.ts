@@ -38,3 +38,5 @@ export { createTileWriter as createDirectoryTileWriter, type TileFileTarget } fr
 export { polygonProblem, type PolygonProblem } from './inspect/polygon-validity.js';
 export { AttributeFilter, coerceTo, truncateUtf8, type AttributeOptions } from './generalize/attributes.js';
 export { featureZooms, zoomRange, type FeatureZooms, type FeatureZoomOptions } from './generalize/feature-zooms.js';
+export { curveKey, curveOrder, tileOfKey, squareLevels, CURVE_DEPTH } from './generalize/curve.js';
+export { chooseThinning, densestTiles, thin, ThinningKeys, type ThinningOptions, type ThinningChoice } from './generalize/drop-rate.js';

@@ -8,6 +8,7 @@ import { MAX_ZOOM } from './scheme/tiling-scheme.js';
 import type { TilingScheme } from './scheme/tiling-scheme.js';
 import type { TileSink } from './writers/sink.js';
 import { checkBaseUrl } from './describe/descriptors.js';
+import type { ThinningOptions } from './generalize/drop-rate.js';
 import type { FeatureZoomOptions } from './generalize/feature-zooms.js';
 import { ATTRIBUTE_TYPES, hasAttributeOptions, type AttributeOptions, type AttributeType } from './generalize/attributes.js';
 
@@ -109,6 +110,20 @@ export interface BuildOptions {
   minzoomProperty?: string;
   /** The property holding each feature's last zoom (as `tippecanoe.maxzoom`). */
   maxzoomProperty?: string;
+  /**
+   * Thinning by zoom (tippecanoe -r): below the base zoom, one in `dropRate` points goes at each zoom,
+   * chosen evenly over space. A number ≥ 1, or 'g' to guess one that keeps the densest tile under
+   * 50,000 features. Default: no thinning; 2.5 when only `baseZoom` is given.
+   */
+  dropRate?: number | 'g';
+  /** The first zoom with every point (tippecanoe -B), or 'g' to guess it. Default: maxzoom, when `dropRate` is given. */
+  baseZoom?: number | 'g';
+  /** The densest tile the guesses aim below (tippecanoe -Bf N / -rf N). Default 50,000. */
+  guessFeatures?: number;
+  /** Thin lines too (tippecanoe --drop-lines). Default false. */
+  dropLines?: boolean;
+  /** Thin polygons too (tippecanoe --drop-polygons). Default false. */
+  dropPolygons?: boolean;
   /** Worker threads for tiling and encoding; 1 = all in the calling thread. Default: available cores. */
   threads?: number;
   /** Bytes of tile fragments held in memory before spilling to disk. Default 256 MiB. */
@@ -143,6 +158,8 @@ export interface ResolvedOptions {
   attributes?: AttributeOptions;
   /** The zoom properties, when either is given. */
   featureZooms?: FeatureZoomOptions;
+  /** Thinning by zoom, when --drop-rate or --base-zoom is given. */
+  thinning?: ThinningOptions;
 }
 
 function integer(name: string, v: number | undefined, def: number, min: number, max: number): number {
@@ -236,7 +253,21 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
     memoryBudget: integer('memory budget', o.memoryBudget, DEFAULTS.memoryBudget, 2 ** 16, Number.MAX_SAFE_INTEGER),
     attributes: attributeOptions(o),
     featureZooms: featureZoomOptions(o),
+    thinning: thinningOptions(o),
   };
+}
+
+function thinningOptions(o: BuildOptions): ThinningOptions | undefined {
+  if (o.dropRate === undefined && o.baseZoom === undefined) {
+    if (o.dropLines || o.dropPolygons) throw new UsageError('drop-lines and drop-polygons need --drop-rate or --base-zoom');
+    return undefined;
+  }
+  const rate = o.dropRate ?? DEFAULTS.dropRate;
+  if (rate !== 'g' && (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 1)) throw new UsageError(`drop-rate must be a number >= 1 or g, got ${rate}`);
+  const base = o.baseZoom;
+  if (base !== undefined && base !== 'g') integer('base-zoom', base, 0, 0, MAX_ZOOM);
+  const guessFeatures = integer('guess-features', o.guessFeatures, DEFAULTS.guessFeatures, 1, Number.MAX_SAFE_INTEGER);
+  return { rate, baseZoom: base, lines: !!o.dropLines, polygons: !!o.dropPolygons, guessFeatures };
 }
 
 function featureZoomOptions(o: BuildOptions): FeatureZoomOptions | undefined {

@@ -21,6 +21,13 @@ const num = (name: string) => (v: string) => {
   return n;
 };
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+/** A number, or `g`: guess it (tippecanoe's -rg, -Bg, -zg). */
+const orGuess = <T>(parse: (v: string) => T) => (v: string): T | 'g' => (v.trim() === 'g' ? 'g' : parse(v));
+/** -r / -B: a number, `g` (guess), or tippecanoe's `fN`: guess for a densest tile of at most N features. */
+const guessable = (parse: (v: string) => number) => (v: string): number | 'g' | { f: number } => {
+  const f = /^f(\d+)$/.exec(v.trim());
+  return f ? { f: Number(f[1]) } : orGuess(parse)(v);
+};
 const numbers = (name: string, n: number) => (v: string) => {
   const parts = v.split(',').map((p) => Number(p.trim()));
   if (parts.length !== n || parts.some((p) => !Number.isFinite(p))) throw new InvalidArgumentError(`${name} must be ${n} comma-separated numbers, got "${v}"`);
@@ -107,6 +114,10 @@ export function makeProgram(): Command {
     .option('--maximum-string-attribute-length <n>', 'cut string values to n UTF-8 bytes (tippecanoe --maximum-string-attribute-length; default: no limit)', int('maximum-string-attribute-length'))
     .option('--minzoom-property <name>', "the property holding each feature's first zoom (as a tippecanoe.minzoom member)")
     .option('--maxzoom-property <name>', "the property holding each feature's last zoom (as a tippecanoe.maxzoom member)")
+    .option('-r, --drop-rate <rate|g|fN>', `below the base zoom, keep one in rate^(base − z) points, evenly over space; g guesses one that keeps the densest tile under ${D.guessFeatures} features, fN under N (tippecanoe -r; default: no thinning, ${D.dropRate} with --base-zoom alone)`, guessable(num('drop-rate')))
+    .option('-B, --base-zoom <zoom|g|fN>', `first zoom with every point; g: the first whose densest tile holds under ${D.guessFeatures} features, fN under N (tippecanoe -B; default: maxzoom, with --drop-rate)`, guessable(int('base-zoom')))
+    .option('--drop-lines', 'thin lines too (tippecanoe -al)')
+    .option('--drop-polygons', 'thin polygons too (tippecanoe -ap)')
     .option('-j, --threads <n>', 'worker threads for tiling and encoding (default: available cores; 1 = no workers)', int('threads'))
     .option('--memory-budget <MB>', `MiB of tile fragments kept in memory before spilling to --temp-dir (default ${D.memoryBudget / 2 ** 20})`, num('memory-budget'))
     .option('--temp-dir <dir>', 'directory for the temporary store (GDAL TEMPORARY_DB; default: the OS temporary directory)')
@@ -156,6 +167,10 @@ interface CliOptions {
   maximumStringAttributeLength?: number;
   minzoomProperty?: string;
   maxzoomProperty?: string;
+  dropRate?: number | 'g' | { f: number };
+  baseZoom?: number | 'g' | { f: number };
+  dropLines?: boolean;
+  dropPolygons?: boolean;
   threads?: number;
   memoryBudget?: number;
   tempDir?: string;
@@ -246,6 +261,9 @@ export async function main(argv: string[]): Promise<number> {
     maxStringLength: o.maximumStringAttributeLength,
     minzoomProperty: o.minzoomProperty,
     maxzoomProperty: o.maxzoomProperty,
+    ...guesses(o.dropRate, o.baseZoom),
+    dropLines: o.dropLines,
+    dropPolygons: o.dropPolygons,
     threads: o.threads,
     memoryBudget: o.memoryBudget === undefined ? undefined : Math.round(o.memoryBudget * 2 ** 20),
     tempDir: o.tempDir,
@@ -355,6 +373,7 @@ export function formatSummary(s: BuildSummary): string {
   if (s.repairedPolygons) polygons.push(`${s.repairedPolygons} made valid again after rounding`);
   if (s.tinyRings) polygons.push(`${s.tinyRings} rings under 2 tile units² left out (their area kept as squares)`);
   if (polygons.length) text += `\n  polygons in tiles: ${polygons.join(', ')}`;
+  if (s.thinning) text += `\n  ${formatThinning(s.thinning, s.featuresPerZoom)}`;
   for (const [z, l] of Object.entries(s.limited)) {
     const what = [`${l.tiles} tile${l.tiles > 1 ? 's' : ''} over --max-size/--max-features`];
     if (l.reducedExtent) what.push(`drawn at extent down to ${l.reducedExtent}`);
@@ -365,6 +384,21 @@ export function formatSummary(s: BuildSummary): string {
   for (const m of s.invalidMessages) text += `\n  skipped ${m}`;
   for (const c of s.skippedColumns) text += `\n  column not written: ${c.file}: layer "${c.layer}", column "${c.column}" (${c.why})`;
   return text;
+}
+
+/** -r and -B: `fN` is a guess (`g`) for a densest tile of N features (the last fN given wins). */
+function guesses(rate: CliOptions['dropRate'], base: CliOptions['baseZoom']): Pick<BuildOptions, 'dropRate' | 'baseZoom' | 'guessFeatures'> {
+  const f = [rate, base].filter((v): v is { f: number } => typeof v === 'object').pop()?.f;
+  const plain = (v: CliOptions['dropRate']) => (typeof v === 'object' ? 'g' : v);
+  return { dropRate: plain(rate), baseZoom: plain(base), guessFeatures: f };
+}
+
+/** One line on thinning: what it chose, and per zoom below the base what it kept and left out. */
+function formatThinning(t: NonNullable<BuildSummary['thinning']>, features: Record<number, number>): string {
+  const guessed = [t.rateGuessed && 'rate', t.baseZoomGuessed && 'base zoom'].filter(Boolean).join(' and ');
+  const zooms = Object.keys(t.thinned).map(Number).filter((z) => t.thinned[z] > 0);
+  const per = zooms.map((z) => `z${z} ${features[z] ?? 0} kept, ${t.thinned[z]} left out`).join('; ');
+  return `thinning: drop rate ${t.rate} below base zoom ${t.baseZoom}${guessed ? ` (${guessed} guessed)` : ''}, ${t.features} features thinned${per ? `; tile features ${per}` : ''}`;
 }
 
 main(process.argv.slice(2)).then(

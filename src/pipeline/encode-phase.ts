@@ -25,6 +25,7 @@ export async function encodePhase(
   sink: TileSink,
   summary: BuildSummary,
   progress: Progress,
+  minzooms?: Uint8Array,
 ): Promise<number> {
   const report = () => options.onProgress?.(progress);
   progress.phase = 'write';
@@ -43,7 +44,8 @@ export async function encodePhase(
       else queue.push(r.index[i], r.index[i + 1], r.index[i + 2], r.data.subarray(r.index[i + 3], r.index[i + 3] + r.index[i + 4]));
     }
   });
-  const newBatch = (): EncodeBatch => ({ ...plan.encode, layers, tiles: [] });
+  // Thinning's first zooms go to every batch: shared memory, not copied.
+  const newBatch = (): EncodeBatch => (minzooms ? { ...plan.encode, layers, minzooms, tiles: [] } : { ...plan.encode, layers, tiles: [] });
   let batch = newBatch();
   let batchBytes = 0;
   const dispatch = async () => {

@@ -9,6 +9,8 @@ import { crsArea, resolveCrs, type ResolvedCrs } from '../projection/crs.js';
 import { isWebMercatorQuad, parseTilingScheme, validateTilingScheme, type TilingScheme } from '../scheme/tiling-scheme.js';
 import { readTilingScheme } from '../scheme/ogc-tms.js';
 import { crsFacts } from '../projection/crs-info.js';
+import { squareLevels } from '../generalize/curve.js';
+import type { ThinningOptions } from '../generalize/drop-rate.js';
 import type { EncodeBatch } from '../stages/encode.js';
 import type { TileContext } from '../stages/tile.js';
 import { DirectorySink } from '../writers/directory.js';
@@ -26,7 +28,9 @@ export interface Plan {
   /** The metadata name unless --name: the output's base name without `.mbtiles` / `.pmtiles`. */
   outputName: string;
   /** Everything of an encoding batch but its tiles and layers. */
-  encode: Omit<EncodeBatch, 'tiles' | 'layers'>;
+  encode: Omit<EncodeBatch, 'tiles' | 'layers' | 'minzooms'>;
+  /** Thinning by zoom, when asked for (the tile phase collects keys for it). */
+  thinning?: ThinningOptions;
   /** The tiling context for a zoom range (per source layer with --conf: GDAL's per-layer zooms). */
   contextFor(minzoom: number, maxzoom: number): TileContext;
 }
@@ -62,6 +66,7 @@ export function resolvePlan(options: BuildOptions): Plan {
     schemeCrs,
     output: named ? resolve(options.output as string) : 'tileset',
     outputName: named ? basename(resolve(options.output as string)).replace(/\.(mbtiles|pmtiles)$/i, '') : 'tileset',
+    thinning: opts.thinning,
     encode: { extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tinyArea2, repair: opts.polygonRepair },
     contextFor(minzoom, maxzoom) {
       const tolerances = sqTolerances(opts, maxzoom);
@@ -83,6 +88,7 @@ export function resolvePlan(options: BuildOptions): Plan {
         skipInvalid: opts.skipInvalid,
         attributes: opts.attributes,
         featureZooms: opts.featureZooms,
+        thinning: opts.thinning && { lines: opts.thinning.lines, polygons: opts.thinning.polygons, k: squareLevels(scheme.matrixWidthZ0, scheme.matrixHeightZ0) },
       };
     },
   };

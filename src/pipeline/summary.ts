@@ -3,6 +3,7 @@
 import type { BatchResult } from '../stages/tile.js';
 import type { EncodedBatch } from './tasks.js';
 import { addToTileRanges, type TileRanges } from '../describe/tile-ranges.js';
+import type { ThinningChoice } from '../generalize/drop-rate.js';
 
 export interface BuildSummary {
   tiles: number;
@@ -38,6 +39,13 @@ export interface BuildSummary {
   /** Input columns left out of every tile (GeoPackage BLOB and extra geometry columns), and why. */
   skippedColumns: { file: string; layer: string; column: string; why: string }[];
   tilesPerZoom: Record<number, number>;
+  /** Per zoom, the features written, counted in each tile they are drawn in (as every per-zoom count here). */
+  featuresPerZoom: Record<number, number>;
+  /**
+   * Thinning by zoom (--drop-rate, --base-zoom), when asked for: the rate and base zoom it used (and
+   * whether it guessed them), the features it thinned, and per zoom those it left out of tiles.
+   */
+  thinning?: ThinningChoice & { thinned: Record<number, number> };
   /** Per zoom, the columns (x) and rows (y) the tiles written span (tileset.json's limits). */
   tileRanges: TileRanges;
   /**
@@ -69,7 +77,7 @@ export interface BuildSummary {
 export function emptySummary(threads: number, output: string): BuildSummary {
   return {
     tiles: 0, bytes: 0, features: 0, featuresWritten: 0, invalid: 0, invalidMessages: [], noGeometry: 0, outside: 0, collapsed: 0, outOfZoomRange: 0, skippedColumns: [],
-    tilesPerZoom: {}, tileRanges: {}, repairedPolygons: 0, tinyRings: 0, limited: {}, layers: [], bounds: [0, 0, 0, 0], threads, spilledBytes: 0, staleTemporaries: 0,
+    tilesPerZoom: {}, featuresPerZoom: {}, tileRanges: {}, repairedPolygons: 0, tinyRings: 0, limited: {}, layers: [], bounds: [0, 0, 0, 0], threads, spilledBytes: 0, staleTemporaries: 0,
     elapsedMs: 0, cpuMs: 0, peakRssBytes: 0, output,
   };
 }
@@ -98,6 +106,11 @@ export function addEncoded(s: BuildSummary, r: EncodedBatch): void {
     s.bytes += r.index[i + 4];
     s.tilesPerZoom[z] = (s.tilesPerZoom[z] ?? 0) + 1;
     addToTileRanges(s.tileRanges, z, r.index[i + 1], r.index[i + 2]);
+  }
+  for (let i = 0; i < r.zooms.length; i += 3) {
+    const z = r.zooms[i];
+    if (r.zooms[i + 1]) s.featuresPerZoom[z] = (s.featuresPerZoom[z] ?? 0) + r.zooms[i + 1];
+    if (s.thinning) s.thinning.thinned[z] = (s.thinning.thinned[z] ?? 0) + r.zooms[i + 2];
   }
   for (let i = 0; i < r.limited.length; i += 4) {
     const l = (s.limited[r.limited[i]] ??= { tiles: 0, reducedExtent: 0, droppedForSize: 0, droppedForCount: 0 });

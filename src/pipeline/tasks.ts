@@ -3,7 +3,7 @@
 // thread writer when the sink describes one (TileSink.threadWriter), else packs the bytes for the
 // main thread to put().
 import { ByteWriter } from '../tiler/fragment-codec.js';
-import { encodeTiles, type EncodeBatch } from '../stages/encode.js';
+import { encodeTiles, type EncodeBatch, type EncodeReport } from '../stages/encode.js';
 import { tileBatch, type BatchResult, type FeatureBatch } from '../stages/tile.js';
 import type { ThreadTileWriter, ThreadWriterModule, ThreadWriterSpec } from '../writers/sink.js';
 
@@ -18,6 +18,8 @@ export interface EncodedBatch {
   stored: boolean;
   /** Tiles the limits changed: z, extent drawn at (0: unchanged), features dropped for size, for count. */
   limited: number[];
+  /** Per zoom: z, features written, features left out by thinning (EncodeReport.zooms). */
+  zooms: number[];
   /** Sum of what the thread writer's write() returned (the sink's diskBytes takes it). */
   storedBytes: number;
   /** A tile the thread writer could not store: the build stops with this. */
@@ -32,9 +34,9 @@ function runEncode(b: EncodeBatch, writer: ThreadTileWriter | undefined): Encode
   const out = new ByteWriter(writer ? 16 : 1 << 16);
   const index: number[] = [];
   let storedBytes = 0;
-  let limited: number[];
+  let report: EncodeReport;
   try {
-    limited = encodeTiles(b, (z, x, y, data) => {
+    report = encodeTiles(b, (z, x, y, data) => {
       if (!writer) {
         index.push(z, x, y, out.pos, data.length);
         out.bytes(data);
@@ -49,9 +51,9 @@ function runEncode(b: EncodeBatch, writer: ThreadTileWriter | undefined): Encode
     });
   } catch (e) {
     if (!(e instanceof WriteFailed)) throw e;
-    return { data: new Uint8Array(0), index, stored: true, limited: [], storedBytes, writeError: e.message };
+    return { data: new Uint8Array(0), index, stored: true, limited: [], zooms: [], storedBytes, writeError: e.message };
   }
-  return { data: out.finish(), index, stored: writer !== undefined, limited, storedBytes };
+  return { data: out.finish(), index, stored: writer !== undefined, limited: report.limited, zooms: report.zooms, storedBytes };
 }
 
 class WriteFailed extends Error {}

@@ -11,7 +11,8 @@ import type { BuildOptions, Progress } from '../options.js';
 import type { BatchItem } from '../readers/item.js';
 import type { LayerSource } from '../readers/layer-source.js';
 import type { BatchResult, FeatureBatch } from '../stages/tile.js';
-import { relabelLayers } from '../tiler/fragment-codec.js';
+import { ThinningKeys } from '../generalize/drop-rate.js';
+import { FOREIGN_LAYER, relabelLayers } from '../tiler/fragment-codec.js';
 import type { TileStore } from '../tiler/tile-store.js';
 import { checkLateCrs, layerSrs, srsGuessed } from './layer-crs.js';
 import { OrderedWork } from './ordered-work.js';
@@ -24,6 +25,8 @@ export interface Tiled {
   schemas: LayerSchema[];
   /** Data extent in scheme units [minU, minV, maxU, maxV], clamped to the matrix (Infinity: none). */
   bbox: [number, number, number, number];
+  /** With thinning by zoom: every thinned feature's key, in input order. */
+  thin?: ThinningKeys;
 }
 
 interface Done {
@@ -49,6 +52,7 @@ export async function tilePhase(
   const schemas: LayerSchema[] = [];
   const bbox: Tiled['bbox'] = [Infinity, Infinity, -Infinity, -Infinity];
   let layerWritten = 0;
+  const thin = plan.thinning ? new ThinningKeys() : undefined;
   const tiling = new OrderedWork<Done>(
     Math.max(2, pool.threads * DEFAULTS.batchesPerThread),
     DEFAULTS.windowBytes,
@@ -61,9 +65,10 @@ export async function tilePhase(
       schema.merge(r.stats);
       addTiled(summary, r);
       layerWritten += r.written;
+      let to: number[] = [];
       if (r.foreign) {
         // Features that chose their own output layer (tippecanoe.layer): numbered here, in input order.
-        const to = r.foreign.map((f) => {
+        to = r.foreign.map((f) => {
           const li = outputLayer(f.name);
           schemas[li].merge(f.stats);
           summary.layers[li].features += f.written;
@@ -75,6 +80,7 @@ export async function tilePhase(
         store.add(r.fragments);
         r.fragments = new Uint8Array(0);
       }
+      if (r.thinKeys) thin!.add(r.thinKeys, (l) => (l >= FOREIGN_LAYER ? to[l - FOREIGN_LAYER] : l));
       for (let i = 0; i < 2; i++) bbox[i] = Math.min(bbox[i], r.bbox[i]);
       for (let i = 2; i < 4; i++) bbox[i] = Math.max(bbox[i], r.bbox[i]);
       progress.featuresRead = summary.features;
@@ -167,7 +173,7 @@ export async function tilePhase(
     summary.featuresWritten += layerWritten;
     summary.layers[li].features += layerWritten;
   }
-  return { schemas, bbox };
+  return { schemas, bbox, thin };
 }
 
 /** A column a source declares up front, unless the attribute options leave it out (with the type -T gives it). */

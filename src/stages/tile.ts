@@ -6,9 +6,11 @@ import { Float64Arena } from '../geometry/arena.js';
 import { convertGeometry, GeometryError, Reparse, type ConvertContext } from '../geometry/convert.js';
 import { polygonStats } from '../geometry/quantize.js';
 import { AttributeFilter, type AttributeOptions } from '../generalize/attributes.js';
+import { curveKey } from '../generalize/curve.js';
+import type { ThinningContext } from '../generalize/drop-rate.js';
 import { FeatureZoomError, featureZooms, zoomRange, type FeatureZoomOptions, type FeatureZooms } from '../generalize/feature-zooms.js';
 import { featureId, idProperty, normalizeProperties } from '../model/attributes.js';
-import type { Geometry } from '../model/geometry.js';
+import { LINESTRING, POINT, POLYGON, type GeomType, type Geometry } from '../model/geometry.js';
 import { LayerSchema, type LayerStats } from '../model/layer-schema.js';
 import { createTransform, resolveCrs, type PointTransform, type ResolvedCrs } from '../projection/crs.js';
 import { sourceClipBoxes, type Box } from '../projection/valid-area.js';
@@ -30,6 +32,8 @@ export interface TileContext {
   attributes?: AttributeOptions;
   /** The properties holding each feature's zooms (--minzoom-property, --maxzoom-property). */
   featureZooms?: FeatureZoomOptions;
+  /** Thinning by zoom (--drop-rate, --base-zoom): collect each thinned feature's place on the curve. */
+  thinning?: ThinningContext;
 }
 
 export interface FeatureBatch {
@@ -69,6 +73,8 @@ export interface BatchResult {
    * their fragments carry FOREIGN_LAYER + the position here, for the main thread to renumber.
    */
   foreign?: { name: string; stats: LayerStats; written: number }[];
+  /** With thinning: per thinned feature written, its curve key, seq and layer (generalize/drop-rate.ts). */
+  thinKeys?: Float64Array;
   invalidMessages: string[];
   /** A fatal problem: the build stops with this message (file already named). */
   fatal?: { message: string; feature: boolean; problem?: string; index?: number; line?: number; id?: unknown };
@@ -93,6 +99,19 @@ function projection(srs: string, scheme: TilingScheme) {
     transforms.set(key, (t = { transform: createTransform(src, dst), wrapWidth: wrapWidth(src, dst, scheme), clip }));
   }
   return t;
+}
+
+/** Whether features of this geometry type are thinned. */
+function thinnable(type: GeomType, t: ThinningContext): boolean {
+  return type === POINT || (type === LINESTRING && t.lines) || (type === POLYGON && t.polygons);
+}
+
+/** Grows a box [minU, minV, maxU, maxV] to hold another. */
+function grow(box: [number, number, number, number], u0: number, v0: number, u1: number, v1: number): void {
+  box[0] = Math.min(box[0], u0);
+  box[1] = Math.min(box[1], v0);
+  box[2] = Math.max(box[2], u1);
+  box[3] = Math.max(box[3], v1);
 }
 
 /** The feature's own zooms and layer; a zoom that is not one makes the feature malformed. */
@@ -160,6 +179,7 @@ export function tileBatch(b: FeatureBatch): BatchResult {
   const attrs = ctx.attributes && new AttributeFilter(ctx.attributes);
   const declare = nullDeclarer(schema, attrs);
   const foreign = new Map<string, ForeignLayer>();
+  const thinKeys: number[] = [];
   for (let i = 0; i < b.items.length; i++) {
     const index = b.indexBase + i;
     const seq = b.seqBase + i;
@@ -237,6 +257,9 @@ export function tileBatch(b: FeatureBatch): BatchResult {
     const props = encodeProperties(properties);
     let landed = false;
     let inside = false; // some part meets the tile matrix: drawn nowhere, it collapsed rather than fell outside
+    // Thinned by zoom: its first part's type is, and it has no first zoom of its own (as in tippecanoe).
+    const thinned = ctx.thinning !== undefined && zooms?.minzoom === undefined && thinnable(geoms[0].type, ctx.thinning);
+    const drawn: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity]; // what it drew: u0, v0, u1, v1
     while (geoms.length) {
       const runs = loadGeometry(geoms.shift()!);
       // The tiler holds its own copy now: the parsed coordinates (tens of MB for a big country) can
@@ -255,12 +278,12 @@ export function tileBatch(b: FeatureBatch): BatchResult {
       if (hit) {
         landed = true;
         // The data extent, clamped to the tile matrix.
-        r.bbox[0] = Math.min(r.bbox[0], Math.max(0, u0));
-        r.bbox[1] = Math.min(r.bbox[1], Math.max(0, v0));
-        r.bbox[2] = Math.max(r.bbox[2], Math.min(W, u1));
-        r.bbox[3] = Math.max(r.bbox[3], Math.min(H, v1));
+        grow(drawn, Math.max(0, u0), Math.max(0, v0), Math.min(W, u1), Math.min(H, v1));
       }
     }
+    if (landed) grow(r.bbox, ...drawn);
+    // Its place on the curve is the middle of what it drew (tippecanoe: of its bounding box).
+    if (landed && thinned) thinKeys.push(curveKey((drawn[0] + drawn[2]) / 2, (drawn[1] + drawn[3]) / 2, ctx.thinning!.k), seq, layer);
     if (landed) {
       r.written++;
       if (into) into.written++;
@@ -269,6 +292,7 @@ export function tileBatch(b: FeatureBatch): BatchResult {
   }
   r.fragments = out.finish();
   r.stats = schema.stats();
+  if (thinKeys.length) r.thinKeys = Float64Array.from(thinKeys);
   if (foreign.size) r.foreign = [...foreign].map(([name, f]) => ({ name, stats: f.schema.stats(), written: f.written }));
   r.repairedPolygons = polygonStats.repaired;
   r.tinyRings = polygonStats.tinyRings;

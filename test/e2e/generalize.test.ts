@@ -71,3 +71,19 @@ test('a GeoJSONSeq file: the tippecanoe member and --maxzoom-property, in ETRS-T
   assert.deepEqual([0, 1, 2, 3].map(perZoom), [['towns:a', 'towns:c'], ['towns:a', 'towns:c'], ['late:b', 'towns:a'], ['late:b', 'towns:a']]);
   assert.deepEqual(vectorLayers(out).map((l) => l.id), ['towns', 'late']);
 });
+
+test('-rg -Bf300 as tippecanoe spells them: the summary says what was guessed; -r 2 -B 3 halves the points per zoom', () => {
+  const dir = tempDir();
+  let seed = 3;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const path = join(dir, 'points.geojsons');
+  writeFileSync(path, Array.from({ length: 4000 }, (_, i) => JSON.stringify({ type: 'Feature', id: i, properties: {}, geometry: { type: 'Point', coordinates: [20 + rand() * 8, 60 + rand() * 6] } })).join('\n'));
+  const guessed = runCli([path, '-o', join(dir, 'g'), '-z', '8', '-rg', '-Bf300', '--tiling-scheme', 'ETRS-TM35FIN', '--json']);
+  assert.equal(guessed.status, 0, guessed.stderr);
+  const t = JSON.parse(guessed.stdout).thinning;
+  assert.deepEqual([t.rateGuessed, t.baseZoomGuessed, t.features], [true, true, 4000]);
+  assert.equal(t.baseZoom, t.densest.findIndex((n: number) => n < 300));
+  const plain = runCli([path, '-o', join(dir, 'p'), '-z', '4', '-r', '2', '-B', '3']);
+  assert.equal(plain.status, 0, plain.stderr);
+  assert.match(plain.stderr, /thinning: drop rate 2 below base zoom 3, 4000 features thinned; tile features z0 501 kept, 3499 left out; z1 1001 kept, 2999 left out; z2 \d+ kept, \d+ left out\n/);
+});
