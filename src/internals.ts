@@ -40,3 +40,5 @@ export { AttributeFilter, coerceTo, truncateUtf8, type AttributeOptions } from '
 export { featureZooms, zoomRange, type FeatureZooms, type FeatureZoomOptions } from './generalize/feature-zooms.js';
 export { curveKey, curveOrder, tileOfKey, squareLevels, CURVE_DEPTH } from './generalize/curve.js';
 export { chooseThinning, densestTiles, thin, ThinningKeys, type ThinningOptions, type ThinningChoice } from './generalize/drop-rate.js';
+export { parseScale, zoomForScale } from './generalize/scale.js';
+export { cellSize, scaleDenominator } from './scheme/ogc-tms.js';

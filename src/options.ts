@@ -43,7 +43,15 @@ export interface BuildOptions {
   /** SQL condition on GeoPackage rows (ogr2ogr -where). */
   where?: string;
   minzoom?: number; //                    default 0
-  maxzoom?: number; //                    default 5 (as GDAL)
+  /** Default 5 (as GDAL). 'g': guessed from the spacing of the features, as tippecanoe's -zg (the input is read twice). */
+  maxzoom?: number | 'g';
+  /**
+   * The least detailed view to serve, `1:N`: minzoom becomes the last zoom whose OGC scale
+   * denominator (256-pixel tiles, 0.28 mm pixels) is at least N. Instead of `minzoom`.
+   */
+  minScale?: string | number;
+  /** The most detailed view to serve, `1:N`: maxzoom becomes the first zoom whose scale denominator is at most N. Instead of `maxzoom`. */
+  maxScale?: string | number;
   /** Preset name, GDAL `CRS,ULX,ULY,DIM0[,W0,H0]` string, or an object. Default WebMercatorQuad. */
   tilingScheme?: string | TilingScheme;
   /** CRS of the input coordinates. Default: the file's `crs` member, else EPSG:4326. */
@@ -200,6 +208,8 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
   for (const i of o.inputs) if (typeof i === 'string') checkInputPath(i);
   if (typeof o.output === 'string') checkOutputPath(o.output);
   const minzoom = integer('minzoom', o.minzoom, DEFAULTS.minzoom, 0, MAX_ZOOM);
+  // buildTileset guesses a maxzoom of 'g' (pipeline/survey-phase.ts) before it gets here.
+  if (o.maxzoom === 'g') throw new UsageError('maxzoom g is guessed by buildTileset: resolve it first');
   const maxzoom = integer('maxzoom', o.maxzoom, Math.max(DEFAULTS.maxzoom, minzoom), 0, MAX_ZOOM);
   if (minzoom > maxzoom) throw new UsageError(`minzoom (${minzoom}) must not be greater than maxzoom (${maxzoom})`);
   const extent = integer('extent', o.extent, DEFAULTS.extent, 1, 2 ** 24);

@@ -80,7 +80,9 @@ export function makeProgram(): Command {
     .requiredOption('-o, --output <path>', 'output tileset: a directory, an .mbtiles or a .pmtiles file')
     .addOption(new Option('--format <format>', 'directory, mbtiles or pmtiles (GDAL FORMAT; default: from the output name, .mbtiles / .pmtiles, else directory)').choices(['directory', 'mbtiles', 'pmtiles']))
     .option('-Z, --minzoom <z>', `minimum zoom, 0..30 (GDAL MINZOOM; default ${D.minzoom})`, int('minzoom'))
-    .option('-z, --maxzoom <z>', `maximum zoom, 0..30 (GDAL MAXZOOM; default ${D.maxzoom}, or minzoom if higher)`, int('maxzoom'))
+    .option('-z, --maxzoom <z|g>', `maximum zoom, 0..30, or g: guessed from the spacing of features (tippecanoe -zg; reads the input twice) (GDAL MAXZOOM; default ${D.maxzoom}, or minzoom if higher)`, orGuess(int('maxzoom')))
+    .option('--min-scale <1:N>', 'the least detailed view: minzoom is the last zoom whose scale denominator is at least N (instead of --minzoom)')
+    .option('--max-scale <1:N>', 'the most detailed view: maxzoom is the first zoom whose scale denominator is at most N (instead of --maxzoom)')
     .option('--tiling-scheme <scheme>', `preset (WebMercatorQuad, WorldCRS84Quad, ETRS-TM35FIN, EuropeanETRS89_LAEAQuad, NZTM2000Quad, …), CRS,ULX,ULY,DIM0[,W0,H0] (GDAL TILING_SCHEME) or an OGC tile matrix set FILE.json (default ${D.tilingScheme})`)
     .option('--s-srs <crs>', "CRS of the input: EPSG:NNNN, proj4 string or WKT (default: the file's crs member, else EPSG:4326)")
     .option('--extent <n>', `tile extent in units (GDAL EXTENT; default ${D.extent})`, int('extent'))
@@ -124,7 +126,7 @@ export function makeProgram(): Command {
     .option('--no-parent-watch', 'keep building when the process that started mvt-build exits (default: stop, as for SIGTERM)')
     .option('-q, --quiet', 'no progress and no summary')
     .option('--json', 'print the summary as JSON')
-    .addHelpText('after', '\nOther commands (mvt-build COMMAND --help):\n  inspect TILESET [z/x/y]   a summary, a tile or a zoom as GeoJSON, --stats\n  validate TILESET|TILE     MVT 2.1 rules and OGC polygon validity, every finding located')
+    .addHelpText('after', '\nOther commands (mvt-build COMMAND --help):\n  inspect TILESET [z/x/y]   a summary, a tile or a zoom as GeoJSON, --stats\n  validate TILESET|TILE     MVT 2.1 rules and OGC polygon validity, every finding located\n  schemes [--table SCHEME]  the presets; a scheme\'s zooms with cell sizes and scale denominators')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 }
@@ -133,7 +135,9 @@ interface CliOptions {
   output: string;
   format?: 'directory' | 'mbtiles' | 'pmtiles';
   minzoom?: number;
-  maxzoom?: number;
+  maxzoom?: number | 'g';
+  minScale?: string;
+  maxScale?: string;
   tilingScheme?: string;
   attribution?: string;
   baseUrl?: string;
@@ -180,7 +184,7 @@ interface CliOptions {
 }
 
 /** Commands besides building, each loaded only when named (a build never loads them). */
-const SUBCOMMANDS = new Set(['inspect', 'validate']);
+const SUBCOMMANDS = new Set(['inspect', 'validate', 'schemes']);
 
 export async function main(argv: string[]): Promise<number> {
   if (SUBCOMMANDS.has(argv[0])) {
@@ -230,6 +234,8 @@ export async function main(argv: string[]): Promise<number> {
     where: o.where,
     minzoom: o.minzoom,
     maxzoom: o.maxzoom,
+    minScale: o.minScale,
+    maxScale: o.maxScale,
     tilingScheme,
     sourceSrs: o.sSrs,
     extent: o.extent,

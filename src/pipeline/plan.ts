@@ -5,10 +5,11 @@ import { DEFAULTS } from '../defaults.js';
 import { UsageError } from '../errors.js';
 import { TINY_AREA2 } from '../geometry/quantize.js';
 import { resolveOptions, type BuildOptions, type ResolvedOptions } from '../options.js';
-import { crsArea, resolveCrs, type ResolvedCrs } from '../projection/crs.js';
-import { isWebMercatorQuad, parseTilingScheme, validateTilingScheme, type TilingScheme } from '../scheme/tiling-scheme.js';
-import { readTilingScheme } from '../scheme/ogc-tms.js';
-import { crsFacts } from '../projection/crs-info.js';
+import { resolveCrs, type ResolvedCrs } from '../projection/crs.js';
+import { isWebMercatorQuad, MAX_ZOOM, parseTilingScheme, validateTilingScheme, type TilingScheme } from '../scheme/tiling-scheme.js';
+import { readTilingScheme, scaleDenominator } from '../scheme/ogc-tms.js';
+import { crsAreaOf, crsFacts, metersPerUnit } from '../projection/crs-info.js';
+import { parseScale, zoomForScale } from '../generalize/scale.js';
 import { squareLevels } from '../generalize/curve.js';
 import type { ThinningOptions } from '../generalize/drop-rate.js';
 import type { EncodeBatch } from '../stages/encode.js';
@@ -36,7 +37,7 @@ export interface Plan {
 }
 
 export function resolvePlan(options: BuildOptions): Plan {
-  const opts = resolveOptions(options);
+  const opts = resolveOptions({ ...options, ...scaleZooms(options) });
   const scheme = resolveScheme(options.tilingScheme);
   let schemeCrs: ResolvedCrs;
   try {
@@ -108,20 +109,34 @@ export function sinkFor(options: BuildOptions, plan: Plan): TileSink {
   }
 }
 
+/** --min-scale / --max-scale as the zooms they ask for in the build's scheme (generalize/scale.ts). */
+function scaleZooms(o: BuildOptions): { minzoom?: number; maxzoom?: number } {
+  if (o.minScale === undefined && o.maxScale === undefined) return {};
+  const scheme = resolveScheme(o.tilingScheme);
+  let mpu: number;
+  try {
+    mpu = metersPerUnit(resolveCrs(scheme.crs));
+  } catch (e) {
+    throw new UsageError(`tiling scheme: ${(e as Error).message}`);
+  }
+  const out: { minzoom?: number; maxzoom?: number } = {};
+  for (const [which, option, given] of [['min', 'min-scale', o.minzoom], ['max', 'max-scale', o.maxzoom]] as const) {
+    const text = which === 'min' ? o.minScale : o.maxScale;
+    if (text === undefined) continue;
+    if (given !== undefined) throw new UsageError(`--${option} and --${which}zoom both set the ${which} zoom: give one`);
+    const n = parseScale(text);
+    if (n === undefined) throw new UsageError(`${option} must be a scale 1:N, got "${text}"`);
+    const z = zoomForScale(scheme, mpu, n, which);
+    if (z === undefined) throw new UsageError(`${option} 1:${n} is more detailed than zoom ${MAX_ZOOM} of this scheme (1:${Math.round(scaleDenominator(scheme, MAX_ZOOM, mpu))})`);
+    out[`${which}zoom`] = z;
+  }
+  return out;
+}
+
 function resolveScheme(s: string | TilingScheme | undefined): TilingScheme {
   if (s === undefined) return parseTilingScheme(DEFAULTS.tilingScheme);
-  if (typeof s === 'string') {
-    // An unknown CRS gives no area here; it is reported when the scheme's CRS is resolved.
-    const area = (crs: string) => {
-      try {
-        return crsArea(resolveCrs(crs));
-      } catch {
-        return undefined;
-      }
-    };
-    // A preset, GDAL's string, or OGC Tile Matrix Set JSON text (the CLI reads --tiling-scheme FILE.json).
-    return readTilingScheme(s, { crsArea: area, crsFacts });
-  }
+  // A preset, GDAL's string, or OGC Tile Matrix Set JSON text (the CLI reads --tiling-scheme FILE.json).
+  if (typeof s === 'string') return readTilingScheme(s, { crsArea: crsAreaOf, crsFacts });
   validateTilingScheme(s);
   return s;
 }

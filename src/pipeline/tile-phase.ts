@@ -8,12 +8,12 @@ import { AttributeFilter } from '../generalize/attributes.js';
 import type { FieldType } from '../model/attributes.js';
 import { LayerSchema } from '../model/layer-schema.js';
 import type { BuildOptions, Progress } from '../options.js';
-import type { BatchItem } from '../readers/item.js';
 import type { LayerSource } from '../readers/layer-source.js';
 import type { BatchResult, FeatureBatch } from '../stages/tile.js';
 import { ThinningKeys } from '../generalize/drop-rate.js';
 import { FOREIGN_LAYER, relabelLayers } from '../tiler/fragment-codec.js';
 import type { TileStore } from '../tiler/tile-store.js';
+import { itemBatches } from './batches.js';
 import { checkLateCrs, layerSrs, srsGuessed } from './layer-crs.js';
 import { OrderedWork } from './ordered-work.js';
 import type { Plan } from './plan.js';
@@ -130,38 +130,16 @@ export async function tilePhase(
     // The CRS is fixed at the first batch: a GeoJSON `crs` member that comes later is checked at the end.
     let srs: string | undefined;
     let guessed = false;
-    let items: BatchItem[] = [];
-    let lines: number[] | undefined; // GeoJSONSeq: each item's line, for messages
-    let bytes = 0;
-    let indexBase = 0;
-    const flush = async () => {
-      if (!items.length) return;
+    for await (const part of itemBatches(layer.items)) {
       if (srs === undefined) {
         srs = layerSrs(options.sourceSrs, h);
         guessed = srsGuessed(options.sourceSrs, h);
       }
-      const batch: FeatureBatch = { ctx, layer: li, layerName: h.name, source: h.source, srs, seqBase: seq, indexBase, items, lines };
-      seq += items.length;
-      indexBase += items.length;
-      items = [];
-      lines = undefined;
-      const weight = bytes;
-      bytes = 0;
-      await tiling.submit(pool.run<BatchResult>({ kind: 'tile', batch }).then((r) => ({ r, layer, schema, textBytes: weight })), weight);
+      const batch: FeatureBatch = { ctx, layer: li, layerName: h.name, source: h.source, srs, seqBase: seq, indexBase: part.indexBase, items: part.items, lines: part.lines };
+      seq += part.items.length;
+      await tiling.submit(pool.run<BatchResult>({ kind: 'tile', batch }).then((r) => ({ r, layer, schema, textBytes: part.bytes })), part.bytes);
       options.signal?.throwIfAborted();
-    };
-    for await (const raw of layer.items) {
-      if (raw.line !== undefined) (lines ??= []).push(raw.line);
-      if (raw.text !== undefined) {
-        items.push(raw.text);
-        bytes += raw.text.length;
-      } else {
-        items.push({ feature: raw.feature, wkb: raw.wkb, error: raw.error });
-        bytes += (raw.wkb?.length ?? 0) + 200;
-      }
-      if (items.length >= DEFAULTS.batchFeatures || bytes >= DEFAULTS.batchBytes) await flush();
     }
-    await flush();
     await tiling.drain();
     if (guessed && h.geojson?.crsLate) checkLateCrs(h, srs!);
     if (progress.bytesTotal !== undefined) {

@@ -87,3 +87,18 @@ test('-rg -Bf300 as tippecanoe spells them: the summary says what was guessed; -
   assert.equal(plain.status, 0, plain.stderr);
   assert.match(plain.stderr, /thinning: drop rate 2 below base zoom 3, 4000 features thinned; tile features z0 501 kept, 3499 left out; z1 1001 kept, 2999 left out; z2 \d+ kept, \d+ left out\n/);
 });
+
+test('schemes --table: zoom, matrix, tile side, cell size and scale denominator per zoom, in any scheme', () => {
+  const r = runCli(['schemes', '--table', 'ETRS-TM35FIN', '-z', '10']);
+  assert.equal(r.status, 0, r.stderr);
+  const rows = r.stdout.trim().split('\n');
+  assert.equal(rows.length, 1 + 1 + 11); // title, header, zooms 0..10
+  assert.match(rows[0], /^ETRS-TM35FIN: EPSG:3067,-548576,8388608,2097152 \(256-pixel tiles, 0.28 mm pixels\)$/);
+  assert.deepEqual(rows[11].trim().split(/\s{2,}/), ['9', '512 × 512', '4,096', '16', '1:57,143']);
+  const json = JSON.parse(runCli(['schemes', '--table', 'WorldCRS84Quad', '-z', '1', '--json']).stdout);
+  assert.deepEqual(json.zooms[0], { zoom: 0, matrixWidth: 2, matrixHeight: 1, tileSize: 180, cellSize: 0.703125, scaleDenominator: 279541132.0143589 });
+  assert.match(runCli(['schemes']).stdout, /ETRS-TM35FIN\s+EPSG:3067\s+EPSG:3067,-548576,8388608,2097152/);
+  const bad = runCli(['schemes', '--table', 'NoSuchGrid']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^mvt-build schemes: /);
+});
