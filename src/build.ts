@@ -12,6 +12,7 @@ import { LateCrsError } from './pipeline/layer-crs.js';
 import { resolvePlan, sinkFor } from './pipeline/plan.js';
 import { WorkerPool } from './pipeline/pool.js';
 import { emptySummary, finishSummary, type BuildSummary } from './pipeline/summary.js';
+import { surveyPhase } from './pipeline/survey-phase.js';
 import { thinPhase } from './pipeline/thin-phase.js';
 import { tilePhase } from './pipeline/tile-phase.js';
 import { removeStaleTemporaries } from './temporaries.js';
@@ -41,10 +42,14 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
   }
 }
 
-async function build(options: BuildOptions, lateCrs: ReadonlyMap<string, string>): Promise<BuildSummary> {
+async function build(given: BuildOptions, lateCrs: ReadonlyMap<string, string>): Promise<BuildSummary> {
+  // A max zoom to be guessed (-zg) takes a first read of the inputs, measuring only.
+  const surveyed = given.maxzoom === 'g' ? await surveyPhase(given, lateCrs) : undefined;
+  const options = surveyed?.options ?? given;
   const plan = resolvePlan(options);
   const { opts, scheme } = plan;
   const summary = emptySummary(opts.threads, plan.output);
+  summary.maxzoomGuess = surveyed?.guess;
   const progress = { phase: 'read' as const, featuresRead: 0, tilesWritten: 0 };
   options.signal?.throwIfAborted();
   // The store checks --temp-dir now, before the sink takes the output's lock and makes its temporary.

@@ -42,3 +42,5 @@ export { curveKey, curveOrder, tileOfKey, squareLevels, CURVE_DEPTH } from './ge
 export { chooseThinning, densestTiles, thin, ThinningKeys, type ThinningOptions, type ThinningChoice } from './generalize/drop-rate.js';
 export { parseScale, zoomForScale } from './generalize/scale.js';
 export { cellSize, scaleDenominator } from './scheme/ogc-tms.js';
+export { gridIndex, guessMaxzoom, GRID_BITS, type Spacing, type ZoomGuess } from './generalize/zoom-guess.js';
+export { surveyBatch, type SurveyResult } from './stages/survey.js';

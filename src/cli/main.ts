@@ -379,6 +379,7 @@ export function formatSummary(s: BuildSummary): string {
   if (s.repairedPolygons) polygons.push(`${s.repairedPolygons} made valid again after rounding`);
   if (s.tinyRings) polygons.push(`${s.tinyRings} rings under 2 tile units² left out (their area kept as squares)`);
   if (polygons.length) text += `\n  polygons in tiles: ${polygons.join(', ')}`;
+  if (s.maxzoomGuess) text += `\n  ${formatMaxzoomGuess(s.maxzoomGuess)}`;
   if (s.thinning) text += `\n  ${formatThinning(s.thinning, s.featuresPerZoom)}`;
   for (const [z, l] of Object.entries(s.limited)) {
     const what = [`${l.tiles} tile${l.tiles > 1 ? 's' : ''} over --max-size/--max-features`];
@@ -397,6 +398,17 @@ function guesses(rate: CliOptions['dropRate'], base: CliOptions['baseZoom']): Pi
   const f = [rate, base].filter((v): v is { f: number } => typeof v === 'object').pop()?.f;
   const plain = (v: CliOptions['dropRate']) => (typeof v === 'object' ? 'g' : v);
   return { dropRate: plain(rate), baseZoom: plain(base), guessFeatures: f };
+}
+
+/** One line on the guessed max zoom and what it was guessed from. */
+function formatMaxzoomGuess(g: NonNullable<BuildSummary['maxzoomGuess']>): string {
+  const m = (v: number) => (v >= 10 ? `${Math.round(v)} m` : `${Number(v.toPrecision(2))} m`);
+  const from: string[] = [];
+  if (g.typicalMeters !== undefined) from.push(`features typically ${m(g.typicalMeters)} apart, at least ${m(g.nearbyMeters!)}`);
+  if (g.withinMeters !== undefined) from.push(`vertices ${m(g.withinMeters)} apart within features`);
+  const why = { precision: ', the deepest the grid tells apart', tiles: ', to keep polygons under 2M tiles', minzoom: ', the min zoom' };
+  const limit = g.limitedBy ? why[g.limitedBy] : '';
+  return `maxzoom guessed: ${g.maxzoom}${limit} (${from.join('; ')})`;
 }
 
 /** One line on thinning: what it chose, and per zoom below the base what it kept and left out. */

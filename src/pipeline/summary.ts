@@ -4,6 +4,7 @@ import type { BatchResult } from '../stages/tile.js';
 import type { EncodedBatch } from './tasks.js';
 import { addToTileRanges, type TileRanges } from '../describe/tile-ranges.js';
 import type { ThinningChoice } from '../generalize/drop-rate.js';
+import type { MaxzoomGuess } from './survey-phase.js';
 
 export interface BuildSummary {
   tiles: number;
@@ -46,6 +47,8 @@ export interface BuildSummary {
    * whether it guessed them), the features it thinned, and per zoom those it left out of tiles.
    */
   thinning?: ThinningChoice & { thinned: Record<number, number> };
+  /** The max zoom guessed (maxzoom 'g'), and the distances between features it was guessed from. */
+  maxzoomGuess?: MaxzoomGuess;
   /** Per zoom, the columns (x) and rows (y) the tiles written span (tileset.json's limits). */
   tileRanges: TileRanges;
   /**

@@ -4,10 +4,14 @@
 // main thread to put().
 import { ByteWriter } from '../tiler/fragment-codec.js';
 import { encodeTiles, type EncodeBatch, type EncodeReport } from '../stages/encode.js';
+import { surveyBatch, type SurveyResult } from '../stages/survey.js';
 import { tileBatch, type BatchResult, type FeatureBatch } from '../stages/tile.js';
 import type { ThreadTileWriter, ThreadWriterModule, ThreadWriterSpec } from '../writers/sink.js';
 
-export type Task = { kind: 'tile'; batch: FeatureBatch } | { kind: 'encode'; batch: EncodeBatch; writer?: ThreadWriterSpec };
+export type Task =
+  | { kind: 'tile'; batch: FeatureBatch }
+  | { kind: 'encode'; batch: EncodeBatch; writer?: ThreadWriterSpec }
+  | { kind: 'survey'; batch: FeatureBatch };
 
 export interface EncodedBatch {
   /** Tiles' bytes, back to back; empty when a thread writer stored them. */
@@ -26,8 +30,10 @@ export interface EncodedBatch {
   writeError?: string;
 }
 
-export async function runTask(task: Task): Promise<BatchResult | EncodedBatch> {
-  return task.kind === 'tile' ? tileBatch(task.batch) : runEncode(task.batch, task.writer && (await threadWriter(task.writer)));
+export async function runTask(task: Task): Promise<BatchResult | EncodedBatch | SurveyResult> {
+  if (task.kind === 'tile') return tileBatch(task.batch);
+  if (task.kind === 'survey') return surveyBatch(task.batch);
+  return runEncode(task.batch, task.writer && (await threadWriter(task.writer)));
 }
 
 function runEncode(b: EncodeBatch, writer: ThreadTileWriter | undefined): EncodedBatch {

@@ -90,7 +90,8 @@ const arena = new Float64Arena();
 
 const transforms = new Map<string, { transform: PointTransform | null; wrapWidth: number; clip: Box[] | null }>();
 
-function projection(srs: string, scheme: TilingScheme) {
+/** The transform from a source CRS into the scheme, its antimeridian wrap and source clip; made once per thread. */
+export function projection(srs: string, scheme: TilingScheme) {
   const key = `${srs}\n${scheme.crs}\n${scheme.originX}\n${scheme.originY}\n${scheme.tileDimensionZ0}\n${scheme.matrixWidthZ0}\n${scheme.matrixHeightZ0}`;
   let t = transforms.get(key);
   if (!t) {

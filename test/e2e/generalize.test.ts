@@ -102,3 +102,17 @@ test('schemes --table: zoom, matrix, tile side, cell size and scale denominator 
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /^mvt-build schemes: /);
 });
+
+test('-zg reads the file twice: the guessed max zoom is the one built, and the summary says why', () => {
+  const dir = tempDir();
+  const path = input(dir, Array.from({ length: 30 * 30 }, (_, i) => ({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [24 + (i % 30) * 0.01, 61 + Math.floor(i / 30) * 0.005] } })));
+  const out = join(dir, 'tiles');
+  const r = runCli([path, '-o', out, '-zg', '--tiling-scheme', 'ETRS-TM35FIN']);
+  assert.equal(r.status, 0, r.stderr);
+  const m = /maxzoom guessed: (\d+) \(features typically (\d+) m apart, at least (\d+) m\)/.exec(r.stderr);
+  assert.ok(m, r.stderr);
+  const zooms = listTiles(out).map((t) => Number(t.split('/')[0]));
+  assert.equal(Math.max(...zooms), Number(m[1]));
+  // 0.01° × 0.005° at 61° N is about 540 × 556 m: no two points are nearer than that
+  assert.ok(Number(m[3]) <= 560 && Number(m[2]) >= Number(m[3]), r.stderr);
+});
