@@ -44,3 +44,4 @@ export { parseScale, zoomForScale } from './generalize/scale.js';
 export { cellSize, scaleDenominator } from './scheme/ogc-tms.js';
 export { gridIndex, guessMaxzoom, GRID_BITS, type Spacing, type ZoomGuess } from './generalize/zoom-guess.js';
 export { surveyBatch, type SurveyResult } from './stages/survey.js';
+export { compareOrder, orderKeys, type OrderField } from './generalize/order.js';

@@ -9,11 +9,13 @@ import type { TilingScheme } from './scheme/tiling-scheme.js';
 import type { TileSink } from './writers/sink.js';
 import { checkBaseUrl } from './describe/descriptors.js';
 import type { ThinningOptions } from './generalize/drop-rate.js';
+import type { OrderField } from './generalize/order.js';
 import type { FeatureZoomOptions } from './generalize/feature-zooms.js';
 import { ATTRIBUTE_TYPES, hasAttributeOptions, type AttributeOptions, type AttributeType } from './generalize/attributes.js';
 
 export type { LayerInput } from './readers/layer-source.js';
 export type { AttributeType } from './generalize/attributes.js';
+export type { OrderField } from './generalize/order.js';
 
 export type LayerConf = Record<string, { target_name?: string; description?: string; minzoom?: number; maxzoom?: number }>;
 
@@ -132,6 +134,13 @@ export interface BuildOptions {
   dropLines?: boolean;
   /** Thin polygons too (tippecanoe --drop-polygons). Default false. */
   dropPolygons?: boolean;
+  /**
+   * The order of features in each layer of a tile, which renderers draw in (tippecanoe --order-by,
+   * --order-descending-by, --order-smallest-first, --order-largest-first): keys compared in turn,
+   * `{ attribute }` a property's value, `{ size: true }` the size as drawn in the tile; ties in input
+   * order. Default: input order.
+   */
+  orderBy?: OrderField[];
   /** Worker threads for tiling and encoding; 1 = all in the calling thread. Default: available cores. */
   threads?: number;
   /** Bytes of tile fragments held in memory before spilling to disk. Default 256 MiB. */
@@ -168,6 +177,8 @@ export interface ResolvedOptions {
   featureZooms?: FeatureZoomOptions;
   /** Thinning by zoom, when --drop-rate or --base-zoom is given. */
   thinning?: ThinningOptions;
+  /** The order of features in a tile, when asked for. */
+  order?: OrderField[];
 }
 
 function integer(name: string, v: number | undefined, def: number, min: number, max: number): number {
@@ -264,7 +275,17 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
     attributes: attributeOptions(o),
     featureZooms: featureZoomOptions(o),
     thinning: thinningOptions(o),
+    order: orderOptions(o.orderBy),
   };
+}
+
+function orderOptions(order: OrderField[] | undefined): OrderField[] | undefined {
+  if (order === undefined || order.length === 0) return undefined;
+  return order.map((f, i) => {
+    const attribute = typeof f?.attribute === 'string' && f.attribute !== '';
+    if (!f || typeof f !== 'object' || attribute === !!f.size) throw new UsageError(`orderBy[${i}] must be { attribute: NAME } or { size: true }, with descending optional`);
+    return f.size ? { size: true, descending: !!f.descending } : { attribute: f.attribute, descending: !!f.descending };
+  });
 }
 
 function thinningOptions(o: BuildOptions): ThinningOptions | undefined {

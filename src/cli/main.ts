@@ -7,7 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { BuildSummary } from '../build.js';
 import { DEFAULTS as D } from '../defaults.js';
 import { InputError, UsageError } from '../errors.js';
-import type { AttributeType, BuildOptions, LayerConf } from '../options.js';
+import type { AttributeType, BuildOptions, LayerConf, OrderField } from '../options.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -120,6 +120,10 @@ export function makeProgram(): Command {
     .option('-B, --base-zoom <zoom|g|fN>', `first zoom with every point; g: the first whose densest tile holds under ${D.guessFeatures} features, fN under N (tippecanoe -B; default: maxzoom, with --drop-rate)`, guessable(int('base-zoom')))
     .option('--drop-lines', 'thin lines too (tippecanoe -al)')
     .option('--drop-polygons', 'thin polygons too (tippecanoe -ap)')
+    .option('--order-by <name>', 'order the features of each tile by this property, ascending (repeatable, the first given first; tippecanoe --order-by)')
+    .option('--order-descending-by <name>', 'order by this property, descending (tippecanoe --order-descending-by)')
+    .option('--order-smallest-first', 'order by size as drawn, smallest first (tippecanoe --order-smallest-first)')
+    .option('--order-largest-first', 'order by size as drawn, largest first (tippecanoe --order-largest-first)')
     .option('-j, --threads <n>', 'worker threads for tiling and encoding (default: available cores; 1 = no workers)', int('threads'))
     .option('--memory-budget <MB>', `MiB of tile fragments kept in memory before spilling to --temp-dir (default ${D.memoryBudget / 2 ** 20})`, num('memory-budget'))
     .option('--temp-dir <dir>', 'directory for the temporary store (GDAL TEMPORARY_DB; default: the OS temporary directory)')
@@ -192,6 +196,12 @@ export async function main(argv: string[]): Promise<number> {
     return run(argv.slice(1));
   }
   const program = makeProgram();
+  // The --order-* keys in the order they are given, whichever the option (the first is the primary key).
+  const orderBy: OrderField[] = [];
+  program.on('option:order-by', (v: string) => orderBy.push({ attribute: v }));
+  program.on('option:order-descending-by', (v: string) => orderBy.push({ attribute: v, descending: true }));
+  program.on('option:order-smallest-first', () => orderBy.push({ size: true }));
+  program.on('option:order-largest-first', () => orderBy.push({ size: true, descending: true }));
   try {
     program.parse(argv, { from: 'user' });
   } catch (e) {
@@ -268,6 +278,7 @@ export async function main(argv: string[]): Promise<number> {
     minzoomProperty: o.minzoomProperty,
     maxzoomProperty: o.maxzoomProperty,
     ...guesses(o.dropRate, o.baseZoom),
+    orderBy: orderBy.length ? orderBy : undefined,
     dropLines: o.dropLines,
     dropPolygons: o.dropPolygons,
     threads: o.threads,

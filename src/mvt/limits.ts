@@ -127,7 +127,7 @@ function readVarints(b: Uint8Array): number[] {
 }
 
 /** Area (polygons, px²) or length (lines, px) as drawn; 0 for points. */
-function drawnSize(f: TileFeature): number {
+export function drawnSize(f: TileFeature): number {
   if (f.type === POINT) return 0;
   const parts = decodeCommands(f.geometry);
   let s = 0;

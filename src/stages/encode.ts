@@ -5,7 +5,8 @@
 import { gzipSync } from 'node:zlib';
 import type { FieldType } from '../model/attributes.js';
 import { encodeTile, type TileFeature, type TileLayer } from '../mvt/encode-tile.js';
-import { encodeWithinLimits } from '../mvt/limits.js';
+import { compareOrder, orderKeys, type OrderField } from '../generalize/order.js';
+import { drawnSize, encodeWithinLimits } from '../mvt/limits.js';
 import { AT_LAYER, AT_LENGTH, AT_SEQ, ByteWriter, HEADER, decodeProperties, readHead } from '../tiler/fragment-codec.js';
 
 /** What the encoder needs to know about each output layer; serializable. */
@@ -30,6 +31,8 @@ export interface EncodeBatch {
    * memory shared by every thread. Absent: every record is drawn.
    */
   minzooms?: Uint8Array;
+  /** The order of features in each layer of a tile (--order-by …); absent: input order. */
+  order?: OrderField[];
   tiles: { z: number; x: number; y: number; records: Uint8Array }[];
 }
 
@@ -129,11 +132,18 @@ function tileLayers(records: Uint8Array, b: EncodeBatch, maps: { fieldTypes: Map
     const layer = view.getUint16(pos + AT_LAYER, true);
     const start = pos;
     while (pos < records.length && view.getUint16(pos + AT_LAYER, true) === layer) pos += view.getUint32(pos + AT_LENGTH, true);
-    const features = featuresOf(records, view, start, pos);
+    const features = b.order ? ordered(featuresOf(records, view, start, pos), b.order) : featuresOf(records, view, start, pos);
     const info = b.layers[layer];
     layers.push({ name: info.name, extent: b.extent, features: lazy ? features : [...features], fieldTypes: maps[layer].fieldTypes, realFields: maps[layer].realFields });
   }
   return layers;
+}
+
+/** A layer's features in the order asked for (a stable sort: ties stay in input order). */
+function ordered(features: Iterable<TileFeature>, order: OrderField[]): TileFeature[] {
+  const keyed = [...features].map((f) => ({ f, keys: orderKeys(f.properties, () => drawnSize(f), order) }));
+  keyed.sort((a, b) => compareOrder(a.keys, b.keys, order));
+  return keyed.map((k) => k.f);
 }
 
 function* featuresOf(records: Uint8Array, view: DataView, start: number, end: number): Generator<TileFeature> {

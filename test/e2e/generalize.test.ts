@@ -116,3 +116,19 @@ test('-zg reads the file twice: the guessed max zoom is the one built, and the s
   // 0.01° × 0.005° at 61° N is about 540 × 556 m: no two points are nearer than that
   assert.ok(Number(m[3]) <= 560 && Number(m[2]) >= Number(m[3]), r.stderr);
 });
+
+test('--order-* keys count in the order given, whichever the option', () => {
+  const dir = tempDir();
+  const tri = (name: string, size: number, rank?: number) => ({ type: 'Feature', properties: { name, rank }, geometry: { type: 'Polygon', coordinates: [[[0, 0], [size, 0], [size, size], [0, 0]]] } });
+  const path = input(dir, [tri('b', 1, 2), tri('a', 3, 2), tri('c', 2, 1), tri('d', 0.5)]);
+  const names = (args: string[]) => {
+    const out = join(dir, `t${args.join('')}`);
+    const r = runCli([path, '-o', out, '-z', '0', '-q', ...args]);
+    assert.equal(r.status, 0, r.stderr);
+    const l = readTile(out, 0, 0, 0).layers.cities;
+    return Array.from({ length: l.length }, (_, i) => l.feature(i).properties.name).join('');
+  };
+  assert.equal(names(['--order-by', 'rank', '--order-descending-by', 'name']), 'cbad');
+  assert.equal(names(['--order-largest-first', '--order-by', 'rank']), 'acbd');
+  assert.equal(names(['--order-descending-by', 'rank', '--order-smallest-first']), 'dbac');
+});
