@@ -45,3 +45,4 @@ export { cellSize, scaleDenominator } from './scheme/ogc-tms.js';
 export { gridIndex, guessMaxzoom, GRID_BITS, type Spacing, type ZoomGuess } from './generalize/zoom-guess.js';
 export { surveyBatch, type SurveyResult } from './stages/survey.js';
 export { compareOrder, orderKeys, type OrderField } from './generalize/order.js';
+export { asNeeded, abbreviate, CLUSTER_FIELDS, type AsNeeded } from './mvt/as-needed.js';

@@ -10,12 +10,14 @@ import type { TileSink } from './writers/sink.js';
 import { checkBaseUrl } from './describe/descriptors.js';
 import type { ThinningOptions } from './generalize/drop-rate.js';
 import type { OrderField } from './generalize/order.js';
+import { AS_NEEDED, type AsNeeded } from './mvt/as-needed.js';
 import type { FeatureZoomOptions } from './generalize/feature-zooms.js';
 import { ATTRIBUTE_TYPES, hasAttributeOptions, type AttributeOptions, type AttributeType } from './generalize/attributes.js';
 
 export type { LayerInput } from './readers/layer-source.js';
 export type { AttributeType } from './generalize/attributes.js';
 export type { OrderField } from './generalize/order.js';
+export type { AsNeeded } from './mvt/as-needed.js';
 
 export type LayerConf = Record<string, { target_name?: string; description?: string; minzoom?: number; maxzoom?: number }>;
 
@@ -141,6 +143,13 @@ export interface BuildOptions {
    * order. Default: input order.
    */
   orderBy?: OrderField[];
+  /**
+   * What a tile over `maxSize` / `maxFeatures` gives up (tippecanoe's as-needed strategies):
+   * 'drop-smallest' (default; drawn coarser first, then its smallest features go), 'drop-densest'
+   * (features in its densest places), 'drop-fraction' (an even share everywhere), 'cluster-densest'
+   * (points merged into clusters with `point_count`). The last three keep full detail.
+   */
+  asNeeded?: AsNeeded;
   /** Worker threads for tiling and encoding; 1 = all in the calling thread. Default: available cores. */
   threads?: number;
   /** Bytes of tile fragments held in memory before spilling to disk. Default 256 MiB. */
@@ -179,6 +188,7 @@ export interface ResolvedOptions {
   thinning?: ThinningOptions;
   /** The order of features in a tile, when asked for. */
   order?: OrderField[];
+  asNeeded: AsNeeded;
 }
 
 function integer(name: string, v: number | undefined, def: number, min: number, max: number): number {
@@ -276,7 +286,13 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
     featureZooms: featureZoomOptions(o),
     thinning: thinningOptions(o),
     order: orderOptions(o.orderBy),
+    asNeeded: asNeededOption(o.asNeeded),
   };
+}
+
+function asNeededOption(v: AsNeeded | undefined): AsNeeded {
+  if (v !== undefined && !AS_NEEDED.includes(v)) throw new UsageError(`as-needed must be one of ${AS_NEEDED.join(', ')}, got "${v}"`);
+  return v ?? DEFAULTS.asNeeded;
 }
 
 function orderOptions(order: OrderField[] | undefined): OrderField[] | undefined {

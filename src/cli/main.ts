@@ -7,7 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { BuildSummary } from '../build.js';
 import { DEFAULTS as D } from '../defaults.js';
 import { InputError, UsageError } from '../errors.js';
-import type { AttributeType, BuildOptions, LayerConf, OrderField } from '../options.js';
+import type { AsNeeded, AttributeType, BuildOptions, LayerConf, OrderField } from '../options.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -124,6 +124,10 @@ export function makeProgram(): Command {
     .option('--order-descending-by <name>', 'order by this property, descending (tippecanoe --order-descending-by)')
     .option('--order-smallest-first', 'order by size as drawn, smallest first (tippecanoe --order-smallest-first)')
     .option('--order-largest-first', 'order by size as drawn, largest first (tippecanoe --order-largest-first)')
+    .option('--drop-densest-as-needed', 'a tile over --max-size/--max-features gives up features in its densest places, at full detail (tippecanoe -as)')
+    .option('--drop-fraction-as-needed', 'a tile over the limits gives up an even share of its features (tippecanoe -ad)')
+    .option('--drop-smallest-as-needed', 'a tile over the limits is drawn coarser, then gives up its smallest features (the default; tippecanoe -an)')
+    .option('--cluster-densest-as-needed', 'a tile over the limits merges points in its densest places into clusters with point_count (tippecanoe -aC)')
     .option('-j, --threads <n>', 'worker threads for tiling and encoding (default: available cores; 1 = no workers)', int('threads'))
     .option('--memory-budget <MB>', `MiB of tile fragments kept in memory before spilling to --temp-dir (default ${D.memoryBudget / 2 ** 20})`, num('memory-budget'))
     .option('--temp-dir <dir>', 'directory for the temporary store (GDAL TEMPORARY_DB; default: the OS temporary directory)')
@@ -179,6 +183,10 @@ interface CliOptions {
   baseZoom?: number | 'g' | { f: number };
   dropLines?: boolean;
   dropPolygons?: boolean;
+  dropDensestAsNeeded?: boolean;
+  dropFractionAsNeeded?: boolean;
+  dropSmallestAsNeeded?: boolean;
+  clusterDensestAsNeeded?: boolean;
   threads?: number;
   memoryBudget?: number;
   tempDir?: string;
@@ -211,7 +219,9 @@ export async function main(argv: string[]): Promise<number> {
   const o = program.opts<CliOptions>();
   let conf: LayerConf | undefined;
   let tilingScheme: string | undefined;
+  let asNeeded: AsNeeded | undefined;
   try {
+    asNeeded = asNeededFlag(o);
     conf = o.conf === undefined ? undefined : readConf(o.conf);
     tilingScheme = readSchemeOption(o.tilingScheme);
   } catch (e) {
@@ -279,6 +289,7 @@ export async function main(argv: string[]): Promise<number> {
     maxzoomProperty: o.maxzoomProperty,
     ...guesses(o.dropRate, o.baseZoom),
     orderBy: orderBy.length ? orderBy : undefined,
+    asNeeded,
     dropLines: o.dropLines,
     dropPolygons: o.dropPolygons,
     threads: o.threads,
@@ -397,11 +408,19 @@ export function formatSummary(s: BuildSummary): string {
     if (l.reducedExtent) what.push(`drawn at extent down to ${l.reducedExtent}`);
     if (l.droppedForSize) what.push(`${l.droppedForSize} feature${l.droppedForSize > 1 ? 's' : ''} dropped for size`);
     if (l.droppedForCount) what.push(`${l.droppedForCount} feature${l.droppedForCount > 1 ? 's' : ''} dropped for count`);
+    if (l.clustered) what.push(`${l.clustered} point${l.clustered > 1 ? 's' : ''} clustered`);
     text += `\n  zoom ${z}: ${what.join(', ')}`;
   }
   for (const m of s.invalidMessages) text += `\n  skipped ${m}`;
   for (const c of s.skippedColumns) text += `\n  column not written: ${c.file}: layer "${c.layer}", column "${c.column}" (${c.why})`;
   return text;
+}
+
+/** The one --*-as-needed flag given, if any. */
+function asNeededFlag(o: CliOptions): AsNeeded | undefined {
+  const given = (['drop-densest', 'drop-fraction', 'drop-smallest', 'cluster-densest'] as const).filter((s) => o[`${s.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}AsNeeded` as keyof CliOptions]);
+  if (given.length > 1) throw new UsageError(`give one of --${given.map((s) => `${s}-as-needed`).join(', --')}`);
+  return given[0];
 }
 
 /** -r and -B: `fN` is a guess (`g`) for a densest tile of N features (the last fN given wins). */

@@ -9,6 +9,7 @@
 // takes as "nearby" the geometric mean gap less 1.5 standard deviations (in log), and as the distance
 // the square root of a gap (an index gap is an area). Within lines and polygons the vertices' gaps
 // count too: their geometric mean over 8.
+import { interleave16 } from '../model/morton.js';
 import { MAX_ZOOM } from '../scheme/tiling-scheme.js';
 
 /** Bits of the grid along each axis of the square. */
@@ -21,17 +22,7 @@ export function gridIndex(u: number, v: number, k: number): bigint {
   const x = Math.min(max, Math.max(0, Math.floor(u * scale)));
   const y = Math.min(max, Math.max(0, Math.floor(v * scale)));
   // Interleave 16 bits at a time: y's bit above x's in each pair, as a quadkey reads.
-  const hi = (spread(y >>> 16) << 1) | spread(x >>> 16);
-  const lo = (spread(y & 0xffff) << 1) | spread(x & 0xffff);
-  return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
-}
-
-/** The 16 bits of n spread to the even bits of a 32-bit number. */
-function spread(n: number): number {
-  n = (n | (n << 8)) & 0x00ff00ff;
-  n = (n | (n << 4)) & 0x0f0f0f0f;
-  n = (n | (n << 2)) & 0x33333333;
-  return (n | (n << 1)) & 0x55555555;
+  return (BigInt(interleave16(x >>> 16, y >>> 16)) << 32n) | BigInt(interleave16(x & 0xffff, y & 0xffff));
 }
 
 /** What the survey of the input measured. */

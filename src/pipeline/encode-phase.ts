@@ -4,6 +4,7 @@
 import { DEFAULTS } from '../defaults.js';
 import { InputError } from '../errors.js';
 import type { LayerSchema } from '../model/layer-schema.js';
+import { CLUSTER_FIELDS } from '../mvt/as-needed.js';
 import type { BuildOptions, Progress } from '../options.js';
 import type { EncodeBatch, EncodeLayer } from '../stages/encode.js';
 import type { TileStore } from '../tiler/tile-store.js';
@@ -35,8 +36,10 @@ export async function encodePhase(
   const queue = new WriteQueue(sink, DEFAULTS.writesInFlight);
   const writer = sink.threadWriter?.();
   let storedBytes = 0;
+  const clustered = new Set<string>();
   const encoding = new OrderedWork<EncodedBatch>(Math.max(2, pool.threads * DEFAULTS.batchesPerThread), DEFAULTS.windowBytes, (r) => {
     storedBytes += r.storedBytes;
+    for (const name of r.clusteredLayers) clustered.add(name);
     if (r.writeError) throw new InputError(r.writeError, summary.output);
     addEncoded(summary, r);
     for (let i = 0; i < r.index.length; i += 5) {
@@ -69,6 +72,8 @@ export async function encodePhase(
   await dispatch();
   await encoding.drain();
   await queue.finish();
+  // Layers whose tiles hold clusters (--cluster-densest-as-needed) list the fields clusters carry.
+  for (const s of schemas) if (clustered.has(s.name)) for (const [name, type, real] of CLUSTER_FIELDS) s.declare(name, type, real);
   progress.tilesWritten = queue.written;
   report();
   options.signal?.throwIfAborted();

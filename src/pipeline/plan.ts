@@ -68,7 +68,7 @@ export function resolvePlan(options: BuildOptions): Plan {
     output: named ? resolve(options.output as string) : 'tileset',
     outputName: named ? basename(resolve(options.output as string)).replace(/\.(mbtiles|pmtiles)$/i, '') : 'tileset',
     thinning: opts.thinning,
-    encode: { extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tinyArea2, repair: opts.polygonRepair, ...(opts.order && { order: opts.order }) },
+    encode: { extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tinyArea2, repair: opts.polygonRepair, ...(opts.order && { order: opts.order }), ...(opts.asNeeded !== 'drop-smallest' && { strategy: opts.asNeeded }) },
     contextFor(minzoom, maxzoom) {
       const tolerances = sqTolerances(opts, maxzoom);
       return {

@@ -62,7 +62,7 @@ export interface BuildSummary {
    * Per zoom, tiles over --max-size / --max-features: how many, the smallest extent one was drawn
    * at (0: none was reduced), and the features dropped to fit.
    */
-  limited: Record<number, { tiles: number; reducedExtent: number; droppedForSize: number; droppedForCount: number }>;
+  limited: Record<number, { tiles: number; reducedExtent: number; droppedForSize: number; droppedForCount: number; clustered: number }>;
   layers: { name: string; features: number }[];
   /** [minLon, minLat, maxLon, maxLat] written to metadata. */
   bounds: [number, number, number, number];
@@ -115,12 +115,13 @@ export function addEncoded(s: BuildSummary, r: EncodedBatch): void {
     if (r.zooms[i + 1]) s.featuresPerZoom[z] = (s.featuresPerZoom[z] ?? 0) + r.zooms[i + 1];
     if (s.thinning) s.thinning.thinned[z] = (s.thinning.thinned[z] ?? 0) + r.zooms[i + 2];
   }
-  for (let i = 0; i < r.limited.length; i += 4) {
-    const l = (s.limited[r.limited[i]] ??= { tiles: 0, reducedExtent: 0, droppedForSize: 0, droppedForCount: 0 });
+  for (let i = 0; i < r.limited.length; i += 5) {
+    const l = (s.limited[r.limited[i]] ??= { tiles: 0, reducedExtent: 0, droppedForSize: 0, droppedForCount: 0, clustered: 0 });
     l.tiles++;
     if (r.limited[i + 1]) l.reducedExtent = l.reducedExtent ? Math.min(l.reducedExtent, r.limited[i + 1]) : r.limited[i + 1];
     l.droppedForSize += r.limited[i + 2];
     l.droppedForCount += r.limited[i + 3];
+    l.clustered += r.limited[i + 4];
   }
 }
 

@@ -20,8 +20,10 @@ export interface EncodedBatch {
   index: number[];
   /** True when the tiles went to the sink's thread writer (nothing left to put()). */
   stored: boolean;
-  /** Tiles the limits changed: z, extent drawn at (0: unchanged), features dropped for size, for count. */
+  /** Tiles the limits changed: z, extent drawn at (0: unchanged), features dropped for size, for count, clustered. */
   limited: number[];
+  /** Layers some tile of the batch clustered points in. */
+  clusteredLayers: string[];
   /** Per zoom: z, features written, features left out by thinning (EncodeReport.zooms). */
   zooms: number[];
   /** Sum of what the thread writer's write() returned (the sink's diskBytes takes it). */
@@ -57,9 +59,9 @@ function runEncode(b: EncodeBatch, writer: ThreadTileWriter | undefined): Encode
     });
   } catch (e) {
     if (!(e instanceof WriteFailed)) throw e;
-    return { data: new Uint8Array(0), index, stored: true, limited: [], zooms: [], storedBytes, writeError: e.message };
+    return { data: new Uint8Array(0), index, stored: true, limited: [], clusteredLayers: [], zooms: [], storedBytes, writeError: e.message };
   }
-  return { data: out.finish(), index, stored: writer !== undefined, limited: report.limited, zooms: report.zooms, storedBytes };
+  return { data: out.finish(), index, stored: writer !== undefined, limited: report.limited, clusteredLayers: report.clusteredLayers, zooms: report.zooms, storedBytes };
 }
 
 class WriteFailed extends Error {}

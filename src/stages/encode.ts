@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import type { FieldType } from '../model/attributes.js';
 import { encodeTile, type TileFeature, type TileLayer } from '../mvt/encode-tile.js';
 import { compareOrder, orderKeys, type OrderField } from '../generalize/order.js';
+import type { AsNeeded } from '../mvt/as-needed.js';
 import { drawnSize, encodeWithinLimits } from '../mvt/limits.js';
 import { AT_LAYER, AT_LENGTH, AT_SEQ, ByteWriter, HEADER, decodeProperties, readHead } from '../tiler/fragment-codec.js';
 
@@ -33,13 +34,20 @@ export interface EncodeBatch {
   minzooms?: Uint8Array;
   /** The order of features in each layer of a tile (--order-by …); absent: input order. */
   order?: OrderField[];
+  /** What gives way in a tile over the limits (tippecanoe's as-needed strategies); absent: drop-smallest. */
+  strategy?: AsNeeded;
   tiles: { z: number; x: number; y: number; records: Uint8Array }[];
 }
 
 /** What encoding a batch changed, for the summary. */
 export interface EncodeReport {
-  /** Tiles the limits changed, four numbers each: z, the extent drawn at (0: unchanged), features dropped for size, for count. */
+  /**
+   * Tiles the limits changed, five numbers each: z, the extent drawn at (0: unchanged), features
+   * dropped for size, for count, points merged into clusters.
+   */
   limited: number[];
+  /** Layers (by name) some tile clustered points in: their metadata gets the cluster fields. */
+  clusteredLayers: string[];
   /** Per zoom of the batch, three numbers: z, features written, features left out by thinning. */
   zooms: number[];
 }
@@ -57,8 +65,9 @@ export function encodeTiles(b: EncodeBatch, out: TileOut): EncodeReport {
   let maps = layerCache.get(b.layers);
   if (!maps) layerCache.set(b.layers, (maps = b.layers.map((l) => ({ fieldTypes: new Map(l.fieldTypes), realFields: new Set(l.realFields) }))));
   const limited: number[] = [];
+  const clusteredLayers = new Set<string>();
   const zooms = new Map<number, [number, number]>(); // z → features written, thinned
-  const limits = { maxSize: b.maxSize, maxFeatures: b.maxFeatures, compress: b.compress, tinyArea2: b.tinyArea2, repair: b.repair };
+  const limits = { maxSize: b.maxSize, maxFeatures: b.maxFeatures, compress: b.compress, tinyArea2: b.tinyArea2, repair: b.repair, strategy: b.strategy };
   for (const t of b.tiles) {
     let records = t.records;
     const counts = zooms.get(t.z) ?? [0, 0];
@@ -81,15 +90,15 @@ export function encodeTiles(b: EncodeBatch, out: TileOut): EncodeReport {
     if (!data) {
       const r = encodeWithinLimits(tileLayers(records, b, maps, false), limits);
       data = r.data;
-      n -= r.report.droppedForCount + r.report.droppedForSize;
-      if (r.report.reducedExtent || r.report.droppedForCount || r.report.droppedForSize) {
-        limited.push(t.z, r.report.reducedExtent ?? 0, r.report.droppedForSize, r.report.droppedForCount);
-      }
+      const { reducedExtent, droppedForSize, droppedForCount, clustered } = r.report;
+      n -= droppedForCount + droppedForSize + clustered;
+      if (reducedExtent || droppedForCount || droppedForSize || clustered) limited.push(t.z, reducedExtent ?? 0, droppedForSize, droppedForCount, clustered);
+      for (const name of r.report.clusteredLayers ?? []) clusteredLayers.add(name);
     }
     counts[0] += n;
     out(t.z, t.x, t.y, data);
   }
-  return { limited, zooms: [...zooms].flatMap(([z, [written, thinned]]) => [z, written, thinned]) };
+  return { limited, clusteredLayers: [...clusteredLayers], zooms: [...zooms].flatMap(([z, [written, thinned]]) => [z, written, thinned]) };
 }
 
 /**

@@ -70,5 +70,5 @@ test('byte-identical output for 1, 2 and 4 threads, and through the on-disk stor
 
 // Thinning walks every feature in curve order after the tile phase, and features choose layers of
 // their own: neither may depend on which thread tiled what.
-test('with the generalization flags: thinning guessed (lines and polygons too), attributes, ids', () =>
-  sameWhateverTheThreads(['-r', 'g', '-B', 'f300', '--drop-lines', '--drop-polygons', '-x', 'v', '-T', 'i:string', '--generate-ids']));
+test('with the generalization flags: thinning guessed (lines and polygons too), attributes, ids, clusters, order', () =>
+  sameWhateverTheThreads(['-r', 'g', '-B', 'f300', '--drop-lines', '--drop-polygons', '-x', 'v', '-T', 'i:string', '--generate-ids', '--cluster-densest-as-needed', '--max-features', '150', '--order-by', 'name']));

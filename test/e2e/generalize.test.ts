@@ -132,3 +132,20 @@ test('--order-* keys count in the order given, whichever the option', () => {
   assert.equal(names(['--order-largest-first', '--order-by', 'rank']), 'acbd');
   assert.equal(names(['--order-descending-by', 'rank', '--order-smallest-first']), 'dbac');
 });
+
+test('--cluster-densest-as-needed on the command line; two as-needed flags are a usage error', () => {
+  const dir = tempDir();
+  const path = input(dir, Array.from({ length: 500 }, (_, i) => ({ type: 'Feature', properties: { i }, geometry: { type: 'Point', coordinates: [24 + (i % 25) * 0.001, 61 + Math.floor(i / 25) * 0.001] } })));
+  const out = join(dir, 'tiles');
+  const r = runCli([path, '-o', out, '-z', '1', '--max-features', '100', '--cluster-densest-as-needed']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /zoom 0: 1 tile over --max-size\/--max-features, 400 points clustered/);
+  const l = readTile(out, 0, 0, 0).layers.cities;
+  let sum = 0;
+  for (let i = 0; i < l.length; i++) sum += (l.feature(i).properties.point_count as number | undefined) ?? 1;
+  assert.deepEqual([l.length, sum], [100, 500]);
+  assert.deepEqual(Object.keys(vectorLayers(out)[0].fields).sort(), ['clustered', 'i', 'point_count', 'point_count_abbreviated', 'sqrt_point_count']);
+  const both = runCli([path, '-o', join(dir, 'x'), '--drop-densest-as-needed', '--drop-fraction-as-needed']);
+  assert.equal(both.status, 2);
+  assert.match(both.stderr, /give one of --drop-densest-as-needed, --drop-fraction-as-needed/);
+});

@@ -28,7 +28,7 @@ const ALLOWED: Record<string, string[]> = {
   // Reading built tilesets back (inspect, validate): beside the pipeline, on the same low layers.
   tileset: ['model', 'scheme', 'projection'],
   inspect: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'tileset'],
-  options: ['readers', 'scheme', 'writers', 'describe', 'generalize'],
+  options: ['readers', 'scheme', 'writers', 'describe', 'generalize', 'mvt'],
   pipeline: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'readers', 'tiler', 'generalize', 'stages', 'describe', 'writers', 'options'],
   build: ['model', 'projection', 'readers', 'tiler', 'pipeline', 'options'],
   cli: ['build', 'options', 'inspect', 'tileset', 'scheme', 'projection'],
