@@ -2,13 +2,14 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { InputError, UsageError } from '../errors.js';
 import { decodeTile, type Coords, type InspectedFeature } from '../inspect/decode.js';
 import { GEOMETRY_TYPES, tilesetStats, type TilesetStats } from '../inspect/stats.js';
 import { resolveCrs } from '../projection/crs.js';
 import { formatTilingScheme, matrixSize, parseTilingScheme, WEB_MERCATOR, type TilingScheme } from '../scheme/tiling-scheme.js';
 import { openTileset, type Tileset } from '../tileset/tileset.js';
+import { parseOrExit } from './args.js';
 import { stdoutWriter, table, thousands } from './table.js';
 
 const int = (name: string) => (v: string) => {
@@ -47,12 +48,8 @@ type Source =
 
 export async function run(argv: string[]): Promise<number> {
   const program = makeInspectProgram();
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    throw e;
-  }
+  const exit = parseOrExit(program, argv);
+  if (exit !== undefined) return exit;
   const o = program.opts<InspectOptions>();
   const [path, tileArg] = program.args as [string, string | undefined];
   let source: Source | undefined;

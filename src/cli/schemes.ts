@@ -1,13 +1,14 @@
 // `mvt-build schemes`: the tiling-scheme presets, and with --table SCHEME the zooms of any scheme —
 // matrix size, tile side, cell size and OGC scale denominator (256-pixel tiles, 0.28 mm pixels, the
 // figures of tilematrixset.json and of --min-scale / --max-scale).
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { resolveCrs } from '../projection/crs.js';
 import { crsAreaOf, crsFacts, metersPerUnit } from '../projection/crs-info.js';
 import { cellSize, readTilingScheme, scaleDenominator } from '../scheme/ogc-tms.js';
 import { formatTilingScheme, MAX_ZOOM, matrixSize, PRESETS, tileDimension, type TilingScheme } from '../scheme/tiling-scheme.js';
+import { parseOrExit } from './args.js';
 import { stdoutWriter, table, thousands } from './table.js';
 
 const zoom = (v: string) => {
@@ -52,12 +53,8 @@ const units = (v: number) => (v >= 1000 ? thousands(Math.round(v)) : Number(v.to
 
 export async function run(argv: string[]): Promise<number> {
   const program = makeSchemesProgram();
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    throw e;
-  }
+  const exit = parseOrExit(program, argv);
+  if (exit !== undefined) return exit;
   const o = program.opts<{ table?: string; maxzoom: number; json?: boolean }>();
   const write = stdoutWriter();
   if (o.table === undefined) {

@@ -1,10 +1,11 @@
 // `mvt-build validate`: MVT 2.1 rules and OGC polygon validity for every tile, findings located and
 // counted. Exit 0 when no rule at error severity is broken, 1 when one is (or the input cannot be
 // read), 2 on a usage error.
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { UsageError } from '../errors.js';
 import { RULES, type Finding } from '../inspect/rules.js';
 import { validatePath, type ValidationReport } from '../inspect/validate-tileset.js';
+import { parseOrExit } from './args.js';
 import { stdoutWriter, table, thousands } from './table.js';
 
 const count = (name: string) => (v: string) => {
@@ -33,12 +34,8 @@ interface ValidateCliOptions {
 
 export async function run(argv: string[]): Promise<number> {
   const program = makeValidateProgram();
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    throw e;
-  }
+  const exit = parseOrExit(program, argv);
+  if (exit !== undefined) return exit;
   const o = program.opts<ValidateCliOptions>();
   const [path] = program.args;
   let report: ValidationReport;
