@@ -1,6 +1,7 @@
 // buildTileset, the spine of the pipeline (README "How it works"):
 //   plan → open inputs → open the sink → tile phase (threads: parse, reproject, clip, simplify,
-//   quantize → tile store) → encode phase (threads: encode, gzip → sink) → commit.
+//   quantize → tile store) → thinning by zoom, when asked → encode phase (threads: encode, gzip → sink)
+//   → commit.
 // The main thread only reads, routes and writes; each step lives in pipeline/.
 import { tmpdir } from 'node:os';
 import type { BuildOptions } from './options.js';
@@ -11,6 +12,8 @@ import { LateCrsError } from './pipeline/layer-crs.js';
 import { resolvePlan, sinkFor } from './pipeline/plan.js';
 import { WorkerPool } from './pipeline/pool.js';
 import { emptySummary, finishSummary, type BuildSummary } from './pipeline/summary.js';
+import { surveyPhase } from './pipeline/survey-phase.js';
+import { thinPhase } from './pipeline/thin-phase.js';
 import { tilePhase } from './pipeline/tile-phase.js';
 import { removeStaleTemporaries } from './temporaries.js';
 import { SPILL_PREFIX, SpillingTileStore } from './tiler/tile-store.js';
@@ -39,10 +42,14 @@ export async function buildTileset(options: BuildOptions): Promise<BuildSummary>
   }
 }
 
-async function build(options: BuildOptions, lateCrs: ReadonlyMap<string, string>): Promise<BuildSummary> {
+async function build(given: BuildOptions, lateCrs: ReadonlyMap<string, string>): Promise<BuildSummary> {
+  // A max zoom to be guessed (-zg) takes a first read of the inputs, measuring only.
+  const surveyed = given.maxzoom === 'g' ? await surveyPhase(given, lateCrs) : undefined;
+  const options = surveyed?.options ?? given;
   const plan = resolvePlan(options);
   const { opts, scheme } = plan;
   const summary = emptySummary(opts.threads, plan.output);
+  summary.maxzoomGuess = surveyed?.guess;
   const progress = { phase: 'read' as const, featuresRead: 0, tilesWritten: 0 };
   options.signal?.throwIfAborted();
   // The store checks --temp-dir now, before the sink takes the output's lock and makes its temporary.
@@ -60,8 +67,10 @@ async function build(options: BuildOptions, lateCrs: ReadonlyMap<string, string>
     // the sink, under its lock) and spill directories. Only those whose process is gone.
     summary.staleTemporaries = (sink.staleRemoved ?? 0) + (await removeStaleTemporaries(options.tempDir ?? tmpdir(), SPILL_PREFIX));
     const layers = await openInputs({ ...options, lateCrs });
-    const { schemas, bbox } = await tilePhase(plan, options, layers, pool, store, summary, progress);
-    const storedBytes = await encodePhase(plan, options, schemas, pool, store, sink, summary, progress);
+    const tiled = await tilePhase(plan, options, layers, pool, store, summary, progress);
+    const { schemas, bbox } = tiled;
+    const minzooms = thinPhase(plan, tiled, summary);
+    const storedBytes = await encodePhase(plan, options, schemas, pool, store, sink, summary, progress, minzooms);
     summary.spilledBytes = store.spilledBytes;
     summary.bounds = options.bounds
       ? [...options.bounds]

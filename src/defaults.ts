@@ -18,6 +18,14 @@ export const DEFAULTS = {
   maxSize: 500_000, //                 bytes per tile after compression (GDAL MAX_SIZE)
   maxFeatures: 200_000, //             features per tile (GDAL MAX_FEATURES)
   memoryBudget: 256 * 2 ** 20, //      bytes of tile fragments held before spilling to the temp dir
+  // Generalization, after tippecanoe (src/generalize/); each off unless asked for.
+  excludeAll: false, //                tippecanoe -X: keep no property but those of --include
+  generateIds: false, //               tippecanoe -ai: give features without an id their input position + 1
+  maxStringLength: 0, //               tippecanoe --maximum-string-attribute-length: 0 = strings kept whole
+  dropRate: 2.5, //                    tippecanoe -r, when only --base-zoom is given (with neither: no thinning)
+  // baseZoom: the max zoom, when only --drop-rate is given (tippecanoe -B).
+  guessFeatures: 50_000, //            the densest tile -Bg / -rg aim below (tippecanoe's figure)
+  asNeeded: 'drop-smallest' as 'drop-smallest' | 'drop-densest' | 'drop-fraction' | 'cluster-densest', // what a tile over the limits gives up
   // threads: the available cores (os.availableParallelism()), read when a build starts.
   // Batching: the unit of work handed to a thread, and how much may be in flight at once.
   batchFeatures: 2000, //              features per tiling batch

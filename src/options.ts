@@ -8,8 +8,16 @@ import { MAX_ZOOM } from './scheme/tiling-scheme.js';
 import type { TilingScheme } from './scheme/tiling-scheme.js';
 import type { TileSink } from './writers/sink.js';
 import { checkBaseUrl } from './describe/descriptors.js';
+import type { ThinningOptions } from './generalize/drop-rate.js';
+import type { OrderField } from './generalize/order.js';
+import { AS_NEEDED, type AsNeeded } from './mvt/as-needed.js';
+import type { FeatureZoomOptions } from './generalize/feature-zooms.js';
+import { ATTRIBUTE_TYPES, hasAttributeOptions, type AttributeOptions, type AttributeType } from './generalize/attributes.js';
 
 export type { LayerInput } from './readers/layer-source.js';
+export type { AttributeType } from './generalize/attributes.js';
+export type { OrderField } from './generalize/order.js';
+export type { AsNeeded } from './mvt/as-needed.js';
 
 export type LayerConf = Record<string, { target_name?: string; description?: string; minzoom?: number; maxzoom?: number }>;
 
@@ -39,7 +47,15 @@ export interface BuildOptions {
   /** SQL condition on GeoPackage rows (ogr2ogr -where). */
   where?: string;
   minzoom?: number; //                    default 0
-  maxzoom?: number; //                    default 5 (as GDAL)
+  /** Default 5 (as GDAL). 'g': guessed from the spacing of the features, as tippecanoe's -zg (the input is read twice). */
+  maxzoom?: number | 'g';
+  /**
+   * The least detailed view to serve, `1:N`: minzoom becomes the last zoom whose OGC scale
+   * denominator (256-pixel tiles, 0.28 mm pixels) is at least N. Instead of `minzoom`.
+   */
+  minScale?: string | number;
+  /** The most detailed view to serve, `1:N`: maxzoom becomes the first zoom whose scale denominator is at most N. Instead of `maxzoom`. */
+  maxScale?: string | number;
   /** Preset name, GDAL `CRS,ULX,ULY,DIM0[,W0,H0]` string, or an object. Default WebMercatorQuad. */
   tilingScheme?: string | TilingScheme;
   /** CRS of the input coordinates. Default: the file's `crs` member, else EPSG:4326. */
@@ -88,6 +104,52 @@ export interface BuildOptions {
    * its `description` and its zoom range. Several source layers may feed one target layer.
    */
   conf?: LayerConf;
+  /** Keep only these properties in every layer (tippecanoe -y / --include). */
+  include?: string[];
+  /** Leave these properties out (tippecanoe -x / --exclude). */
+  exclude?: string[];
+  /** Leave every property out but those of `include` (tippecanoe -X / --exclude-all). Default false. */
+  excludeAll?: boolean;
+  /** Coerce properties to a type (tippecanoe -T NAME:TYPE): `{ pop: 'int', code: 'string' }`. */
+  attributeTypes?: Record<string, AttributeType>;
+  /** The property whose value (a non-negative integer) becomes the MVT id (tippecanoe --use-attribute-for-id). */
+  useAttributeForId?: string;
+  /** Features without an id get their input position + 1 as id (tippecanoe -ai / --generate-ids). Default false. */
+  generateIds?: boolean;
+  /** Cut string values to this many UTF-8 bytes (tippecanoe --maximum-string-attribute-length). Default 0: no limit. */
+  maxStringLength?: number;
+  /** The property holding each feature's first zoom (as a `tippecanoe.minzoom` member would; a GeoPackage column, say). */
+  minzoomProperty?: string;
+  /** The property holding each feature's last zoom (as `tippecanoe.maxzoom`). */
+  maxzoomProperty?: string;
+  /**
+   * Thinning by zoom (tippecanoe -r): below the base zoom, one in `dropRate` points goes at each zoom,
+   * chosen evenly over space. A number ≥ 1, or 'g' to guess one that keeps the densest tile under
+   * 50,000 features. Default: no thinning; 2.5 when only `baseZoom` is given.
+   */
+  dropRate?: number | 'g';
+  /** The first zoom with every point (tippecanoe -B), or 'g' to guess it. Default: maxzoom, when `dropRate` is given. */
+  baseZoom?: number | 'g';
+  /** The densest tile the guesses aim below (tippecanoe -Bf N / -rf N). Default 50,000. */
+  guessFeatures?: number;
+  /** Thin lines too (tippecanoe --drop-lines). Default false. */
+  dropLines?: boolean;
+  /** Thin polygons too (tippecanoe --drop-polygons). Default false. */
+  dropPolygons?: boolean;
+  /**
+   * The order of features in each layer of a tile, which renderers draw in (tippecanoe --order-by,
+   * --order-descending-by, --order-smallest-first, --order-largest-first): keys compared in turn,
+   * `{ attribute }` a property's value, `{ size: true }` the size as drawn in the tile; ties in input
+   * order. Default: input order.
+   */
+  orderBy?: OrderField[];
+  /**
+   * What a tile over `maxSize` / `maxFeatures` gives up (tippecanoe's as-needed strategies):
+   * 'drop-smallest' (default; drawn coarser first, then its smallest features go), 'drop-densest'
+   * (features in its densest places), 'drop-fraction' (an even share everywhere), 'cluster-densest'
+   * (points merged into clusters with `point_count`). The last three keep full detail.
+   */
+  asNeeded?: AsNeeded;
   /** Worker threads for tiling and encoding; 1 = all in the calling thread. Default: available cores. */
   threads?: number;
   /** Bytes of tile fragments held in memory before spilling to disk. Default 256 MiB. */
@@ -118,6 +180,15 @@ export interface ResolvedOptions {
   format: OutputFormat;
   maxSize: number;
   maxFeatures: number;
+  /** Attribute control, when any is asked for (absent: properties as they are). */
+  attributes?: AttributeOptions;
+  /** The zoom properties, when either is given. */
+  featureZooms?: FeatureZoomOptions;
+  /** Thinning by zoom, when --drop-rate or --base-zoom is given. */
+  thinning?: ThinningOptions;
+  /** The order of features in a tile, when asked for. */
+  order?: OrderField[];
+  asNeeded: AsNeeded;
 }
 
 function integer(name: string, v: number | undefined, def: number, min: number, max: number): number {
@@ -158,6 +229,8 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
   for (const i of o.inputs) if (typeof i === 'string') checkInputPath(i);
   if (typeof o.output === 'string') checkOutputPath(o.output);
   const minzoom = integer('minzoom', o.minzoom, DEFAULTS.minzoom, 0, MAX_ZOOM);
+  // buildTileset guesses a maxzoom of 'g' (pipeline/survey-phase.ts) before it gets here.
+  if (o.maxzoom === 'g') throw new UsageError('maxzoom g is guessed by buildTileset: resolve it first');
   const maxzoom = integer('maxzoom', o.maxzoom, Math.max(DEFAULTS.maxzoom, minzoom), 0, MAX_ZOOM);
   if (minzoom > maxzoom) throw new UsageError(`minzoom (${minzoom}) must not be greater than maxzoom (${maxzoom})`);
   const extent = integer('extent', o.extent, DEFAULTS.extent, 1, 2 ** 24);
@@ -209,5 +282,72 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
     maxFeatures: integer('max-features', o.maxFeatures, DEFAULTS.maxFeatures, 1, Number.MAX_SAFE_INTEGER),
     threads: integer('threads', o.threads, availableParallelism(), 1, 256),
     memoryBudget: integer('memory budget', o.memoryBudget, DEFAULTS.memoryBudget, 2 ** 16, Number.MAX_SAFE_INTEGER),
+    attributes: attributeOptions(o),
+    featureZooms: featureZoomOptions(o),
+    thinning: thinningOptions(o),
+    order: orderOptions(o.orderBy),
+    asNeeded: asNeededOption(o.asNeeded),
   };
+}
+
+function asNeededOption(v: AsNeeded | undefined): AsNeeded {
+  if (v !== undefined && !AS_NEEDED.includes(v)) throw new UsageError(`as-needed must be one of ${AS_NEEDED.join(', ')}, got "${v}"`);
+  return v ?? DEFAULTS.asNeeded;
+}
+
+function orderOptions(order: OrderField[] | undefined): OrderField[] | undefined {
+  if (order === undefined || order.length === 0) return undefined;
+  return order.map((f, i) => {
+    const attribute = typeof f?.attribute === 'string' && f.attribute !== '';
+    if (!f || typeof f !== 'object' || attribute === !!f.size) throw new UsageError(`orderBy[${i}] must be { attribute: NAME } or { size: true }, with descending optional`);
+    return f.size ? { size: true, descending: !!f.descending } : { attribute: f.attribute, descending: !!f.descending };
+  });
+}
+
+function thinningOptions(o: BuildOptions): ThinningOptions | undefined {
+  if (o.dropRate === undefined && o.baseZoom === undefined) {
+    if (o.dropLines || o.dropPolygons) throw new UsageError('drop-lines and drop-polygons need --drop-rate or --base-zoom');
+    return undefined;
+  }
+  const rate = o.dropRate ?? DEFAULTS.dropRate;
+  if (rate !== 'g' && (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 1)) throw new UsageError(`drop-rate must be a number >= 1 or g, got ${rate}`);
+  const base = o.baseZoom;
+  if (base !== undefined && base !== 'g') integer('base-zoom', base, 0, 0, MAX_ZOOM);
+  const guessFeatures = integer('guess-features', o.guessFeatures, DEFAULTS.guessFeatures, 1, Number.MAX_SAFE_INTEGER);
+  return { rate, baseZoom: base, lines: !!o.dropLines, polygons: !!o.dropPolygons, guessFeatures };
+}
+
+function featureZoomOptions(o: BuildOptions): FeatureZoomOptions | undefined {
+  for (const [k, v] of [['minzoom-property', o.minzoomProperty], ['maxzoom-property', o.maxzoomProperty]]) {
+    if (v !== undefined && (typeof v !== 'string' || !v)) throw new UsageError(`${k} must be a property name`);
+  }
+  return o.minzoomProperty === undefined && o.maxzoomProperty === undefined ? undefined : { minzoomProperty: o.minzoomProperty, maxzoomProperty: o.maxzoomProperty };
+}
+
+function names(what: string, v: string[] | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.some((n) => typeof n !== 'string' || n === '')) throw new UsageError(`${what} must be a list of property names`);
+  return v;
+}
+
+/** The attribute options checked; undefined when none changes anything (the path without them stays as it was). */
+function attributeOptions(o: BuildOptions): AttributeOptions | undefined {
+  const types: Record<string, AttributeType> = {};
+  for (const [k, t] of Object.entries(o.attributeTypes ?? {})) {
+    if (!ATTRIBUTE_TYPES.includes(t)) throw new UsageError(`attribute type of "${k}" must be one of ${ATTRIBUTE_TYPES.join(', ')}, got "${t}"`);
+    types[k] = t;
+  }
+  if (o.useAttributeForId !== undefined && (typeof o.useAttributeForId !== 'string' || !o.useAttributeForId)) {
+    throw new UsageError('use-attribute-for-id must be a property name');
+  }
+  const a: AttributeOptions = {
+    include: names('include', o.include),
+    exclude: names('exclude', o.exclude),
+    excludeAll: o.excludeAll ?? DEFAULTS.excludeAll,
+    types,
+    idProperty: o.useAttributeForId,
+    generateIds: o.generateIds ?? DEFAULTS.generateIds,
+    maxStringLength: integer('maximum-string-attribute-length', o.maxStringLength, DEFAULTS.maxStringLength, 0, 2 ** 31),
+  };
+  return hasAttributeOptions(a) ? a : undefined;
 }

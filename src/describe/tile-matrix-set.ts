@@ -3,8 +3,8 @@
 // the point of origin in the CRS's own axis order (latitude first for EPSG:4326).
 import { crsAxisOrder, crsUri, metersPerUnit } from '../projection/crs-info.js';
 import { resolveCrs } from '../projection/crs.js';
-import { OGC_REGISTRY, presetOf, STANDARD_PIXEL, TILE_PIXELS, tileMatrixSetId, type AxisOrder } from '../scheme/ogc-tms.js';
-import { formatTilingScheme, tileDimension, type TilingScheme } from '../scheme/tiling-scheme.js';
+import { cellSize, OGC_REGISTRY, presetOf, scaleDenominator, TILE_PIXELS, tileMatrixSetId, type AxisOrder } from '../scheme/ogc-tms.js';
+import { formatTilingScheme, type TilingScheme } from '../scheme/tiling-scheme.js';
 
 export interface TileMatrixJson {
   id: string;
@@ -56,19 +56,16 @@ export function tileMatrixSetJson(s: TilingScheme, options: { maxzoom: number; z
     crs: crsUri(crs),
     orderedAxes: axesOf(order, crs.geographic),
     wellKnownScaleSet: registry?.wellKnownScaleSet,
-    tileMatrices: zooms.map((z) => {
-      const cellSize = tileDimension(s, z) / TILE_PIXELS;
-      return {
-        id: String(z),
-        scaleDenominator: (cellSize * mpu) / STANDARD_PIXEL,
-        cellSize,
-        cornerOfOrigin: 'topLeft',
-        pointOfOrigin: point,
-        tileWidth: TILE_PIXELS,
-        tileHeight: TILE_PIXELS,
-        matrixWidth: s.matrixWidthZ0 * 2 ** z,
-        matrixHeight: s.matrixHeightZ0 * 2 ** z,
-      };
-    }),
+    tileMatrices: zooms.map((z) => ({
+      id: String(z),
+      scaleDenominator: scaleDenominator(s, z, mpu),
+      cellSize: cellSize(s, z),
+      cornerOfOrigin: 'topLeft',
+      pointOfOrigin: point,
+      tileWidth: TILE_PIXELS,
+      tileHeight: TILE_PIXELS,
+      matrixWidth: s.matrixWidthZ0 * 2 ** z,
+      matrixHeight: s.matrixHeightZ0 * 2 ** z,
+    })),
   };
 }

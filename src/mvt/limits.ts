@@ -1,11 +1,17 @@
 // GDAL's MAX_SIZE and MAX_FEATURES: a tile over the limits is first drawn more coarsely (extent
 // halved while it is at least 256), then its smallest features are dropped until it fits. Unlike
-// GDAL, "smallest" is measured exactly as drawn in the tile, and what is dropped is reported.
+// GDAL, "smallest" is measured exactly as drawn in the tile, and what is dropped is reported. With
+// one of tippecanoe's other as-needed strategies (as-needed.ts) the tile keeps its detail and gives
+// up its densest features, or an even fraction of them, or clusters its points, until it fits.
 import { gzipSync } from 'node:zlib';
 import { Commands, encodeRuns, ringArea, type TileFrame } from '../geometry/quantize.js';
 import { RunGeometry } from '../geometry/runs.js';
 import { POINT, POLYGON, type GeomType } from '../model/geometry.js';
+import { asNeeded, type AsNeeded, type ListLayer } from './as-needed.js';
+import { decodeCommands } from './commands.js';
 import { encodeTile, type TileFeature, type TileLayer } from './encode-tile.js';
+
+export { decodeCommands } from './commands.js';
 
 export interface TileLimits {
   /** Bytes, after compression when compress is on (GDAL MAX_SIZE, default 500000). */
@@ -16,6 +22,8 @@ export interface TileLimits {
   /** As TileFrame.tinyArea2, at the reduced extents. */
   tinyArea2: number;
   repair?: boolean;
+  /** What gives way (tippecanoe's --drop-*-as-needed, --cluster-densest-as-needed). Default drop-smallest. */
+  strategy?: AsNeeded;
 }
 
 export interface LimitReport {
@@ -23,19 +31,20 @@ export interface LimitReport {
   reducedExtent?: number;
   droppedForSize: number;
   droppedForCount: number;
+  /** Points merged into clusters (cluster-densest), not counted as dropped, and the layers they are in. */
+  clustered: number;
+  clusteredLayers?: string[];
 }
-
-/** A layer whose features are in an array (the limits need to count, sort and filter them). */
-type ListLayer = TileLayer & { features: TileFeature[] };
 
 /** Encodes (and compresses) a tile, applying the limits. */
 export function encodeWithinLimits(input: TileLayer[], lim: TileLimits): { data: Uint8Array; report: LimitReport } {
   let layers: ListLayer[] = input.map((l) => (Array.isArray(l.features) ? (l as ListLayer) : { ...l, features: [...l.features] }));
-  const report: LimitReport = { droppedForSize: 0, droppedForCount: 0 };
+  const report: LimitReport = { droppedForSize: 0, droppedForCount: 0, clustered: 0 };
   const pack = (ls: ListLayer[]) => {
     const raw = encodeTile(ls);
     return lim.compress ? gzipSync(raw) : raw;
   };
+  if (lim.strategy && lim.strategy !== 'drop-smallest') return withStrategy(layers, lim, asNeeded(layers, lim.strategy), pack, report);
   let total = 0;
   for (const l of layers) total += l.features.length;
   if (total > lim.maxFeatures) {
@@ -79,6 +88,41 @@ export function encodeWithinLimits(input: TileLayer[], lim: TileLimits): { data:
 }
 
 /**
+ * The most features the strategy can keep within both limits, found by bisection, at full detail
+ * (tippecanoe does not draw coarser with these). At least one stays: an empty tile draws nothing.
+ */
+function withStrategy(layers: ListLayer[], lim: TileLimits, choose: ReturnType<typeof asNeeded>, pack: (ls: ListLayer[]) => Uint8Array, report: LimitReport): { data: Uint8Array; report: LimitReport } {
+  const n = layers.reduce((s, l) => s + l.features.length, 0);
+  const most = Math.min(n, lim.maxFeatures);
+  const attempt = (k: number) => {
+    const c = choose(k);
+    return { data: pack(c.layers), clustered: c.clustered, layers: c.clusteredLayers };
+  };
+  let best = attempt(most);
+  let lo = most;
+  if (best.data.length > lim.maxSize) {
+    lo = Math.min(1, n);
+    let hi = most - 1;
+    best = attempt(lo);
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      const a = attempt(mid);
+      if (a.data.length <= lim.maxSize) {
+        lo = mid;
+        best = a;
+      } else hi = mid - 1;
+    }
+  }
+  // Clustered points are counted as such, not as dropped; the count limit's share is dropped first.
+  const gone = n - lo - best.clustered;
+  report.clustered = best.clustered;
+  if (best.layers.length) report.clusteredLayers = best.layers;
+  report.droppedForCount = Math.min(gone, n - most);
+  report.droppedForSize = gone - report.droppedForCount;
+  return { data: best.data, report };
+}
+
+/**
  * The `keep` largest features, in their original order. Points have no size and go first, then
  * lines by length, then polygons by area (each compared with its own kind, as drawn in this tile).
  */
@@ -92,42 +136,8 @@ function keepLargest(layers: ListLayer[], keep: number): ListLayer[] {
   return layers.map((layer, l) => ({ ...layer, features: layer.features.filter((_, i) => kept[l].has(i)) }));
 }
 
-/** Decodes MVT commands into parts of integer coordinates [x0, y0, x1, y1, …]. */
-export function decodeCommands(g: number[] | Uint8Array): number[][] {
-  const cmds = g instanceof Uint8Array ? readVarints(g) : g;
-  const parts: number[][] = [];
-  let x = 0, y = 0;
-  for (let i = 0; i < cmds.length; ) {
-    const id = cmds[i] & 7, count = cmds[i] >>> 3;
-    i++;
-    if (id === 7) continue;
-    for (let c = 0; c < count; c++) {
-      const dx = cmds[i++], dy = cmds[i++];
-      x += (dx >>> 1) ^ -(dx & 1);
-      y += (dy >>> 1) ^ -(dy & 1);
-      if (id === 1) parts.push([]);
-      parts[parts.length - 1].push(x, y);
-    }
-  }
-  return parts;
-}
-
-function readVarints(b: Uint8Array): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < b.length; ) {
-    let v = 0, shift = 0, byte: number;
-    do {
-      byte = b[i++];
-      v += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (byte & 0x80);
-    out.push(v);
-  }
-  return out;
-}
-
 /** Area (polygons, px²) or length (lines, px) as drawn; 0 for points. */
-function drawnSize(f: TileFeature): number {
+export function drawnSize(f: TileFeature): number {
   if (f.type === POINT) return 0;
   const parts = decodeCommands(f.geometry);
   let s = 0;

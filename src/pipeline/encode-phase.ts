@@ -4,6 +4,7 @@
 import { DEFAULTS } from '../defaults.js';
 import { InputError } from '../errors.js';
 import type { LayerSchema } from '../model/layer-schema.js';
+import { CLUSTER_FIELDS } from '../mvt/as-needed.js';
 import type { BuildOptions, Progress } from '../options.js';
 import type { EncodeBatch, EncodeLayer } from '../stages/encode.js';
 import type { TileStore } from '../tiler/tile-store.js';
@@ -25,6 +26,7 @@ export async function encodePhase(
   sink: TileSink,
   summary: BuildSummary,
   progress: Progress,
+  minzooms?: Uint8Array,
 ): Promise<number> {
   const report = () => options.onProgress?.(progress);
   progress.phase = 'write';
@@ -34,8 +36,10 @@ export async function encodePhase(
   const queue = new WriteQueue(sink, DEFAULTS.writesInFlight);
   const writer = sink.threadWriter?.();
   let storedBytes = 0;
+  const clustered = new Set<string>();
   const encoding = new OrderedWork<EncodedBatch>(Math.max(2, pool.threads * DEFAULTS.batchesPerThread), DEFAULTS.windowBytes, (r) => {
     storedBytes += r.storedBytes;
+    for (const name of r.clusteredLayers) clustered.add(name);
     if (r.writeError) throw new InputError(r.writeError, summary.output);
     addEncoded(summary, r);
     for (let i = 0; i < r.index.length; i += 5) {
@@ -43,7 +47,8 @@ export async function encodePhase(
       else queue.push(r.index[i], r.index[i + 1], r.index[i + 2], r.data.subarray(r.index[i + 3], r.index[i + 3] + r.index[i + 4]));
     }
   });
-  const newBatch = (): EncodeBatch => ({ ...plan.encode, layers, tiles: [] });
+  // Thinning's first zooms go to every batch: shared memory, not copied.
+  const newBatch = (): EncodeBatch => (minzooms ? { ...plan.encode, layers, minzooms, tiles: [] } : { ...plan.encode, layers, tiles: [] });
   let batch = newBatch();
   let batchBytes = 0;
   const dispatch = async () => {
@@ -67,6 +72,8 @@ export async function encodePhase(
   await dispatch();
   await encoding.drain();
   await queue.finish();
+  // Layers whose tiles hold clusters (--cluster-densest-as-needed) list the fields clusters carry.
+  for (const s of schemas) if (clustered.has(s.name)) for (const [name, type, real] of CLUSTER_FIELDS) s.declare(name, type, real);
   progress.tilesWritten = queue.written;
   report();
   options.signal?.throwIfAborted();

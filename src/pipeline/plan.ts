@@ -5,10 +5,13 @@ import { DEFAULTS } from '../defaults.js';
 import { UsageError } from '../errors.js';
 import { TINY_AREA2 } from '../geometry/quantize.js';
 import { resolveOptions, type BuildOptions, type ResolvedOptions } from '../options.js';
-import { crsArea, resolveCrs, type ResolvedCrs } from '../projection/crs.js';
-import { isWebMercatorQuad, parseTilingScheme, validateTilingScheme, type TilingScheme } from '../scheme/tiling-scheme.js';
-import { readTilingScheme } from '../scheme/ogc-tms.js';
-import { crsFacts } from '../projection/crs-info.js';
+import { resolveCrs, type ResolvedCrs } from '../projection/crs.js';
+import { isWebMercatorQuad, MAX_ZOOM, parseTilingScheme, validateTilingScheme, type TilingScheme } from '../scheme/tiling-scheme.js';
+import { readTilingScheme, scaleDenominator } from '../scheme/ogc-tms.js';
+import { crsAreaOf, crsFacts, metersPerUnit } from '../projection/crs-info.js';
+import { parseScale, zoomForScale } from '../generalize/scale.js';
+import { squareLevels } from '../generalize/curve.js';
+import type { ThinningOptions } from '../generalize/drop-rate.js';
 import type { EncodeBatch } from '../stages/encode.js';
 import type { TileContext } from '../stages/tile.js';
 import { DirectorySink } from '../writers/directory.js';
@@ -26,13 +29,15 @@ export interface Plan {
   /** The metadata name unless --name: the output's base name without `.mbtiles` / `.pmtiles`. */
   outputName: string;
   /** Everything of an encoding batch but its tiles and layers. */
-  encode: Omit<EncodeBatch, 'tiles' | 'layers'>;
+  encode: Omit<EncodeBatch, 'tiles' | 'layers' | 'minzooms'>;
+  /** Thinning by zoom, when asked for (the tile phase collects keys for it). */
+  thinning?: ThinningOptions;
   /** The tiling context for a zoom range (per source layer with --conf: GDAL's per-layer zooms). */
   contextFor(minzoom: number, maxzoom: number): TileContext;
 }
 
 export function resolvePlan(options: BuildOptions): Plan {
-  const opts = resolveOptions(options);
+  const opts = resolveOptions({ ...options, ...scaleZooms(options) });
   const scheme = resolveScheme(options.tilingScheme);
   let schemeCrs: ResolvedCrs;
   try {
@@ -62,7 +67,8 @@ export function resolvePlan(options: BuildOptions): Plan {
     schemeCrs,
     output: named ? resolve(options.output as string) : 'tileset',
     outputName: named ? basename(resolve(options.output as string)).replace(/\.(mbtiles|pmtiles)$/i, '') : 'tileset',
-    encode: { extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tinyArea2, repair: opts.polygonRepair },
+    thinning: opts.thinning,
+    encode: { extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tinyArea2, repair: opts.polygonRepair, ...(opts.order && { order: opts.order }), ...(opts.asNeeded !== 'drop-smallest' && { strategy: opts.asNeeded }) },
     contextFor(minzoom, maxzoom) {
       const tolerances = sqTolerances(opts, maxzoom);
       return {
@@ -81,6 +87,9 @@ export function resolvePlan(options: BuildOptions): Plan {
         minSqTolerance: minPositive(tolerances),
         dropInvisible: tolerances.slice(minzoom).every((t) => t > 0),
         skipInvalid: opts.skipInvalid,
+        attributes: opts.attributes,
+        featureZooms: opts.featureZooms,
+        thinning: opts.thinning && { lines: opts.thinning.lines, polygons: opts.thinning.polygons, k: squareLevels(scheme.matrixWidthZ0, scheme.matrixHeightZ0) },
       };
     },
   };
@@ -100,20 +109,34 @@ export function sinkFor(options: BuildOptions, plan: Plan): TileSink {
   }
 }
 
+/** --min-scale / --max-scale as the zooms they ask for in the build's scheme (generalize/scale.ts). */
+function scaleZooms(o: BuildOptions): { minzoom?: number; maxzoom?: number } {
+  if (o.minScale === undefined && o.maxScale === undefined) return {};
+  const scheme = resolveScheme(o.tilingScheme);
+  let mpu: number;
+  try {
+    mpu = metersPerUnit(resolveCrs(scheme.crs));
+  } catch (e) {
+    throw new UsageError(`tiling scheme: ${(e as Error).message}`);
+  }
+  const out: { minzoom?: number; maxzoom?: number } = {};
+  for (const [which, option, given] of [['min', 'min-scale', o.minzoom], ['max', 'max-scale', o.maxzoom]] as const) {
+    const text = which === 'min' ? o.minScale : o.maxScale;
+    if (text === undefined) continue;
+    if (given !== undefined) throw new UsageError(`--${option} and --${which}zoom both set the ${which} zoom: give one`);
+    const n = parseScale(text);
+    if (n === undefined) throw new UsageError(`${option} must be a scale 1:N, got "${text}"`);
+    const z = zoomForScale(scheme, mpu, n, which);
+    if (z === undefined) throw new UsageError(`${option} 1:${n} is more detailed than zoom ${MAX_ZOOM} of this scheme (1:${Math.round(scaleDenominator(scheme, MAX_ZOOM, mpu))})`);
+    out[`${which}zoom`] = z;
+  }
+  return out;
+}
+
 function resolveScheme(s: string | TilingScheme | undefined): TilingScheme {
   if (s === undefined) return parseTilingScheme(DEFAULTS.tilingScheme);
-  if (typeof s === 'string') {
-    // An unknown CRS gives no area here; it is reported when the scheme's CRS is resolved.
-    const area = (crs: string) => {
-      try {
-        return crsArea(resolveCrs(crs));
-      } catch {
-        return undefined;
-      }
-    };
-    // A preset, GDAL's string, or OGC Tile Matrix Set JSON text (the CLI reads --tiling-scheme FILE.json).
-    return readTilingScheme(s, { crsArea: area, crsFacts });
-  }
+  // A preset, GDAL's string, or OGC Tile Matrix Set JSON text (the CLI reads --tiling-scheme FILE.json).
+  if (typeof s === 'string') return readTilingScheme(s, { crsArea: crsAreaOf, crsFacts });
   validateTilingScheme(s);
   return s;
 }

@@ -1,10 +1,13 @@
 // The worker threads: tasks (tasks.ts) run on piscina's pool, or inline when there is one thread.
 import { Piscina } from 'piscina';
+import type { SurveyResult } from '../stages/survey.js';
 import type { BatchResult } from '../stages/tile.js';
 import { runTask, type EncodedBatch, type Task } from './tasks.js';
 
+type TaskResult = BatchResult | EncodedBatch | SurveyResult;
+
 export class WorkerPool {
-  private readonly pool: Piscina<Task, BatchResult | EncodedBatch> | undefined;
+  private readonly pool: Piscina<Task, TaskResult> | undefined;
   /**
    * Tasks still running when the build stops (an error, Ctrl-C) are let finish first: a result that a
    * worker posts after destroy() makes piscina throw "Unexpected message from Worker" from an event
@@ -14,7 +17,7 @@ export class WorkerPool {
   private stopped: Promise<void> | undefined;
 
   constructor(readonly threads: number) {
-    this.pool = threads > 1 ? new Piscina<Task, BatchResult | EncodedBatch>({
+    this.pool = threads > 1 ? new Piscina<Task, TaskResult>({
       filename: new URL('./worker-entry.cjs', import.meta.url).href,
       minThreads: threads,
       maxThreads: threads,
@@ -22,7 +25,7 @@ export class WorkerPool {
     }) : undefined;
   }
 
-  run<T extends BatchResult | EncodedBatch>(task: Task): Promise<T> {
+  run<T extends TaskResult>(task: Task): Promise<T> {
     if (!this.pool) return runTask(task) as Promise<T>;
     const p = this.pool.run(task, { transferList: transfers(task) }) as Promise<T>;
     this.running.add(p);

@@ -3,6 +3,8 @@
 import type { BatchResult } from '../stages/tile.js';
 import type { EncodedBatch } from './tasks.js';
 import { addToTileRanges, type TileRanges } from '../describe/tile-ranges.js';
+import type { ThinningChoice } from '../generalize/drop-rate.js';
+import type { MaxzoomGuess } from './survey-phase.js';
 
 export interface BuildSummary {
   tiles: number;
@@ -30,9 +32,23 @@ export interface BuildSummary {
    * of zero area) or smaller than the simplification tolerance everywhere.
    */
   collapsed: number;
+  /**
+   * Features whose own zooms (tippecanoe.minzoom/maxzoom, --minzoom-property/--maxzoom-property)
+   * lie outside their layer's.
+   */
+  outOfZoomRange: number;
   /** Input columns left out of every tile (GeoPackage BLOB and extra geometry columns), and why. */
   skippedColumns: { file: string; layer: string; column: string; why: string }[];
   tilesPerZoom: Record<number, number>;
+  /** Per zoom, the features written, counted in each tile they are drawn in (as every per-zoom count here). */
+  featuresPerZoom: Record<number, number>;
+  /**
+   * Thinning by zoom (--drop-rate, --base-zoom), when asked for: the rate and base zoom it used (and
+   * whether it guessed them), the features it thinned, and per zoom those it left out of tiles.
+   */
+  thinning?: ThinningChoice & { thinned: Record<number, number> };
+  /** The max zoom guessed (maxzoom 'g'), and the distances between features it was guessed from. */
+  maxzoomGuess?: MaxzoomGuess;
   /** Per zoom, the columns (x) and rows (y) the tiles written span (tileset.json's limits). */
   tileRanges: TileRanges;
   /**
@@ -46,7 +62,7 @@ export interface BuildSummary {
    * Per zoom, tiles over --max-size / --max-features: how many, the smallest extent one was drawn
    * at (0: none was reduced), and the features dropped to fit.
    */
-  limited: Record<number, { tiles: number; reducedExtent: number; droppedForSize: number; droppedForCount: number }>;
+  limited: Record<number, { tiles: number; reducedExtent: number; droppedForSize: number; droppedForCount: number; clustered: number }>;
   layers: { name: string; features: number }[];
   /** [minLon, minLat, maxLon, maxLat] written to metadata. */
   bounds: [number, number, number, number];
@@ -63,8 +79,8 @@ export interface BuildSummary {
 
 export function emptySummary(threads: number, output: string): BuildSummary {
   return {
-    tiles: 0, bytes: 0, features: 0, featuresWritten: 0, invalid: 0, invalidMessages: [], noGeometry: 0, outside: 0, collapsed: 0, skippedColumns: [],
-    tilesPerZoom: {}, tileRanges: {}, repairedPolygons: 0, tinyRings: 0, limited: {}, layers: [], bounds: [0, 0, 0, 0], threads, spilledBytes: 0, staleTemporaries: 0,
+    tiles: 0, bytes: 0, features: 0, featuresWritten: 0, invalid: 0, invalidMessages: [], noGeometry: 0, outside: 0, collapsed: 0, outOfZoomRange: 0, skippedColumns: [],
+    tilesPerZoom: {}, featuresPerZoom: {}, tileRanges: {}, repairedPolygons: 0, tinyRings: 0, limited: {}, layers: [], bounds: [0, 0, 0, 0], threads, spilledBytes: 0, staleTemporaries: 0,
     elapsedMs: 0, cpuMs: 0, peakRssBytes: 0, output,
   };
 }
@@ -79,6 +95,7 @@ export function addTiled(s: BuildSummary, r: BatchResult): void {
   s.noGeometry += r.noGeometry;
   s.outside += r.outside;
   s.collapsed += r.collapsed;
+  s.outOfZoomRange += r.outOfZoomRange;
   s.repairedPolygons += r.repairedPolygons;
   s.tinyRings += r.tinyRings;
   for (const m of r.invalidMessages) if (s.invalidMessages.length < MESSAGES) s.invalidMessages.push(m);
@@ -93,12 +110,18 @@ export function addEncoded(s: BuildSummary, r: EncodedBatch): void {
     s.tilesPerZoom[z] = (s.tilesPerZoom[z] ?? 0) + 1;
     addToTileRanges(s.tileRanges, z, r.index[i + 1], r.index[i + 2]);
   }
-  for (let i = 0; i < r.limited.length; i += 4) {
-    const l = (s.limited[r.limited[i]] ??= { tiles: 0, reducedExtent: 0, droppedForSize: 0, droppedForCount: 0 });
+  for (let i = 0; i < r.zooms.length; i += 3) {
+    const z = r.zooms[i];
+    if (r.zooms[i + 1]) s.featuresPerZoom[z] = (s.featuresPerZoom[z] ?? 0) + r.zooms[i + 1];
+    if (s.thinning) s.thinning.thinned[z] = (s.thinning.thinned[z] ?? 0) + r.zooms[i + 2];
+  }
+  for (let i = 0; i < r.limited.length; i += 5) {
+    const l = (s.limited[r.limited[i]] ??= { tiles: 0, reducedExtent: 0, droppedForSize: 0, droppedForCount: 0, clustered: 0 });
     l.tiles++;
     if (r.limited[i + 1]) l.reducedExtent = l.reducedExtent ? Math.min(l.reducedExtent, r.limited[i + 1]) : r.limited[i + 1];
     l.droppedForSize += r.limited[i + 2];
     l.droppedForCount += r.limited[i + 3];
+    l.clustered += r.limited[i + 4];
   }
 }
 

@@ -3,11 +3,15 @@
 // thread writer when the sink describes one (TileSink.threadWriter), else packs the bytes for the
 // main thread to put().
 import { ByteWriter } from '../tiler/fragment-codec.js';
-import { encodeTiles, type EncodeBatch } from '../stages/encode.js';
+import { encodeTiles, type EncodeBatch, type EncodeReport } from '../stages/encode.js';
+import { surveyBatch, type SurveyResult } from '../stages/survey.js';
 import { tileBatch, type BatchResult, type FeatureBatch } from '../stages/tile.js';
 import type { ThreadTileWriter, ThreadWriterModule, ThreadWriterSpec } from '../writers/sink.js';
 
-export type Task = { kind: 'tile'; batch: FeatureBatch } | { kind: 'encode'; batch: EncodeBatch; writer?: ThreadWriterSpec };
+export type Task =
+  | { kind: 'tile'; batch: FeatureBatch }
+  | { kind: 'encode'; batch: EncodeBatch; writer?: ThreadWriterSpec }
+  | { kind: 'survey'; batch: FeatureBatch };
 
 export interface EncodedBatch {
   /** Tiles' bytes, back to back; empty when a thread writer stored them. */
@@ -16,25 +20,31 @@ export interface EncodedBatch {
   index: number[];
   /** True when the tiles went to the sink's thread writer (nothing left to put()). */
   stored: boolean;
-  /** Tiles the limits changed: z, extent drawn at (0: unchanged), features dropped for size, for count. */
+  /** Tiles the limits changed: z, extent drawn at (0: unchanged), features dropped for size, for count, clustered. */
   limited: number[];
+  /** Layers some tile of the batch clustered points in. */
+  clusteredLayers: string[];
+  /** Per zoom: z, features written, features left out by thinning (EncodeReport.zooms). */
+  zooms: number[];
   /** Sum of what the thread writer's write() returned (the sink's diskBytes takes it). */
   storedBytes: number;
   /** A tile the thread writer could not store: the build stops with this. */
   writeError?: string;
 }
 
-export async function runTask(task: Task): Promise<BatchResult | EncodedBatch> {
-  return task.kind === 'tile' ? tileBatch(task.batch) : runEncode(task.batch, task.writer && (await threadWriter(task.writer)));
+export async function runTask(task: Task): Promise<BatchResult | EncodedBatch | SurveyResult> {
+  if (task.kind === 'tile') return tileBatch(task.batch);
+  if (task.kind === 'survey') return surveyBatch(task.batch);
+  return runEncode(task.batch, task.writer && (await threadWriter(task.writer)));
 }
 
 function runEncode(b: EncodeBatch, writer: ThreadTileWriter | undefined): EncodedBatch {
   const out = new ByteWriter(writer ? 16 : 1 << 16);
   const index: number[] = [];
   let storedBytes = 0;
-  let limited: number[];
+  let report: EncodeReport;
   try {
-    limited = encodeTiles(b, (z, x, y, data) => {
+    report = encodeTiles(b, (z, x, y, data) => {
       if (!writer) {
         index.push(z, x, y, out.pos, data.length);
         out.bytes(data);
@@ -49,9 +59,9 @@ function runEncode(b: EncodeBatch, writer: ThreadTileWriter | undefined): Encode
     });
   } catch (e) {
     if (!(e instanceof WriteFailed)) throw e;
-    return { data: new Uint8Array(0), index, stored: true, limited: [], storedBytes, writeError: e.message };
+    return { data: new Uint8Array(0), index, stored: true, limited: [], clusteredLayers: [], zooms: [], storedBytes, writeError: e.message };
   }
-  return { data: out.finish(), index, stored: writer !== undefined, limited, storedBytes };
+  return { data: out.finish(), index, stored: writer !== undefined, limited: report.limited, clusteredLayers: report.clusteredLayers, zooms: report.zooms, storedBytes };
 }
 
 class WriteFailed extends Error {}

@@ -4,12 +4,16 @@
 // the number of threads.
 import { DEFAULTS } from '../defaults.js';
 import { FeatureError, InputError, UsageError } from '../errors.js';
+import { AttributeFilter } from '../generalize/attributes.js';
+import type { FieldType } from '../model/attributes.js';
 import { LayerSchema } from '../model/layer-schema.js';
 import type { BuildOptions, Progress } from '../options.js';
-import type { BatchItem } from '../readers/item.js';
 import type { LayerSource } from '../readers/layer-source.js';
 import type { BatchResult, FeatureBatch } from '../stages/tile.js';
+import { ThinningKeys } from '../generalize/drop-rate.js';
+import { FOREIGN_LAYER, relabelLayers } from '../tiler/fragment-codec.js';
 import type { TileStore } from '../tiler/tile-store.js';
+import { itemBatches } from './batches.js';
 import { checkLateCrs, layerSrs, srsGuessed } from './layer-crs.js';
 import { OrderedWork } from './ordered-work.js';
 import type { Plan } from './plan.js';
@@ -21,6 +25,8 @@ export interface Tiled {
   schemas: LayerSchema[];
   /** Data extent in scheme units [minU, minV, maxU, maxV], clamped to the matrix (Infinity: none). */
   bbox: [number, number, number, number];
+  /** With thinning by zoom: every thinned feature's key, in input order. */
+  thin?: ThinningKeys;
 }
 
 interface Done {
@@ -41,10 +47,12 @@ export async function tilePhase(
   progress: Progress,
 ): Promise<Tiled> {
   const { opts } = plan;
+  const attributes = opts.attributes && new AttributeFilter(opts.attributes);
   const report = () => options.onProgress?.(progress);
   const schemas: LayerSchema[] = [];
   const bbox: Tiled['bbox'] = [Infinity, Infinity, -Infinity, -Infinity];
   let layerWritten = 0;
+  const thin = plan.thinning ? new ThinningKeys() : undefined;
   const tiling = new OrderedWork<Done>(
     Math.max(2, pool.threads * DEFAULTS.batchesPerThread),
     DEFAULTS.windowBytes,
@@ -57,6 +65,22 @@ export async function tilePhase(
       schema.merge(r.stats);
       addTiled(summary, r);
       layerWritten += r.written;
+      let to: number[] = [];
+      if (r.foreign) {
+        // Features that chose their own output layer (tippecanoe.layer): numbered here, in input order.
+        to = r.foreign.map((f) => {
+          const li = outputLayer(f.name);
+          schemas[li].merge(f.stats);
+          summary.layers[li].features += f.written;
+          layerWritten -= f.written;
+          summary.featuresWritten += f.written;
+          return li;
+        });
+        relabelLayers(r.fragments, to);
+        store.add(r.fragments);
+        r.fragments = new Uint8Array(0);
+      }
+      if (r.thinKeys) thin!.add(r.thinKeys, (l) => (l >= FOREIGN_LAYER ? to[l - FOREIGN_LAYER] : l));
       for (let i = 0; i < 2; i++) bbox[i] = Math.min(bbox[i], r.bbox[i]);
       for (let i = 2; i < 4; i++) bbox[i] = Math.max(bbox[i], r.bbox[i]);
       progress.featuresRead = summary.features;
@@ -65,10 +89,20 @@ export async function tilePhase(
       report();
     },
     ({ r }) => {
-      if (!r.fatal) store.add(r.fragments);
+      if (r.fatal || r.foreign) return; // those with layers of their own wait for their numbers
+      store.add(r.fragments);
       r.fragments = new Uint8Array(0); // the store holds them now
     },
   );
+  /** The output layer of this name, made (with its summary entry) when first named. */
+  const outputLayer = (name: string): number => {
+    let li = schemas.findIndex((s) => s.name === name);
+    if (li < 0) {
+      li = schemas.push(new LayerSchema(name, '', opts.minzoom, opts.maxzoom)) - 1;
+      summary.layers.push({ name, features: 0 });
+    }
+    return li;
+  };
 
   // Reading progress in bytes when every input is a file of known size.
   let bytesDone = 0;
@@ -85,53 +119,27 @@ export async function tilePhase(
     // --conf maps source layers onto output layers (several may share one) with their own zooms.
     const conf = options.conf?.[h.name];
     const target = conf?.target_name ?? h.name;
-    let li = schemas.findIndex((s) => s.name === target);
-    if (li < 0) {
-      li = schemas.push(new LayerSchema(target, '', opts.minzoom, opts.maxzoom)) - 1;
-      summary.layers.push({ name: target, features: 0 });
-    }
+    const li = outputLayer(target);
     const schema = schemas[li];
     const description = conf?.description ?? h.description;
     if (description !== undefined) schema.description = description; // the last one set wins, as in GDAL
-    for (const f of h.fields) schema.declare(f.name, f.type, f.real);
+    for (const f of h.fields) declareColumn(schema, f, attributes);
     for (const c of h.skippedFields) summary.skippedColumns.push({ file: h.source!, layer: h.name, column: c.name, why: c.why });
     const ctx = plan.contextFor(conf?.minzoom ?? opts.minzoom, conf?.maxzoom ?? opts.maxzoom);
     layerWritten = 0;
     // The CRS is fixed at the first batch: a GeoJSON `crs` member that comes later is checked at the end.
     let srs: string | undefined;
     let guessed = false;
-    let items: BatchItem[] = [];
-    let lines: number[] | undefined; // GeoJSONSeq: each item's line, for messages
-    let bytes = 0;
-    let indexBase = 0;
-    const flush = async () => {
-      if (!items.length) return;
+    for await (const part of itemBatches(layer.items)) {
       if (srs === undefined) {
         srs = layerSrs(options.sourceSrs, h);
         guessed = srsGuessed(options.sourceSrs, h);
       }
-      const batch: FeatureBatch = { ctx, layer: li, layerName: h.name, source: h.source, srs, seqBase: seq, indexBase, items, lines };
-      seq += items.length;
-      indexBase += items.length;
-      items = [];
-      lines = undefined;
-      const weight = bytes;
-      bytes = 0;
-      await tiling.submit(pool.run<BatchResult>({ kind: 'tile', batch }).then((r) => ({ r, layer, schema, textBytes: weight })), weight);
+      const batch: FeatureBatch = { ctx, layer: li, layerName: h.name, source: h.source, srs, seqBase: seq, indexBase: part.indexBase, items: part.items, lines: part.lines };
+      seq += part.items.length;
+      await tiling.submit(pool.run<BatchResult>({ kind: 'tile', batch }).then((r) => ({ r, layer, schema, textBytes: part.bytes })), part.bytes);
       options.signal?.throwIfAborted();
-    };
-    for await (const raw of layer.items) {
-      if (raw.line !== undefined) (lines ??= []).push(raw.line);
-      if (raw.text !== undefined) {
-        items.push(raw.text);
-        bytes += raw.text.length;
-      } else {
-        items.push({ feature: raw.feature, wkb: raw.wkb, error: raw.error });
-        bytes += (raw.wkb?.length ?? 0) + 200;
-      }
-      if (items.length >= DEFAULTS.batchFeatures || bytes >= DEFAULTS.batchBytes) await flush();
     }
-    await flush();
     await tiling.drain();
     if (guessed && h.geojson?.crsLate) checkLateCrs(h, srs!);
     if (progress.bytesTotal !== undefined) {
@@ -143,5 +151,13 @@ export async function tilePhase(
     summary.featuresWritten += layerWritten;
     summary.layers[li].features += layerWritten;
   }
-  return { schemas, bbox };
+  return { schemas, bbox, thin };
+}
+
+/** A column a source declares up front, unless the attribute options leave it out (with the type -T gives it). */
+function declareColumn(schema: LayerSchema, f: { name: string; type: FieldType; real: boolean }, attributes: AttributeFilter | undefined): void {
+  if (!attributes) return schema.declare(f.name, f.type, f.real);
+  if (!attributes.declares(f.name)) return;
+  const t = attributes.fieldType(f.name, f.type, f.real);
+  schema.declare(f.name, t.type, t.real);
 }

@@ -8,6 +8,6 @@ import { runTask, type Task } from './tasks.js';
  */
 export default async function run(task: Task): Promise<unknown> {
   const result = await runTask(task);
-  const buffer = 'fragments' in result ? result.fragments.buffer : result.data.buffer;
+  const buffer = 'fragments' in result ? result.fragments.buffer : 'places' in result ? result.places.buffer : result.data.buffer;
   return move({ [transferableSymbol]: [buffer], [valueSymbol]: result });
 }

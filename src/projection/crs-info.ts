@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import proj4 from 'proj4';
 import type { AxisOrder, CrsFacts } from '../scheme/ogc-tms.js';
-import { resolveCrs, type ResolvedCrs } from './crs.js';
+import { crsArea, resolveCrs, type ResolvedCrs } from './crs.js';
 
 const require = createRequire(import.meta.url);
 
@@ -96,6 +96,15 @@ export function metersPerUnit(crs: ResolvedCrs): number {
   if (crs.geographic) return METERS_PER_DEGREE;
   const p = proj4.Proj(crs.definition) as unknown as { to_meter?: number };
   return typeof p.to_meter === 'number' && p.to_meter > 0 ? p.to_meter : 1;
+}
+
+/** The area of use of a CRS named by a string, for a scheme string without W0,H0; undefined if unknown. */
+export function crsAreaOf(crs: string): [number, number, number, number] | undefined {
+  try {
+    return crsArea(resolveCrs(crs));
+  } catch {
+    return undefined; // an unknown CRS is reported when the scheme's CRS is resolved
+  }
 }
 
 /** Axis order and unit of a CRS named by a string, for reading tile matrix sets; undefined if unknown. */

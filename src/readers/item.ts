@@ -14,6 +14,8 @@ export interface FeatureObject {
   id?: unknown;
   properties?: unknown;
   geometry?: unknown;
+  /** tippecanoe's extension: `{ minzoom, maxzoom, layer }` (generalize/feature-zooms.ts). */
+  tippecanoe?: unknown;
 }
 
 /** The text is not JSON: the file itself is broken, which no --skip-invalid can skip. */

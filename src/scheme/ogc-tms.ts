@@ -2,7 +2,7 @@
 // TilingScheme, and what the OGC registry says about our presets. Any set whose matrices are a quad
 // tree fits: one origin, square tiles whose size halves and whose matrix doubles at each zoom.
 import { UsageError } from '../errors.js';
-import { PRESETS, parseTilingScheme, validateTilingScheme, type ParseSchemeOptions, type TilingScheme } from './tiling-scheme.js';
+import { PRESETS, parseTilingScheme, tileDimension, validateTilingScheme, type ParseSchemeOptions, type TilingScheme } from './tiling-scheme.js';
 
 /** `en`: easting (or longitude) first; `ne`: northing (or latitude) first. */
 export type AxisOrder = 'en' | 'ne';
@@ -19,6 +19,16 @@ export interface CrsFacts {
 export const STANDARD_PIXEL = 0.00028;
 /** Pixels a tile side has in the sets we write (as the registry's quads). */
 export const TILE_PIXELS = 256;
+
+/** A pixel's side at zoom z in CRS units: a tile's side over TILE_PIXELS (the OGC `cellSize`). */
+export function cellSize(s: TilingScheme, z: number): number {
+  return tileDimension(s, z) / TILE_PIXELS;
+}
+
+/** The OGC scale denominator of zoom z: its cell size in metres over the 0.28 mm standard pixel. */
+export function scaleDenominator(s: TilingScheme, z: number, metersPerUnit: number): number {
+  return (cellSize(s, z) * metersPerUnit) / STANDARD_PIXEL;
+}
 
 /** Registry entries of the presets that are in the OGC registry (www.opengis.net/def/tilematrixset). */
 export const OGC_REGISTRY: Readonly<Record<string, { uri: string; title: string; wellKnownScaleSet?: string }>> = {

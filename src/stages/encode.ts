@@ -5,8 +5,10 @@
 import { gzipSync } from 'node:zlib';
 import type { FieldType } from '../model/attributes.js';
 import { encodeTile, type TileFeature, type TileLayer } from '../mvt/encode-tile.js';
-import { encodeWithinLimits } from '../mvt/limits.js';
-import { AT_LAYER, AT_LENGTH, HEADER, decodeProperties, readHead } from '../tiler/fragment-codec.js';
+import { compareOrder, orderKeys, type OrderField } from '../generalize/order.js';
+import type { AsNeeded } from '../mvt/as-needed.js';
+import { drawnSize, encodeWithinLimits } from '../mvt/limits.js';
+import { AT_LAYER, AT_LENGTH, AT_SEQ, ByteWriter, HEADER, decodeProperties, readHead } from '../tiler/fragment-codec.js';
 
 /** What the encoder needs to know about each output layer; serializable. */
 export interface EncodeLayer {
@@ -25,7 +27,29 @@ export interface EncodeBatch {
   /** Smallest ring drawn, when a tile is redrawn at a smaller extent (TileFrame.tinyArea2). */
   tinyArea2: number;
   repair: boolean;
+  /**
+   * Thinning by zoom (generalize/drop-rate.ts): each feature's first zoom, by input position, in
+   * memory shared by every thread. Absent: every record is drawn.
+   */
+  minzooms?: Uint8Array;
+  /** The order of features in each layer of a tile (--order-by …); absent: input order. */
+  order?: OrderField[];
+  /** What gives way in a tile over the limits (tippecanoe's as-needed strategies); absent: drop-smallest. */
+  strategy?: AsNeeded;
   tiles: { z: number; x: number; y: number; records: Uint8Array }[];
+}
+
+/** What encoding a batch changed, for the summary. */
+export interface EncodeReport {
+  /**
+   * Tiles the limits changed, five numbers each: z, the extent drawn at (0: unchanged), features
+   * dropped for size, for count, points merged into clusters.
+   */
+  limited: number[];
+  /** Layers (by name) some tile clustered points in: their metadata gets the cluster fields. */
+  clusteredLayers: string[];
+  /** Per zoom of the batch, three numbers: z, features written, features left out by thinning. */
+  zooms: number[];
 }
 
 /** Takes each finished tile; `data` may be a view that is reused once the call returns. */
@@ -34,33 +58,69 @@ export type TileOut = (z: number, x: number, y: number, data: Uint8Array) => voi
 const layerCache = new WeakMap<EncodeLayer[], { fieldTypes: Map<string, FieldType>; realFields: Set<string> }[]>();
 
 /**
- * Encodes the batch's tiles, in order, into `out`. Returns the tiles the limits changed, four numbers
- * each: z, the extent it was drawn at (0: unchanged), features dropped for size, for count.
+ * Encodes the batch's tiles, in order, into `out` (a tile that thinning leaves empty is not written).
+ * Returns what the limits and thinning changed.
  */
-export function encodeTiles(b: EncodeBatch, out: TileOut): number[] {
+export function encodeTiles(b: EncodeBatch, out: TileOut): EncodeReport {
   let maps = layerCache.get(b.layers);
   if (!maps) layerCache.set(b.layers, (maps = b.layers.map((l) => ({ fieldTypes: new Map(l.fieldTypes), realFields: new Set(l.realFields) }))));
   const limited: number[] = [];
-  const limits = { maxSize: b.maxSize, maxFeatures: b.maxFeatures, compress: b.compress, tinyArea2: b.tinyArea2, repair: b.repair };
+  const clusteredLayers = new Set<string>();
+  const zooms = new Map<number, [number, number]>(); // z → features written, thinned
+  const limits = { maxSize: b.maxSize, maxFeatures: b.maxFeatures, compress: b.compress, tinyArea2: b.tinyArea2, repair: b.repair, strategy: b.strategy };
   for (const t of b.tiles) {
+    let records = t.records;
+    const counts = zooms.get(t.z) ?? [0, 0];
+    zooms.set(t.z, counts);
+    if (b.minzooms) {
+      const kept = thinRecords(records, t.z, b.minzooms);
+      counts[1] += kept.thinned;
+      if (kept.records.length === 0) continue;
+      records = kept.records;
+    }
+    let n = countRecords(records);
     // The common case streams features out of the records one at a time, so a tile holding
     // millions of points (zoom 0 of a big point layer) never exists as millions of objects.
     let data: Uint8Array | undefined;
-    if (countRecords(t.records) <= b.maxFeatures) {
-      const raw = encodeTile(tileLayers(t.records, b, maps, true));
+    if (n <= b.maxFeatures) {
+      const raw = encodeTile(tileLayers(records, b, maps, true));
       const packed = b.compress ? gzipSync(raw) : raw;
       if (packed.length <= b.maxSize) data = packed;
     }
     if (!data) {
-      const r = encodeWithinLimits(tileLayers(t.records, b, maps, false), limits);
+      const r = encodeWithinLimits(tileLayers(records, b, maps, false), limits);
       data = r.data;
-      if (r.report.reducedExtent || r.report.droppedForCount || r.report.droppedForSize) {
-        limited.push(t.z, r.report.reducedExtent ?? 0, r.report.droppedForSize, r.report.droppedForCount);
-      }
+      const { reducedExtent, droppedForSize, droppedForCount, clustered } = r.report;
+      n -= droppedForCount + droppedForSize + clustered;
+      if (reducedExtent || droppedForCount || droppedForSize || clustered) limited.push(t.z, reducedExtent ?? 0, droppedForSize, droppedForCount, clustered);
+      for (const name of r.report.clusteredLayers ?? []) clusteredLayers.add(name);
     }
+    counts[0] += n;
     out(t.z, t.x, t.y, data);
   }
-  return limited;
+  return { limited, clusteredLayers: [...clusteredLayers], zooms: [...zooms].flatMap(([z, [written, thinned]]) => [z, written, thinned]) };
+}
+
+/**
+ * The tile's records of features drawn at zoom z: those whose first zoom (minzooms[seq]) is not
+ * deeper. The records are copied only when some go.
+ */
+function thinRecords(records: Uint8Array, z: number, minzooms: Uint8Array): { records: Uint8Array; thinned: number } {
+  const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
+  let thinned = 0;
+  let out: ByteWriter | undefined;
+  for (let pos = 0; pos < records.length; ) {
+    const length = view.getUint32(pos + AT_LENGTH, true);
+    if (minzooms[view.getFloat64(pos + AT_SEQ, true)] > z) {
+      if (!out) {
+        out = new ByteWriter(Math.max(64, pos));
+        out.bytes(records.subarray(0, pos));
+      }
+      thinned++;
+    } else out?.bytes(records.subarray(pos, pos + length));
+    pos += length;
+  }
+  return { records: out ? out.finish() : records, thinned };
 }
 
 function countRecords(records: Uint8Array): number {
@@ -81,11 +141,18 @@ function tileLayers(records: Uint8Array, b: EncodeBatch, maps: { fieldTypes: Map
     const layer = view.getUint16(pos + AT_LAYER, true);
     const start = pos;
     while (pos < records.length && view.getUint16(pos + AT_LAYER, true) === layer) pos += view.getUint32(pos + AT_LENGTH, true);
-    const features = featuresOf(records, view, start, pos);
+    const features = b.order ? ordered(featuresOf(records, view, start, pos), b.order) : featuresOf(records, view, start, pos);
     const info = b.layers[layer];
     layers.push({ name: info.name, extent: b.extent, features: lazy ? features : [...features], fieldTypes: maps[layer].fieldTypes, realFields: maps[layer].realFields });
   }
   return layers;
+}
+
+/** A layer's features in the order asked for (a stable sort: ties stay in input order). */
+function ordered(features: Iterable<TileFeature>, order: OrderField[]): TileFeature[] {
+  const keyed = [...features].map((f) => ({ f, keys: orderKeys(f.properties, () => drawnSize(f), order) }));
+  keyed.sort((a, b) => compareOrder(a.keys, b.keys, order));
+  return keyed.map((k) => k.f);
 }
 
 function* featuresOf(records: Uint8Array, view: DataView, start: number, end: number): Generator<TileFeature> {

@@ -187,6 +187,22 @@ export function writeFragment(w: ByteWriter, h: FragmentHead, props: Uint8Array,
   w.view.setUint32(start, w.pos - start, true);
 }
 
+/**
+ * Layer numbers from FOREIGN_LAYER up name, in a tiling thread's records, the output layers its
+ * features chose for themselves (tippecanoe.layer), in the thread's own order; relabelLayers gives
+ * them the build's numbers.
+ */
+export const FOREIGN_LAYER = 0x8000;
+
+/** Renumbers, in place, every record's layer at or past FOREIGN_LAYER to `to[layer - FOREIGN_LAYER]`. */
+export function relabelLayers(records: Uint8Array, to: number[]): void {
+  const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
+  for (let pos = 0; pos < records.length; pos += view.getUint32(pos + AT_LENGTH, true)) {
+    const layer = view.getUint16(pos + AT_LAYER, true);
+    if (layer >= FOREIGN_LAYER) view.setUint16(pos + AT_LAYER, to[layer - FOREIGN_LAYER], true);
+  }
+}
+
 /** Reads the header of the record at `pos`. */
 export function readHead(view: DataView, pos: number): FragmentHead & { length: number; propsEnd: number } {
   const id = view.getFloat64(pos + AT_ID, true);

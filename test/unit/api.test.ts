@@ -3,23 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
-import { buildTileset, FeatureError, type TileSink, type TilesetMetadata } from '../../dist/index.js';
-
-class MemorySink implements TileSink {
-  tiles = new Map<string, Uint8Array>();
-  metadata?: TilesetMetadata;
-  aborted = false;
-  async open() {}
-  async put(z: number, x: number, y: number, data: Uint8Array) {
-    this.tiles.set(`${z}/${x}/${y}`, data);
-  }
-  async commit(m: TilesetMetadata) {
-    this.metadata = m;
-  }
-  async abort() {
-    this.aborted = true;
-  }
-}
+import { buildTileset, FeatureError } from '../../dist/index.js';
+import { MemorySink } from '../memory-sink.js';
 
 test('buildTileset: async iterable input, custom sink, summary', async () => {
   async function* roads() {

@@ -20,14 +20,16 @@ const ALLOWED: Record<string, string[]> = {
   mvt: ['model', 'geometry'],
   readers: ['model', 'geometry', 'projection', 'scheme'],
   tiler: ['model', 'geometry'],
-  stages: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'readers', 'tiler'],
+  // Generalization after tippecanoe: attributes, per-feature zooms, thinning, zoom guessing.
+  generalize: ['model', 'scheme', 'projection'],
+  stages: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'readers', 'tiler', 'generalize'],
   describe: ['model', 'scheme', 'projection'],
   writers: ['model', 'scheme', 'projection', 'describe'],
   // Reading built tilesets back (inspect, validate): beside the pipeline, on the same low layers.
   tileset: ['model', 'scheme', 'projection'],
   inspect: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'tileset'],
-  options: ['readers', 'scheme', 'writers', 'describe'],
-  pipeline: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'readers', 'tiler', 'stages', 'describe', 'writers', 'options'],
+  options: ['readers', 'scheme', 'writers', 'describe', 'generalize', 'mvt'],
+  pipeline: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'readers', 'tiler', 'generalize', 'stages', 'describe', 'writers', 'options'],
   build: ['model', 'projection', 'readers', 'tiler', 'pipeline', 'options'],
   dimensions: ['model', 'mvt'],
   publish: ['model', 'geometry', 'projection', 'scheme', 'readers', 'writers', 'options', 'build', 'dimensions'],
@@ -37,7 +39,7 @@ const ALLOWED: Record<string, string[]> = {
   preview: [],
   cli: ['build', 'options', 'inspect', 'tileset', 'scheme', 'projection', 'serve', 'publish'],
   index: ['build', 'options', 'scheme', 'projection', 'readers', 'mvt', 'model', 'describe', 'writers', 'tileset', 'inspect', 'publish', 'dimensions'],
-  internals: ['model', 'scheme', 'projection', 'readers', 'geometry', 'tiler', 'mvt', 'stages', 'pipeline', 'options', 'describe', 'writers', 'inspect'],
+  internals: ['model', 'scheme', 'projection', 'readers', 'geometry', 'tiler', 'generalize', 'mvt', 'stages', 'pipeline', 'options', 'describe', 'writers', 'inspect'],
 };
 
 function files(dir: string): string[] {
