@@ -58,6 +58,22 @@ export class RingSet {
   area2(r: number): number {
     return shoelace2(this.xy, this.start[r], this.start[r + 1]);
   }
+
+  /** Ring r's bounding box into out[at … at + 3]: minX, minY, maxX, maxY. */
+  boxInto(r: number, out: { [i: number]: number }, at: number): void {
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (let i = this.start[r]; i < this.start[r + 1]; i += 2) {
+      const x = this.xy[i], y = this.xy[i + 1];
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+    out[at] = x0;
+    out[at + 1] = y0;
+    out[at + 2] = x1;
+    out[at + 3] = y1;
+  }
 }
 
 /**

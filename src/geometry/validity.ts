@@ -89,18 +89,7 @@ function nestingValid(rs: RingSet): boolean {
   for (let r = 0, ext = 0; r < count; r++) {
     if (rs.exterior[r]) ext = r;
     owner[r] = ext;
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    for (let i = rs.start[r]; i < rs.start[r + 1]; i += 2) {
-      const x = rs.xy[i], y = rs.xy[i + 1];
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
-    box[4 * r] = x0;
-    box[4 * r + 1] = y0;
-    box[4 * r + 2] = x1;
-    box[4 * r + 3] = y1;
+    rs.boxInto(r, box, 4 * r);
   }
   const index = new RingIndex(rs);
   // Each hole inside its own exterior.

@@ -161,17 +161,7 @@ export function polygonProblem(rs: RingSet, ringIndex?: ArrayLike<number>): Poly
 function nestingProblem(rs: RingSet, owner: Int32Array, name: (r: number) => string): PolygonProblem | undefined {
   const count = rs.count;
   const box = new Float64Array(4 * count);
-  for (let r = 0; r < count; r++) {
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    for (let i = rs.start[r]; i < rs.start[r + 1]; i += 2) {
-      const x = rs.xy[i], y = rs.xy[i + 1];
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
-    box.set([x0, y0, x1, y1], 4 * r);
-  }
+  for (let r = 0; r < count; r++) rs.boxInto(r, box, 4 * r);
   const bands = new Map<number, EdgeBands>();
   const where = (r: number, x: number, y: number) => {
     const s = rs.start[r], e = rs.start[r + 1];
