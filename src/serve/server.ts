@@ -75,7 +75,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, `method ${req.method} not allowed: the tileset is read-only`, { Allow: 'GET, HEAD, OPTIONS' });
     const parsed = parseRequestPath(req.url ?? '');
     if (!parsed.ok) return sendText(res, parsed.status, `refused: ${parsed.reason}`);
-    if (!reopening && (await active.source.changed())) reopening = reopen().finally(() => (reopening = undefined));
+    // Looked at again after the stat: another request may have started the reopening meanwhile.
+    if (!reopening && (await active.source.changed()) && !reopening) reopening = reopen().finally(() => (reopening = undefined));
     if (reopening) await reopening;
     const a = active;
     a.inflight++;
