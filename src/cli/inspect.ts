@@ -8,6 +8,7 @@ import { decodeTile, type Coords, type InspectedFeature } from '../inspect/decod
 import { GEOMETRY_TYPES, tilesetStats, type TilesetStats } from '../inspect/stats.js';
 import { resolveCrs } from '../projection/crs.js';
 import { formatTilingScheme, matrixSize, parseTilingScheme, WEB_MERCATOR, type TilingScheme } from '../scheme/tiling-scheme.js';
+import type { TilesetInfo } from '../tileset/metadata.js';
 import { openTileset, type Tileset } from '../tileset/tileset.js';
 import { stdoutWriter, table, thousands } from './table.js';
 import { parseArguments } from './parse.js';
@@ -162,15 +163,10 @@ function crsMember(s: TilingScheme): string {
   return code ? `,"crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::${code}"}}` : '';
 }
 
-export interface TilesetSummary {
+/** What `inspect TILESET` prints (and `--json` gives): the metadata's own keys, then what was counted. */
+export interface TilesetSummary extends Pick<TilesetInfo, 'name' | 'description' | 'minzoom' | 'maxzoom' | 'bounds' | 'center'> {
   path: string;
   format: 'directory' | 'mbtiles' | 'pmtiles';
-  name?: string;
-  description?: string;
-  minzoom?: number;
-  maxzoom?: number;
-  bounds?: [number, number, number, number];
-  center?: [number, number, number];
   /** The grid, and its GDAL TILING_SCHEME string. */
   scheme: TilingScheme & { gdal: string };
   /** False when the metadata did not name a grid and WebMercatorQuad is assumed. */
