@@ -139,7 +139,7 @@ test('--cluster-densest-as-needed on the command line; two as-needed flags are a
   const out = join(dir, 'tiles');
   const r = runCli([path, '-o', out, '-z', '1', '--max-features', '100', '--cluster-densest-as-needed']);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stderr, /zoom 0: 1 tile over --max-size\/--max-features, 400 points clustered/);
+  assert.match(r.stderr, /zoom 0: 1 tile cut by --cluster-densest-as-needed, 400 points clustered, 100 kept/);
   const l = readTile(out, 0, 0, 0).layers.cities;
   let sum = 0;
   for (let i = 0; i < l.length; i++) sum += (l.feature(i).properties.point_count as number | undefined) ?? 1;
