@@ -129,6 +129,8 @@ export function makeProgram(): Command {
     .option('--drop-fraction-as-needed', 'tiles over the limits give up an even share of features, per zoom (tippecanoe -ad)')
     .option('--drop-smallest-as-needed', 'tiles over the limits give up the smallest features, per zoom, at full detail (tippecanoe -an)')
     .option('--cluster-densest-as-needed', 'tiles over the limits merge points in the densest places into clusters with point_count, per zoom (tippecanoe -aC)')
+    .option('--coalesce-smallest-as-needed', 'tiles over the limits merge the smallest features into the kept feature before them, per zoom (tippecanoe -aN)')
+    .option('--coalesce-densest-as-needed', 'tiles over the limits merge features in the densest places into the kept feature before them, per zoom (tippecanoe -aS)')
     .option('-j, --threads <n>', 'worker threads for tiling and encoding (default: available cores; 1 = no workers)', int('threads'))
     .option('--memory-budget <MB>', `MiB of tile fragments kept in memory before spilling to --temp-dir (default ${D.memoryBudget / 2 ** 20})`, num('memory-budget'))
     .option('--temp-dir <dir>', 'directory for the temporary store (GDAL TEMPORARY_DB; default: the OS temporary directory)')
@@ -188,6 +190,8 @@ interface CliOptions {
   dropFractionAsNeeded?: boolean;
   dropSmallestAsNeeded?: boolean;
   clusterDensestAsNeeded?: boolean;
+  coalesceSmallestAsNeeded?: boolean;
+  coalesceDensestAsNeeded?: boolean;
   threads?: number;
   memoryBudget?: number;
   tempDir?: string;
@@ -361,7 +365,7 @@ export function formatSummary(s: BuildSummary): string {
 
 /** The one --*-as-needed flag given, if any. */
 function asNeededFlag(o: CliOptions): AsNeeded | undefined {
-  const given = (['drop-densest', 'drop-fraction', 'drop-smallest', 'cluster-densest'] as const).filter((s) => o[`${s.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}AsNeeded` as keyof CliOptions]);
+  const given = (['drop-densest', 'drop-fraction', 'drop-smallest', 'cluster-densest', 'coalesce-smallest', 'coalesce-densest'] as const).filter((s) => o[`${s.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}AsNeeded` as keyof CliOptions]);
   if (given.length > 1) throw new UsageError(`give one of --${given.map((s) => `${s}-as-needed`).join(', --')}`);
   return given[0];
 }

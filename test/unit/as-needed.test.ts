@@ -112,6 +112,28 @@ for (const [tilingScheme, box] of SCHEMES) {
   }
 }
 
+for (const [tilingScheme, box] of SCHEMES) {
+  test(`${tilingScheme}: --coalesce-densest-as-needed — the cluster's points are merged into multipoints, no place lost`, async () => {
+    const { summary, sink } = await zoom0(tilingScheme, box, { maxFeatures: 150, asNeeded: 'coalesce-densest' });
+    const layer = sink.tile('0/0/0')!.layers.p;
+    assert.ok(layer.length <= 150 && layer.length > 100, `${layer.length} features`);
+    // Every place a point is drawn at without the limit is drawn at still (a multipoint's repeated
+    // places are written once, as GDAL does, so places are compared, not points).
+    const places = (l: typeof layer) => {
+      const out = new Set<string>();
+      for (let i = 0; i < l.length; i++) for (const [p] of l.feature(i).loadGeometry()) out.add(`${p.x},${p.y}`);
+      return [...out].sort();
+    };
+    const whole = await zoom0(tilingScheme, box, {});
+    assert.deepEqual(places(layer), places(whole.sink.tile('0/0/0')!.layers.p));
+    assert.equal(summary.limited[0].coalesced, 1100 - layer.length);
+    assert.equal(summary.limited[0].droppedAsNeeded, 0);
+    // The one each merges into keeps its own attributes: the sparse points are all still there.
+    const kinds = Array.from({ length: layer.length }, (_, i) => layer.feature(i).properties.kind);
+    assert.equal(kinds.filter((k) => k === 'sparse').length, 100);
+  });
+}
+
 test('the thresholds, and so the tiles, are the same whatever the number of threads', async () => {
   const build = async (threads: number) => {
     const sink = new MemorySink();
