@@ -10,8 +10,8 @@
 //   coalesce  its geometry added to the last kept feature of its type before it, which keeps its own
 //             attributes (the merged feature's are lost, as tippecanoe documents); the union is drawn
 //             again with the tile's validity rules, so polygons are repaired (geometry/repair.ts)
-// fitThreshold finds the lowest threshold at which a tile fits the limits; the encode phase uses the
-// highest any tile of the zoom needs (pipeline/as-needed-phase.ts).
+// fitThreshold finds a threshold at which a tile fits the limits, as tippecanoe does; the encode phase
+// uses the highest any tile of the zoom needs (pipeline/as-needed-phase.ts).
 import type { TileFrame } from '../geometry/quantize.js';
 import type { PropertyValue } from '../model/attributes.js';
 import type { FeatureRanks, Ranking } from '../model/feature-ranks.js';
@@ -29,6 +29,11 @@ export type Ranked = Exclude<AsNeeded, 'gdal'>;
 /** The measure a strategy ranks by. */
 export function rankingOf(s: Ranked): Ranking {
   return s.endsWith('densest') ? 'densest' : s === 'drop-fraction' ? 'fraction' : 'smallest';
+}
+
+/** What is done with a feature that gives way. */
+export function verbOf(s: Ranked): 'drop' | 'cluster' | 'coalesce' {
+  return s.startsWith('cluster') ? 'cluster' : s.startsWith('coalesce') ? 'coalesce' : 'drop';
 }
 
 /** A layer whose features are in an array, each with its input position. */
@@ -57,8 +62,8 @@ interface Step {
 /** A tile's features in curve order, ready to be cut at any threshold. */
 export class TileChoice {
   private readonly walks: Step[][];
-  /** The distinct values of the features that can give way, ascending: the thresholds worth trying. */
-  readonly values: number[];
+  /** The values of the features that can give way, ascending (fitThreshold picks from them). */
+  readonly sorted: Float64Array;
   private readonly verb: 'drop' | 'cluster' | 'coalesce';
 
   constructor(
@@ -68,8 +73,8 @@ export class TileChoice {
     /** How merged geometries are drawn again (coalesce): the tile's own rules, at full extent. */
     private readonly frame: TileFrame,
   ) {
-    this.verb = strategy.startsWith('cluster') ? 'cluster' : strategy.startsWith('coalesce') ? 'coalesce' : 'drop';
-    const values = new Set<number>();
+    this.verb = verbOf(strategy);
+    const values: number[] = [];
     this.walks = layers.map((layer) => {
       const at = layer.features.map((f, i) => ({ i, order: ranks.order[f.seq!], value: ranks.value[f.seq!] }));
       at.sort((a, b) => a.order - b.order || a.i - b.i);
@@ -78,11 +83,11 @@ export class TileChoice {
         const type = layer.features[i].type;
         const droppable = seen.has(type);
         seen.add(type);
-        if (droppable) values.add(value);
+        if (droppable) values.push(value);
         return { i, value, droppable };
       });
     });
-    this.values = [...values].sort((a, b) => a - b);
+    this.sorted = Float64Array.from(values).sort();
   }
 
   /** The tile with every feature that can give way and is not above `threshold` gone (or merged). */
@@ -131,23 +136,39 @@ export class TileChoice {
   }
 }
 
-/**
- * The lowest threshold at which the tile fits (`fits`): −Infinity when it fits whole, the highest
- * value when nothing it can give up is enough (the limits then cut it as GDAL would, limits.ts).
- * Giving way only shrinks a tile, so the values are bisected.
- */
-export function fitThreshold(choice: TileChoice, fits: (c: Choice) => boolean): number {
-  if (fits(choice.at(-Infinity))) return -Infinity;
-  const v = choice.values;
-  if (v.length === 0 || !fits(choice.at(v[v.length - 1]))) return v.length ? v[v.length - 1] : -Infinity;
-  let lo = 0, hi = v.length - 1; // v[hi] fits
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (fits(choice.at(v[mid]))) hi = mid;
-    else lo = mid + 1;
-  }
-  return v[hi];
+/** What a tile weighs against the limits: its features, and its bytes as written. */
+export interface Weight {
+  features: number;
+  bytes: number;
 }
+
+/**
+ * The threshold at which the tile fits `limits`, raised in tippecanoe's steps rather than bisected
+ * to the most that fit: each try keeps the share of the features it can give up that the tile's
+ * overshoot says (the limit over the count or the size, times tippecanoe's margin, at most 80%), and
+ * takes the measure found that far down their sorted values, so tiles land below the limits as
+ * tippecanoe's do, in a few tries. −Infinity: the tile fits whole; the highest value when nothing it
+ * can give up is enough (the limits then cut it as GDAL would, limits.ts).
+ */
+export function fitThreshold<C>(v: Float64Array, at: (threshold: number) => C, weigh: (c: C) => Weight, limits: { maxFeatures: number; maxSize: number }, strategy: Ranked): number {
+  let threshold = -Infinity;
+  let share = 1;
+  const [countMargin, sizeMargin] = MARGINS[rankingOf(strategy)];
+  for (;;) {
+    const w = weigh(at(threshold));
+    if (w.features <= limits.maxFeatures && w.bytes <= limits.maxSize) return threshold;
+    if (v.length === 0) return threshold;
+    share *= w.features > limits.maxFeatures ? (limits.maxFeatures / w.features) * countMargin : (limits.maxSize / w.bytes) * sizeMargin;
+    share = Math.min(share, 0.8);
+    let ix = Math.floor((v.length - 1) * (1 - share));
+    while (ix + 1 < v.length && v[ix] <= threshold) ix++;
+    if (v[ix] <= threshold) return threshold; // nothing more to give up
+    threshold = v[ix];
+  }
+}
+
+/** tippecanoe's margins below the limits, for the feature count and the size (tile.cpp). */
+const MARGINS: Record<Ranking, [number, number]> = { densest: [0.8, 0.8], smallest: [0.75, 0.75], fraction: [0.95, 0.75] };
 
 const zigzag = (v: number) => (v << 1) ^ (v >> 31);
 

@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { ringArea, type TileFrame } from '../geometry/quantize.js';
 import { POINT, POLYGON } from '../model/geometry.js';
 import type { FeatureRanks } from '../model/feature-ranks.js';
-import { fitThreshold, TileChoice, type ListLayer, type Ranked } from './as-needed.js';
+import { fitThreshold, TileChoice, type Choice, type ListLayer, type Ranked } from './as-needed.js';
 import { decodeCommands } from './commands.js';
 import { encodeTile, type TileFeature, type TileLayer } from './encode-tile.js';
 import { redraw } from './redraw.js';
@@ -109,10 +109,13 @@ export function encodeRanked(layers: ListLayer[], lim: TileLimits, ranked: Ranke
   return r;
 }
 
-/** The lowest threshold at which the tile fits both limits (fitThreshold). */
+/** A threshold at which the tile fits both limits (fitThreshold). */
 export function fitRanked(layers: ListLayer[], lim: TileLimits, ranked: Omit<RankedTile, 'threshold'>): number {
   const pack = packer(lim.compress);
-  return fitThreshold(new TileChoice(layers, ranked.ranks, ranked.strategy, fullFrame(lim)), (c) => c.kept <= lim.maxFeatures && pack(c.layers).length <= lim.maxSize);
+  // A tile over the count is not encoded: the count alone says how far to go.
+  const weigh = (c: Choice) => ({ features: c.kept, bytes: c.kept > lim.maxFeatures ? Infinity : pack(c.layers).length });
+  const choice = new TileChoice(layers, ranked.ranks, ranked.strategy, fullFrame(lim));
+  return fitThreshold(choice.sorted, (t) => choice.at(t), weigh, lim, ranked.strategy);
 }
 
 /** A tile's features as drawn, at full extent: merged geometries are drawn again through it. */

@@ -5,7 +5,8 @@
 import { gzipSync } from 'node:zlib';
 import type { FieldType } from '../model/attributes.js';
 import { encodeTile, type TileFeature, type TileLayer } from '../mvt/encode-tile.js';
-import type { ListLayer } from '../mvt/as-needed.js';
+import { fitThreshold, verbOf, type ListLayer } from '../mvt/as-needed.js';
+import { keepRecords, walkRecords } from './ranked-records.js';
 import { compareOrder, orderKeys, type OrderField } from '../generalize/order.js';
 import type { FeatureRanks } from '../model/feature-ranks.js';
 import type { Ranked } from '../mvt/as-needed.js';
@@ -88,8 +89,16 @@ export function encodeTiles(b: EncodeBatch, out: TileOut): EncodeReport {
       if (kept.records.length === 0) continue;
       records = kept.records;
     }
+    let threshold = b.ranked?.thresholds?.[t.z] ?? -Infinity;
+    // The drop strategies act on the records themselves; what is left streams out as below.
+    let droppedAsNeeded = 0;
+    if (threshold !== -Infinity && verbOf(b.ranked!.strategy) === 'drop') {
+      const kept = keepRecords(records, walkRecords(records, b.ranked!.ranks), threshold);
+      records = kept.records;
+      droppedAsNeeded = kept.dropped;
+      threshold = -Infinity;
+    }
     let n = countRecords(records);
-    const threshold = b.ranked?.thresholds?.[t.z] ?? -Infinity;
     // The common case streams features out of the records one at a time, so a tile holding
     // millions of points (zoom 0 of a big point layer) never exists as millions of objects.
     let data: Uint8Array | undefined;
@@ -98,13 +107,15 @@ export function encodeTiles(b: EncodeBatch, out: TileOut): EncodeReport {
       const packed = b.compress ? gzipSync(raw) : raw;
       if (packed.length <= b.maxSize) data = packed;
     }
+    if (droppedAsNeeded && data) limited.push(t.z, 0, 0, 0, droppedAsNeeded, 0, 0);
     if (!data) {
       const layers = tileLayers(records, b, maps, false) as ListLayer[];
       const r = b.ranked && threshold !== -Infinity ? encodeRanked(layers, limits, { ...b.ranked, threshold }) : encodeWithinLimits(layers, limits);
       data = r.data;
-      const { reducedExtent, droppedForSize, droppedForCount, droppedAsNeeded, clustered, coalesced } = r.report;
-      n -= droppedForCount + droppedForSize + droppedAsNeeded + clustered + coalesced;
-      if (changed(r.report)) limited.push(t.z, reducedExtent ?? 0, droppedForSize, droppedForCount, droppedAsNeeded, clustered, coalesced);
+      r.report.droppedAsNeeded += droppedAsNeeded;
+      const { reducedExtent, droppedForSize, droppedForCount, clustered, coalesced } = r.report;
+      n -= droppedForCount + droppedForSize + clustered + coalesced + (r.report.droppedAsNeeded - droppedAsNeeded);
+      if (changed(r.report)) limited.push(t.z, reducedExtent ?? 0, droppedForSize, droppedForCount, r.report.droppedAsNeeded, clustered, coalesced);
       for (const name of r.report.clusteredLayers ?? []) clusteredLayers.add(name);
     }
     counts[0] += n;
@@ -116,7 +127,7 @@ export function encodeTiles(b: EncodeBatch, out: TileOut): EncodeReport {
 const changed = (r: LimitReport) => Boolean(r.reducedExtent || r.droppedForCount || r.droppedForSize || r.droppedAsNeeded || r.clustered || r.coalesced);
 
 /**
- * For each tile of the batch, z and the lowest threshold of its strategy at which it fits the limits
+ * For each tile of the batch, z and the threshold of its strategy at which it fits the limits
  * (−Infinity: it fits whole), after thinning; the zoom's threshold is the highest of its tiles'.
  */
 export function fitTiles(b: EncodeBatch): number[] {
@@ -124,10 +135,20 @@ export function fitTiles(b: EncodeBatch): number[] {
   if (!maps) layerCache.set(b.layers, (maps = b.layers.map((l) => ({ fieldTypes: new Map(l.fieldTypes), realFields: new Set(l.realFields) }))));
   const limits = { maxSize: b.maxSize, maxFeatures: b.maxFeatures, compress: b.compress, tinyArea2: b.tinyArea2, repair: b.repair };
   const needs: number[] = [];
+  const { strategy, ranks } = b.ranked!;
+  const pack = (records: Uint8Array) => {
+    const raw = encodeTile(tileLayers(records, b, maps, true));
+    return (b.compress ? gzipSync(raw) : raw).length;
+  };
   for (const t of b.tiles) {
     const records = b.minzooms ? thinRecords(t.records, t.z, b.minzooms).records : t.records;
     if (records.length === 0) continue;
-    needs.push(t.z, fitRanked(tileLayers(records, b, maps, false) as ListLayer[], limits, b.ranked!));
+    if (verbOf(strategy) === 'drop') {
+      // On the records: each try streams the features it keeps through the encoder.
+      const w = walkRecords(records, ranks);
+      const weigh = (k: { records: Uint8Array; kept: number }) => ({ features: k.kept, bytes: k.kept > b.maxFeatures ? Infinity : pack(k.records) });
+      needs.push(t.z, fitThreshold(w.sorted, (th) => keepRecords(records, w, th), weigh, limits, strategy));
+    } else needs.push(t.z, fitRanked(tileLayers(records, b, maps, false) as ListLayer[], limits, b.ranked!));
   }
   return needs;
 }

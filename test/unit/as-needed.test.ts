@@ -32,9 +32,10 @@ async function zoom0(tilingScheme: string, box: number[], o: object) {
 for (const [tilingScheme, box] of SCHEMES) {
   test(`${tilingScheme}: --drop-densest-as-needed keeps the sparse points and thins the cluster`, async () => {
     const { features, summary } = await zoom0(tilingScheme, box, { maxFeatures: 150, asNeeded: 'drop-densest' });
-    assert.equal(features.length, 150);
+    // tippecanoe's step: keep 150/1100 · 0.8 of what can go, the sparsest — 121 features in all.
+    assert.equal(features.length, 121);
     assert.equal(features.filter((f) => f.properties.kind === 'sparse').length, 100);
-    assert.deepEqual(summary.limited[0], { tiles: 1, reducedExtent: 0, droppedForSize: 0, droppedForCount: 0, droppedAsNeeded: 950, clustered: 0, coalesced: 0 });
+    assert.deepEqual(summary.limited[0], { tiles: 1, reducedExtent: 0, droppedForSize: 0, droppedForCount: 0, droppedAsNeeded: 979, clustered: 0, coalesced: 0 });
     // GDAL's way (the default) knows no density: points are all of size 0, the first ones stay
     const plain = await zoom0(tilingScheme, box, { maxFeatures: 150 });
     assert.equal(plain.features.filter((f) => f.properties.kind === 'sparse').length, 100); // the first 100 in input order
@@ -44,14 +45,15 @@ for (const [tilingScheme, box] of SCHEMES) {
 
   test(`${tilingScheme}: --drop-fraction-as-needed keeps the same share everywhere`, async () => {
     const { features } = await zoom0(tilingScheme, box, { maxFeatures: 550, asNeeded: 'drop-fraction' });
-    assert.equal(features.length, 550);
+    // tippecanoe's step for the fraction: 550/1100 · 0.95 of the walk.
+    assert.equal(features.length, 523);
     const sparse = features.filter((f) => f.properties.kind === 'sparse').length;
     assert.ok(Math.abs(sparse - 50) <= 5, `${sparse} of 100 sparse kept`);
   });
 
   test(`${tilingScheme}: --cluster-densest-as-needed — the point_counts sum to the points they stand for`, async () => {
     const { features, summary, sink } = await zoom0(tilingScheme, box, { maxFeatures: 150, asNeeded: 'cluster-densest' });
-    assert.equal(features.length, 150);
+    assert.equal(features.length, 121);
     const count = (f: { properties: Record<string, unknown> }) => (f.properties.clustered ? (f.properties.point_count as number) : 1);
     assert.equal(features.reduce((s, f) => s + count(f), 0), 1100);
     assert.equal(features.filter((f) => f.properties.kind === 'sparse' && !f.properties.clustered).length, 100);
@@ -59,7 +61,7 @@ for (const [tilingScheme, box] of SCHEMES) {
       assert.equal(f.properties.sqrt_point_count, Math.round(100 * Math.sqrt(f.properties.point_count as number)) / 100);
       assert.equal(f.properties.point_count_abbreviated, String(f.properties.point_count));
     }
-    assert.deepEqual(summary.limited[0], { tiles: 1, reducedExtent: 0, droppedForSize: 0, droppedForCount: 0, droppedAsNeeded: 0, clustered: 950, coalesced: 0 });
+    assert.deepEqual(summary.limited[0], { tiles: 1, reducedExtent: 0, droppedForSize: 0, droppedForCount: 0, droppedAsNeeded: 0, clustered: 979, coalesced: 0 });
     const layer = sink.metadata!.layers[0];
     assert.deepEqual([...layer.fieldTypes()], [['kind', 'String'], ['clustered', 'Boolean'], ['point_count', 'Number'], ['sqrt_point_count', 'Number'], ['point_count_abbreviated', 'String']]);
   });
