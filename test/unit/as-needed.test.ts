@@ -148,6 +148,18 @@ test('the thresholds, and so the tiles, are the same whatever the number of thre
   assert.ok(Object.keys(one.summary.asNeeded!.thresholds).length > 0);
 });
 
+test('a store spilled to disk is read twice the same: the tiles do not depend on the memory budget', async () => {
+  const build = async (memoryBudget?: number) => {
+    const sink = new MemorySink();
+    const summary = await buildTileset({ inputs: [{ name: 'p', features: gradient([-20, -20, 20, 20]) }], output: sink, maxzoom: 4, maxFeatures: 300, asNeeded: 'drop-densest', threads: 1, memoryBudget });
+    return { summary, tiles: [...sink.tiles].sort(([a], [b]) => (a < b ? -1 : 1)) };
+  };
+  const held = await build(), spilled = await build(64 * 1024);
+  assert.ok(spilled.summary.spilledBytes > 0 && held.summary.spilledBytes === 0);
+  assert.deepEqual(spilled.summary.asNeeded, held.summary.asNeeded);
+  assert.deepEqual(spilled.tiles, held.tiles);
+});
+
 test('under --max-size the strategies keep full detail: extent 4096, the tile within the limit', async () => {
   for (const asNeeded of ['drop-densest', 'drop-fraction', 'cluster-densest'] as const) {
     const { summary, sink } = await zoom0('WebMercatorQuad', [-20, -20, 20, 20], { maxSize: 2000, asNeeded });
