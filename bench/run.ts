@@ -4,6 +4,8 @@
 //     --all   also run tools that a scenario skips as too slow (ogr2ogr on countries z0–8)
 //     --keep  keep the tilesets in bench/results/tmp/ (default: deleted at the end of the run)
 //     --tools=mvt-build,geojson-vt   run only these tools
+//     --generalize   tippecanoe's generalization instead: one scenario per strategy, mvt-build and
+//                    tippecanoe with the same flags, features per zoom and the largest tile compared
 // Each tool runs as its own child process so that peak RSS and CPU time are that tool's alone, measured
 // from outside with GNU time (or, without it, by a preload in Node children). Tiles and bytes are counted
 // from the output directory the same way for every tool. Timing never fails the run; the exit code is
@@ -17,6 +19,7 @@ import { gunzipSync } from 'node:zlib';
 import { parsePmtilesHeader } from '../dist/model/pmtiles-header.js';
 import { parseDirectory } from '../dist/tileset/pmtiles-reader.js';
 import { prepareData } from './data.js';
+import { census, type Census } from './tile-census.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = join(root, 'bench', 'results');
@@ -28,6 +31,9 @@ interface Scenario {
   maxzoom: number;
   /** Tools skipped unless --all, because they take far too long here. */
   slow?: string[];
+  /** --generalize: the flags of the strategy, ours and tippecanoe's. */
+  ours?: string[];
+  theirs?: string[];
 }
 
 const FULL: Scenario[] = [
@@ -43,6 +49,26 @@ const CI: Scenario[] = [
   { name: 'countries', input: 'countries.geojson', maxzoom: 5, slow: ['ogr2ogr'] },
   { name: 'counties', input: 'counties.geojson', maxzoom: 8 },
   { name: 'cities', input: 'cities.geojson', maxzoom: 10 },
+];
+
+// --generalize: a scenario per strategy. Both tools keep their default limits (500,000 bytes of
+// gzipped tile, 200,000 features: the same in both) unless a scenario lowers them, and write gzipped
+// tiles. tippecanoe thins points by default (-r2.5): -r1 turns that off where the scenario is about
+// something else. The polygon scenarios lower the size limit so that the strategies have work to do.
+const NO_LIMITS = { ours: ['--max-size', '2147483647', '--max-features', '2147483647'], theirs: ['--no-feature-limit', '--no-tile-size-limit'] };
+const GENERALIZE: Scenario[] = [
+  { name: 'cities-drop-densest', input: 'cities.geojson', maxzoom: 10, ours: ['--drop-densest-as-needed'], theirs: ['-r1', '--drop-densest-as-needed'] },
+  { name: 'cities-drop-fraction', input: 'cities.geojson', maxzoom: 10, ours: ['--drop-fraction-as-needed'], theirs: ['-r1', '--drop-fraction-as-needed'] },
+  { name: 'cities-cluster-densest', input: 'cities.geojson', maxzoom: 10, ours: ['--cluster-densest-as-needed'], theirs: ['-r1', '--cluster-densest-as-needed'] },
+  { name: 'cities-r2-B6', input: 'cities.geojson', maxzoom: 10, ours: ['-r', '2', '-B', '6', ...NO_LIMITS.ours], theirs: ['-r2', '-B6', ...NO_LIMITS.theirs] },
+  // 30,000 bytes: the counties' low-zoom tiles are 50–70 kB whole, so the strategies have work to do.
+  { name: 'counties-drop-smallest', input: 'counties.geojson', maxzoom: 8, ours: ['--drop-smallest-as-needed', '--max-size', '30000'], theirs: ['--drop-smallest-as-needed', '-M', '30000'] },
+  { name: 'counties-coalesce-smallest', input: 'counties.geojson', maxzoom: 8, ours: ['--coalesce-smallest-as-needed', '--max-size', '30000'], theirs: ['--coalesce-smallest-as-needed', '-M', '30000'] },
+  // At 100,000 bytes tippecanoe gave up on z0–5 after 270 s ("Can't increase feature area threshold
+  // further": one country's outline alone is over it), while our tiles were all under it whole.
+  { name: 'countries-drop-smallest', input: 'countries.geojson', maxzoom: 3, ours: ['--drop-smallest-as-needed', '--max-size', '60000'], theirs: ['--drop-smallest-as-needed', '-M', '60000'] },
+  { name: 'countries-coalesce-smallest', input: 'countries.geojson', maxzoom: 3, ours: ['--coalesce-smallest-as-needed', '--max-size', '60000'], theirs: ['--coalesce-smallest-as-needed', '-M', '60000'] },
+  // The bench data has no coastline lines (bench/data.ts): no line scenario.
 ];
 
 interface Tool {
@@ -124,6 +150,24 @@ const TOOLS: Tool[] = [
   },
 ];
 
+const layerName = (input: string) => basename(input).replace(/\.[^.]*$/, '');
+const GENERALIZE_TOOLS: Tool[] = [
+  {
+    name: 'mvt-build',
+    node: true,
+    timeoutMs: 60 * MIN,
+    available: true,
+    args: (i, o, s) => [process.execPath, join(root, 'dist/cli/main.js'), i, '-o', o, '-Z0', `-z${s.maxzoom}`, '--simplification', '3', '--buffer', '64', '--force', '--quiet', ...s.ours!],
+  },
+  {
+    name: 'tippecanoe',
+    node: false,
+    timeoutMs: 15 * MIN,
+    available: onPath('tippecanoe'),
+    args: (i, o, s) => ['tippecanoe', '-e', o, '--force', '--quiet', '-Z0', `-z${s.maxzoom}`, '-l', layerName(i), '--buffer=4', '--simplification=3', ...s.theirs!, i],
+  },
+];
+
 type Status = 'ok' | 'crashed' | 'timeout' | 'skipped';
 interface Result {
   tool: string;
@@ -140,6 +184,8 @@ interface Result {
   log?: string;
   /** For the mvt-build directory run: the floor of its work (bench/floor.ts). */
   floor?: Floor;
+  /** --generalize: features per zoom and the largest tile, read back from the output (tile-census.ts). */
+  census?: Census;
 }
 
 /** What bench/floor.ts prints: CPU seconds to read, parse and write the scenario's tiles on one thread. */
@@ -228,7 +274,8 @@ async function runTool(tool: Tool, s: Scenario, input: string): Promise<Result> 
   Object.assign(r, readUsage(usageFile));
   if (r.status === 'ok') {
     Object.assign(r, countTiles(out));
-    if (tool.name === 'mvt-build') r.floor = measureFloor(input, out);
+    if (generalize) r.census = census(out);
+    else if (tool.name === 'mvt-build') r.floor = measureFloor(input, out);
     if (!keep) discard(out), discard(`${out}.mbtiles`), discard(`${out}.pmtiles`);
   }
   return r;
@@ -333,6 +380,31 @@ function table(s: Scenario, results: Result[]): string {
   return [`### ${s.name} z0–${s.maxzoom} (${s.input})`, '', line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+/**
+ * --generalize: both tools side by side, features per zoom, and a last row of mvt-build over
+ * tippecanoe (the issue's goal: tile sizes and kept features within 10%, in less time).
+ */
+function generalizeTable(s: Scenario, results: Result[]): string {
+  const zooms = Array.from({ length: s.maxzoom + 1 }, (_, z) => z);
+  const head = ['tool', 'wall s', 'CPU s', 'peak RSS MB', 'tiles', 'MB', 'largest KB', ...zooms.map((z) => `z${z}`), 'note'];
+  const row = (r: Result) => [
+    r.tool, fmt(r.wallS, 2), fmt(r.cpuS, 2), fmt(r.peakRssMB, 0), r.tiles?.toString() ?? '–', r.bytes === undefined ? '–' : (r.bytes / 1048576).toFixed(2),
+    r.census ? (r.census.largestBytes / 1024).toFixed(0) : '–', ...zooms.map((z) => r.census?.featuresPerZoom[z]?.toString() ?? '–'),
+    r.status === 'ok' ? (r.note ?? '') : `${r.status}${r.note ? `: ${r.note}` : ''}`,
+  ];
+  const ours = results.find((r) => r.tool === 'mvt-build' && r.status === 'ok');
+  const theirs = results.find((r) => r.tool === 'tippecanoe' && r.status === 'ok');
+  const rows = results.map(row);
+  if (ours && theirs) {
+    const q = (a: number | undefined, b: number | undefined) => (a === undefined || !b ? '–' : (a / b).toFixed(2));
+    rows.push(['mvt-build ÷ tippecanoe', q(ours.wallS, theirs.wallS), q(ours.cpuS, theirs.cpuS), q(ours.peakRssMB, theirs.peakRssMB), q(ours.tiles, theirs.tiles), q(ours.bytes, theirs.bytes),
+      q(ours.census?.largestBytes, theirs.census?.largestBytes), ...zooms.map((z) => q(ours.census?.featuresPerZoom[z], theirs.census?.featuresPerZoom[z])), '']);
+  }
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const flags = `mvt-build ${s.ours!.join(' ')}; tippecanoe ${s.theirs!.join(' ')}`;
+  return [`### ${s.name} z0–${s.maxzoom} (${s.input})`, '', flags, '', line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
 /** Flags tile counts that differ from geojson-vt's by more than 5%: a likely bug in one of the tools. */
 function crossCheck(results: Result[]): void {
   const ref = results.find((r) => r.tool === 'geojson-vt' && r.status === 'ok');
@@ -385,12 +457,14 @@ const args = process.argv.slice(2);
 const ci = args.includes('--ci');
 const all = args.includes('--all');
 const keep = args.includes('--keep');
+const generalize = args.includes('--generalize');
 const onlyTools = args.find((a) => a.startsWith('--tools='))?.slice(8).split(',');
 const names = args.filter((a) => !a.startsWith('--'));
-const catalogue = ci ? CI : FULL;
-const unknown = [...names.filter((n) => !catalogue.some((s) => s.name === n)), ...(onlyTools ?? []).filter((t) => !TOOLS.some((x) => x.name === t))];
+const catalogue = generalize ? GENERALIZE : ci ? CI : FULL;
+const tools = generalize ? GENERALIZE_TOOLS : TOOLS;
+const unknown = [...names.filter((n) => !catalogue.some((s) => s.name === n)), ...(onlyTools ?? []).filter((t) => !tools.some((x) => x.name === t))];
 if (unknown.length) {
-  console.error(`unknown ${unknown.join(', ')}; scenarios: ${catalogue.map((s) => s.name).join(', ')}; tools: ${TOOLS.map((t) => t.name).join(', ')}`);
+  console.error(`unknown ${unknown.join(', ')}; scenarios: ${catalogue.map((s) => s.name).join(', ')}; tools: ${tools.map((t) => t.name).join(', ')}`);
   process.exit(2);
 }
 const scenarios = names.length ? catalogue.filter((s) => names.includes(s.name)) : catalogue;
@@ -400,7 +474,7 @@ const inputs = prepareData((m) => console.log(m));
 const machine = machineInfo();
 console.log(Object.entries(machine).map(([k, v]) => `${k}: ${v}`).join('\n'));
 const report: { mode: string; startedAt: string; machine: typeof machine; scenarios: (Scenario & { results: Result[] })[] } = {
-  mode: ci ? 'ci' : 'full',
+  mode: generalize ? 'generalize' : ci ? 'ci' : 'full',
   startedAt: new Date().toISOString(),
   machine,
   scenarios: [],
@@ -413,7 +487,7 @@ for (const s of scenarios) {
   discard(join(tmpDir, s.name));
   await warm(input);
   const results: Result[] = [];
-  for (const tool of TOOLS) {
+  for (const tool of tools) {
     if (!tool.available) continue; // absent peers are listed under machine info, not in every table
     if (onlyTools && !onlyTools.includes(tool.name)) continue;
     if (s.slow?.includes(tool.name) && !all) {
@@ -438,26 +512,31 @@ for (const s of scenarios) {
       });
     }
   }
-  crossCheck(results);
+  if (!generalize) crossCheck(results);
   report.scenarios.push({ ...s, results });
-  console.log(`\n${table(s, results)}\n`);
+  const tableOf = (sc: Scenario, rs: Result[]) => (generalize ? generalizeTable(sc, rs) : table(sc, rs));
+  console.log(`\n${tableOf(s, results)}\n`);
 
   // Written after every scenario, so an interrupted run still leaves what it measured.
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
+  const base = generalize ? 'generalize' : 'latest';
+  writeFileSync(join(resultsDir, `${base}.json`), JSON.stringify(report, null, 2) + '\n');
   const md = [
     `# mvt-build benchmark (${report.mode}, ${report.startedAt})`,
     '',
     ...Object.entries(machine).map(([k, v]) => `- ${k}: ${v}`),
     '',
-    'One run per tool, each a separate process; wall time from the harness, CPU = user + sys, tiles and MB counted from the output *.pbf files (uncompressed). Ratios are this row\'s wall time over the peer\'s.',
+    generalize
+      ? 'One run per tool, each a separate process; wall time from the harness, CPU = user + sys, tiles and MB counted from the output *.pbf files (gzipped, as both tools write them by default), features per zoom read back from the tiles (each counted in every tile it is in). The last row is mvt-build over tippecanoe.'
+      : 'One run per tool, each a separate process; wall time from the harness, CPU = user + sys, tiles and MB counted from the output *.pbf files (uncompressed). Ratios are this row\'s wall time over the peer\'s.',
     '',
-    ...report.scenarios.map((sc) => table(sc, sc.results) + '\n'),
+    ...report.scenarios.map((sc) => tableOf(sc, sc.results) + '\n'),
   ].join('\n');
-  writeFileSync(join(resultsDir, 'latest.md'), md);
+  writeFileSync(join(resultsDir, `${base}.md`), md);
 }
 
 // Old tilesets (this run's and any a crashed run left behind) go now that nothing is being timed.
 for (const e of readdirSync(resultsDir)) if (e.startsWith('tmp-trash-')) rmSync(join(resultsDir, e), { recursive: true, force: true });
-console.log(`results: ${relPath(join(resultsDir, 'latest.md'))}, ${relPath(join(resultsDir, 'latest.json'))}`);
+const base = generalize ? 'generalize' : 'latest';
+console.log(`results: ${relPath(join(resultsDir, `${base}.md`))}, ${relPath(join(resultsDir, `${base}.json`))}`);
 process.exitCode = crashed ? 1 : 0;

@@ -1,12 +1,14 @@
 // buildTileset, the spine of the pipeline (README "How it works"):
 //   plan → open inputs → open the sink → tile phase (threads: parse, reproject, clip, simplify,
-//   quantize → tile store) → thinning by zoom, when asked → encode phase (threads: encode, gzip → sink)
+//   quantize → tile store) → thinning by zoom, when asked → as-needed thresholds, when asked (threads:
+//   the lowest each tile needs) → encode phase (threads: encode, gzip → sink)
 //   → commit.
 // The main thread only reads, routes and writes; each step lives in pipeline/.
 import { tmpdir } from 'node:os';
 import type { BuildOptions } from './options.js';
 import { schemeBoundsToLonLat } from './projection/bounds.js';
 import { openInputs } from './readers/open-inputs.js';
+import { asNeededPhase } from './pipeline/as-needed-phase.js';
 import { encodePhase } from './pipeline/encode-phase.js';
 import { LateCrsError } from './pipeline/layer-crs.js';
 import { resolvePlan, sinkFor } from './pipeline/plan.js';
@@ -70,7 +72,8 @@ async function build(given: BuildOptions, lateCrs: ReadonlyMap<string, string>):
     const tiled = await tilePhase(plan, options, layers, pool, store, summary, progress);
     const { schemas, bbox } = tiled;
     const minzooms = thinPhase(plan, tiled, summary);
-    const storedBytes = await encodePhase(plan, options, schemas, pool, store, sink, summary, progress, minzooms);
+    const ranked = await asNeededPhase(plan, tiled, schemas, pool, store, summary, minzooms);
+    const storedBytes = await encodePhase(plan, options, schemas, pool, store, sink, summary, progress, minzooms, ranked);
     summary.spilledBytes = store.spilledBytes;
     summary.bounds = options.bounds
       ? [...options.bounds]

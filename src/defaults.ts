@@ -25,7 +25,7 @@ export const DEFAULTS = {
   dropRate: 2.5, //                    tippecanoe -r, when only --base-zoom is given (with neither: no thinning)
   // baseZoom: the max zoom, when only --drop-rate is given (tippecanoe -B).
   guessFeatures: 50_000, //            the densest tile -Bg / -rg aim below (tippecanoe's figure)
-  asNeeded: 'drop-smallest' as 'drop-smallest' | 'drop-densest' | 'drop-fraction' | 'cluster-densest', // what a tile over the limits gives up
+  asNeeded: 'gdal' as 'gdal' | 'drop-smallest' | 'drop-densest' | 'drop-fraction' | 'cluster-densest' | 'coalesce-smallest' | 'coalesce-densest', // what a tile over the limits gives up: GDAL's way
   // threads: the available cores (os.availableParallelism()), read when a build starts.
   // Batching: the unit of work handed to a thread, and how much may be in flight at once.
   batchFeatures: 2000, //              features per tiling batch

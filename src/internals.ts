@@ -24,7 +24,7 @@ export { SpillingTileStore, type TileStore, type TileRecords, type StoreOptions 
 export { valueTag } from './mvt/values.js';
 export { encodeWithinLimits, type TileLimits, type LimitReport } from './mvt/limits.js';
 export { tileBatch, type FeatureBatch, type BatchResult, type TileContext } from './stages/tile.js';
-export { encodeTiles, type EncodeBatch, type EncodeLayer, type TileOut } from './stages/encode.js';
+export { encodeTiles, fitTiles, type EncodeBatch, type EncodeLayer, type TileOut } from './stages/encode.js';
 export { runTask, type Task, type EncodedBatch } from './pipeline/tasks.js';
 export { resolvePlan, type Plan } from './pipeline/plan.js';
 export { resolveOptions, type ResolvedOptions } from './options.js';
@@ -45,4 +45,5 @@ export { cellSize, scaleDenominator } from './scheme/ogc-tms.js';
 export { gridIndex, guessMaxzoom, GRID_BITS, type Spacing, type ZoomGuess } from './generalize/zoom-guess.js';
 export { surveyBatch, type SurveyResult } from './stages/survey.js';
 export { compareOrder, orderKeys, type OrderField } from './generalize/order.js';
-export { asNeeded, abbreviate, CLUSTER_FIELDS, type AsNeeded } from './mvt/as-needed.js';
+export { abbreviate, CLUSTER_FIELDS, fitThreshold, TileChoice, type AsNeeded } from './mvt/as-needed.js';
+export { bitReverse32, rankFeatures, zoomThresholds } from './generalize/as-needed-rank.js';

@@ -144,10 +144,13 @@ export interface BuildOptions {
    */
   orderBy?: OrderField[];
   /**
-   * What a tile over `maxSize` / `maxFeatures` gives up (tippecanoe's as-needed strategies):
-   * 'drop-smallest' (default; drawn coarser first, then its smallest features go), 'drop-densest'
-   * (features in its densest places), 'drop-fraction' (an even share everywhere), 'cluster-densest'
-   * (points merged into clusters with `point_count`). The last three keep full detail.
+   * What a tile over `maxSize` / `maxFeatures` gives up. 'gdal' (default, GDAL's MAX_SIZE): that
+   * tile is drawn coarser, then its smallest features go. tippecanoe's as-needed strategies decide
+   * per zoom, at full detail, with a threshold raised until every tile of the zoom fits and carried
+   * to shallower zooms: 'drop-smallest' (the smallest features go), 'drop-densest' (those in the
+   * densest places), 'drop-fraction' (an even share everywhere), 'cluster-densest' (points merged
+   * into clusters with `point_count`), 'coalesce-smallest' / 'coalesce-densest' (geometries merged
+   * into the kept feature before them instead of dropped).
    */
   asNeeded?: AsNeeded;
   /** Worker threads for tiling and encoding; 1 = all in the calling thread. Default: available cores. */

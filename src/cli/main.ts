@@ -125,10 +125,12 @@ export function makeProgram(): Command {
     .option('--order-descending-by <name>', 'order by this property, descending (tippecanoe --order-descending-by)')
     .option('--order-smallest-first', 'order by size as drawn, smallest first (tippecanoe --order-smallest-first)')
     .option('--order-largest-first', 'order by size as drawn, largest first (tippecanoe --order-largest-first)')
-    .option('--drop-densest-as-needed', 'a tile over --max-size/--max-features gives up features in its densest places, at full detail (tippecanoe -as)')
-    .option('--drop-fraction-as-needed', 'a tile over the limits gives up an even share of its features (tippecanoe -ad)')
-    .option('--drop-smallest-as-needed', 'a tile over the limits is drawn coarser, then gives up its smallest features (the default; tippecanoe -an)')
-    .option('--cluster-densest-as-needed', 'a tile over the limits merges points in its densest places into clusters with point_count (tippecanoe -aC)')
+    .option('--drop-densest-as-needed', 'tiles over --max-size/--max-features give up features in the densest places, the same ones across the zoom and every shallower zoom, at full detail (tippecanoe -as; default: GDAL\'s way, drawn coarser, then the smallest go)')
+    .option('--drop-fraction-as-needed', 'tiles over the limits give up an even share of features, per zoom (tippecanoe -ad)')
+    .option('--drop-smallest-as-needed', 'tiles over the limits give up the smallest features, per zoom, at full detail (tippecanoe -an)')
+    .option('--cluster-densest-as-needed', 'tiles over the limits merge points in the densest places into clusters with point_count, per zoom (tippecanoe -aC)')
+    .option('--coalesce-smallest-as-needed', 'tiles over the limits merge the smallest features into the kept feature before them, per zoom (tippecanoe -aN)')
+    .option('--coalesce-densest-as-needed', 'tiles over the limits merge features in the densest places into the kept feature before them, per zoom (tippecanoe -aS)')
     .option('-j, --threads <n>', 'worker threads for tiling and encoding (default: available cores; 1 = no workers)', int('threads'))
     .option('--memory-budget <MB>', `MiB of tile fragments kept in memory before spilling to --temp-dir (default ${D.memoryBudget / 2 ** 20})`, num('memory-budget'))
     .option('--temp-dir <dir>', 'directory for the temporary store (GDAL TEMPORARY_DB; default: the OS temporary directory)')
@@ -188,6 +190,8 @@ interface CliOptions {
   dropFractionAsNeeded?: boolean;
   dropSmallestAsNeeded?: boolean;
   clusterDensestAsNeeded?: boolean;
+  coalesceSmallestAsNeeded?: boolean;
+  coalesceDensestAsNeeded?: boolean;
   threads?: number;
   memoryBudget?: number;
   tempDir?: string;
@@ -344,11 +348,14 @@ export function formatSummary(s: BuildSummary): string {
   if (s.maxzoomGuess) text += `\n  ${formatMaxzoomGuess(s.maxzoomGuess)}`;
   if (s.thinning) text += `\n  ${formatThinning(s.thinning, s.featuresPerZoom)}`;
   for (const [z, l] of Object.entries(s.limited)) {
-    const what = [`${l.tiles} tile${l.tiles > 1 ? 's' : ''} over --max-size/--max-features`];
+    const what = [`${l.tiles} tile${l.tiles > 1 ? 's' : ''} ${s.asNeeded ? `cut by --${s.asNeeded.strategy}-as-needed` : 'over --max-size/--max-features'}`];
     if (l.reducedExtent) what.push(`drawn at extent down to ${l.reducedExtent}`);
     if (l.droppedForSize) what.push(`${l.droppedForSize} feature${l.droppedForSize > 1 ? 's' : ''} dropped for size`);
     if (l.droppedForCount) what.push(`${l.droppedForCount} feature${l.droppedForCount > 1 ? 's' : ''} dropped for count`);
+    if (l.droppedAsNeeded) what.push(`${l.droppedAsNeeded} feature${l.droppedAsNeeded > 1 ? 's' : ''} dropped`);
     if (l.clustered) what.push(`${l.clustered} point${l.clustered > 1 ? 's' : ''} clustered`);
+    if (l.coalesced) what.push(`${l.coalesced} feature${l.coalesced > 1 ? 's' : ''} coalesced`);
+    what.push(`${s.featuresPerZoom[Number(z)] ?? 0} kept`);
     text += `\n  zoom ${z}: ${what.join(', ')}`;
   }
   for (const m of s.invalidMessages) text += `\n  skipped ${m}`;
@@ -358,7 +365,7 @@ export function formatSummary(s: BuildSummary): string {
 
 /** The one --*-as-needed flag given, if any. */
 function asNeededFlag(o: CliOptions): AsNeeded | undefined {
-  const given = (['drop-densest', 'drop-fraction', 'drop-smallest', 'cluster-densest'] as const).filter((s) => o[`${s.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}AsNeeded` as keyof CliOptions]);
+  const given = (['drop-densest', 'drop-fraction', 'drop-smallest', 'cluster-densest', 'coalesce-smallest', 'coalesce-densest'] as const).filter((s) => o[`${s.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}AsNeeded` as keyof CliOptions]);
   if (given.length > 1) throw new UsageError(`give one of --${given.map((s) => `${s}-as-needed`).join(', --')}`);
   return given[0];
 }

@@ -36,23 +36,33 @@ export interface ThinningChoice {
 }
 
 /**
- * The keys the tile phase collects, one per thinnable feature: its place on the curve, its input
- * position (seq) and its output layer. Appended in input order.
+ * The keys the tile phase collects, one per feature: its place on the curve, its input position
+ * (seq), its output layer and, for the as-needed strategies (generalize/as-needed-rank.ts), its size
+ * (`sized`). Appended in input order; thinning collects the thinnable features, the as-needed
+ * strategies every feature.
  */
 export class ThinningKeys {
   keys: Float64Array = new Float64Array(1 << 12);
   seqs: Float64Array = new Float64Array(1 << 12);
   layers: Uint16Array = new Uint16Array(1 << 12);
+  /** Area (polygons) or π(length/2)² (lines) in zoom-0 tile units², 0 for points; only when sized. */
+  sizes: Float64Array;
   length = 0;
 
-  /** Adds a batch's triples [key, seq, layer, …], layers renumbered through `layerOf`. */
-  add(triples: Float64Array, layerOf: (layer: number) => number): void {
-    const n = triples.length / 3;
+  constructor(readonly sized = false) {
+    this.sizes = new Float64Array(sized ? 1 << 12 : 0);
+  }
+
+  /** Adds a batch's tuples [key, seq, layer, (size,) …], layers renumbered through `layerOf`. */
+  add(tuples: Float64Array, layerOf: (layer: number) => number): void {
+    const stride = this.sized ? 4 : 3;
+    const n = tuples.length / stride;
     if (this.length + n > this.keys.length) this.grow(this.length + n);
     for (let i = 0; i < n; i++) {
-      this.keys[this.length] = triples[3 * i];
-      this.seqs[this.length] = triples[3 * i + 1];
-      this.layers[this.length] = layerOf(triples[3 * i + 2]);
+      this.keys[this.length] = tuples[stride * i];
+      this.seqs[this.length] = tuples[stride * i + 1];
+      this.layers[this.length] = layerOf(tuples[stride * i + 2]);
+      if (this.sized) this.sizes[this.length] = tuples[stride * i + 3];
       this.length++;
     }
   }
@@ -60,11 +70,12 @@ export class ThinningKeys {
   private grow(need: number): void {
     let size = this.keys.length * 2;
     while (size < need) size *= 2;
-    const keys = new Float64Array(size), seqs = new Float64Array(size), layers = new Uint16Array(size);
+    const keys = new Float64Array(size), seqs = new Float64Array(size), layers = new Uint16Array(size), sizes = new Float64Array(this.sized ? size : 0);
     keys.set(this.keys);
     seqs.set(this.seqs);
     layers.set(this.layers);
-    [this.keys, this.seqs, this.layers] = [keys, seqs, layers];
+    sizes.set(this.sizes);
+    [this.keys, this.seqs, this.layers, this.sizes] = [keys, seqs, layers, sizes];
   }
 }
 

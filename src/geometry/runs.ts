@@ -117,6 +117,27 @@ export class RunGeometry {
   }
 }
 
+/**
+ * A feature's size, as tippecanoe's extent: a polygon's area (exteriors less holes), a line's
+ * π(length/2)² (a circle with the line as diameter), 0 for points; in the geometry's units².
+ */
+export function runsSize(g: RunGeometry): number {
+  const xy = g.xy;
+  let sum = 0;
+  for (let r = 0; r < g.runs; r++) {
+    const s = g.start[r], e = g.end[r];
+    if (g.type === POLYGON) {
+      let a = 0;
+      for (let i = s; i < e; i += 3) {
+        const j = i + 3 < e ? i + 3 : s;
+        a += xy[i] * xy[j + 1] - xy[j] * xy[i + 1];
+      }
+      sum += (g.exterior[r] ? 1 : -1) * Math.abs(a / 2);
+    } else if (g.type === LINESTRING) for (let i = s + 3; i < e; i += 3) sum += Math.hypot(xy[i] - xy[i - 3], xy[i + 1] - xy[i - 2]);
+  }
+  return g.type === LINESTRING ? Math.PI * (sum / 2) ** 2 : g.type === POLYGON ? Math.max(0, sum) : 0;
+}
+
 /** Copies a Geometry into run form. */
 export function toRuns(g: Geometry, out = new RunGeometry()): RunGeometry {
   out.reset(g.type);

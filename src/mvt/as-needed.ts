@@ -1,128 +1,196 @@
-// What a tile over --max-size / --max-features gives up, as tippecanoe's "as needed" strategies:
-// for a tile that must keep n of its features, which n. The features are put in Z-order (quadkey
-// order, tippecanoe's) within each layer by where they are drawn; a feature's gap is how far along
-// that order it is from the one before it — small gaps are dense places.
-//   drop-densest     keep the n with the largest gaps: raise the minimum spacing until it fits
-//   drop-fraction    keep n spread evenly along the order: the same fraction everywhere
-//   cluster-densest  as drop-densest, but each point left out is merged into the nearest kept point
-//                    before it in the order (else after it), which then carries `clustered`,
-//                    `point_count`, `sqrt_point_count` and `point_count_abbreviated` and sits at the
-//                    mean of the points it stands for
-// drop-smallest (the default) is limits.ts's own: the largest features as drawn stay.
-import { POINT } from '../model/geometry.js';
-import { interleave16 } from '../model/morton.js';
+// What tippecanoe's as-needed strategies keep of a tile. Every feature has one value for the whole
+// input (model/feature-ranks.ts, from generalize/as-needed-rank.ts: its gap, its place in an even
+// walk, or its size) and every zoom a threshold; at that zoom a feature whose value is not above the
+// threshold gives way. The tile's features are walked layer by layer in curve order, and the first
+// of each geometry type in a layer always stays: tippecanoe needs a feature before it to merge into,
+// and a tile keeps something to draw. One that gives way is, by the strategy's verb:
+//   drop      left out
+//   cluster   (points) merged into the last kept point before it, which counts it (`point_count` …)
+//             and moves to the mean of the points it stands for; a line or polygon is dropped
+//   coalesce  its geometry added to the last kept feature of its type before it, which keeps its own
+//             attributes (the merged feature's are lost, as tippecanoe documents); the union is drawn
+//             again with the tile's validity rules, so polygons are repaired (geometry/repair.ts)
+// fitThreshold finds a threshold at which a tile fits the limits, as tippecanoe does; the encode phase
+// uses the highest any tile of the zoom needs (pipeline/as-needed-phase.ts).
+import type { TileFrame } from '../geometry/quantize.js';
 import type { PropertyValue } from '../model/attributes.js';
+import type { FeatureRanks, Ranking } from '../model/feature-ranks.js';
+import { POINT } from '../model/geometry.js';
 import { decodeCommands } from './commands.js';
 import type { TileFeature, TileLayer } from './encode-tile.js';
+import { redraw } from './redraw.js';
 
-export type AsNeeded = 'drop-smallest' | 'drop-densest' | 'drop-fraction' | 'cluster-densest';
-export const AS_NEEDED: readonly AsNeeded[] = ['drop-smallest', 'drop-densest', 'drop-fraction', 'cluster-densest'];
+/** GDAL's MAX_SIZE behaviour (gdal, the default, limits.ts) or one of tippecanoe's strategies. */
+export type AsNeeded = 'gdal' | 'drop-smallest' | 'drop-densest' | 'drop-fraction' | 'cluster-densest' | 'coalesce-smallest' | 'coalesce-densest';
+export const AS_NEEDED: readonly AsNeeded[] = ['gdal', 'drop-smallest', 'drop-densest', 'drop-fraction', 'cluster-densest', 'coalesce-smallest', 'coalesce-densest'];
+/** The strategies that decide per zoom, with a threshold. */
+export type Ranked = Exclude<AsNeeded, 'gdal'>;
 
-/** A layer whose features are in an array. */
+/** The measure a strategy ranks by. */
+export function rankingOf(s: Ranked): Ranking {
+  return s.endsWith('densest') ? 'densest' : s === 'drop-fraction' ? 'fraction' : 'smallest';
+}
+
+/** What is done with a feature that gives way. */
+export function verbOf(s: Ranked): 'drop' | 'cluster' | 'coalesce' {
+  return s.startsWith('cluster') ? 'cluster' : s.startsWith('coalesce') ? 'coalesce' : 'drop';
+}
+
+/** A layer whose features are in an array, each with its input position. */
 export type ListLayer = TileLayer & { features: TileFeature[] };
 
-/** A choice of n features, how many of those left out were merged into clusters, and in which layers. */
-export type Chooser = (n: number) => { layers: ListLayer[]; clustered: number; clusteredLayers: string[] };
+/** What a threshold keeps of a tile. */
+export interface Choice {
+  layers: ListLayer[];
+  /** Features written (clusters and coalesced features once each). */
+  kept: number;
+  dropped: number;
+  /** Points merged into clusters, and features merged into others; not counted as dropped. */
+  clustered: number;
+  coalesced: number;
+  /** Layers holding clusters (their metadata lists the cluster fields). */
+  clusteredLayers: string[];
+}
 
-interface Placed {
-  l: number;
+interface Step {
   i: number;
-  key: number;
-  gap: number;
-  /** A single point's tile coordinates (cluster members). */
-  point?: [number, number];
+  value: number;
+  /** Not the first of its geometry type in its layer: it can give way. */
+  droppable: boolean;
 }
 
-/** The chooser of a strategy other than drop-smallest, for these layers. */
-export function asNeeded(layers: ListLayer[], strategy: Exclude<AsNeeded, 'drop-smallest'>): Chooser {
-  const placed = place(layers);
-  // Sparsest first; equal gaps in order along the curve, so that the choice is the same every time.
-  const bySparseness = [...placed].sort((a, b) => b.gap - a.gap || a.l - b.l || a.key - b.key || a.i - b.i);
-  const along = [...placed].sort((a, b) => a.l - b.l || a.key - b.key || a.i - b.i);
-  return (n) => {
-    const kept = layers.map(() => new Set<number>());
-    if (strategy === 'drop-fraction') {
-      for (let j = 0; j < n; j++) {
-        const p = along[Math.floor((j * along.length) / n)];
-        kept[p.l].add(p.i);
-      }
-    } else for (const p of bySparseness.slice(0, n)) kept[p.l].add(p.i);
-    const clusters = strategy === 'cluster-densest' ? cluster(along, kept) : undefined;
-    let clustered = 0;
-    const clusteredLayers = new Set<string>();
-    const out = layers.map((layer, l) => ({
-      ...layer,
-      features: layer.features.flatMap((f, i) => {
-        if (!kept[l].has(i)) return [];
-        const members = clusters?.get(`${l}/${i}`);
-        if (!members || members.length === 1) return [f];
-        clustered += members.length - 1;
-        clusteredLayers.add(layer.name);
-        return [clusterFeature(f, members)];
-      }),
-    }));
-    return { layers: out, clustered, clusteredLayers: [...clusteredLayers] };
-  };
-}
+/** A tile's features in curve order, ready to be cut at any threshold. */
+export class TileChoice {
+  private readonly walks: Step[][];
+  /** The values of the features that can give way, ascending (fitThreshold picks from them). */
+  readonly sorted: Float64Array;
+  private readonly verb: 'drop' | 'cluster' | 'coalesce';
 
-/** Each feature's place: its Z-order key in the tile (its point, or the middle of what it draws) and gap. */
-function place(layers: ListLayer[]): Placed[] {
-  const out: Placed[] = [];
-  layers.forEach((layer, l) => {
-    const mine: Placed[] = [];
-    const span = 3 * layer.extent; // the tile and a tile's width around it: buffers are far smaller
-    layer.features.forEach((f, i) => {
-      const parts = decodeCommands(f.geometry);
-      let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-      for (const p of parts) {
-        for (let j = 0; j < p.length; j += 2) {
-          x0 = Math.min(x0, p[j]);
-          y0 = Math.min(y0, p[j + 1]);
-          x1 = Math.max(x1, p[j]);
-          y1 = Math.max(y1, p[j + 1]);
-        }
-      }
-      const q = (v: number) => Math.min(0xffff, Math.max(0, Math.floor(((v + layer.extent) / span) * 0x10000)));
-      const single = f.type === POINT && parts.length === 1 && parts[0].length === 2;
-      mine.push({ l, i, key: interleave16(q((x0 + x1) / 2), q((y0 + y1) / 2)), gap: 0, point: single ? [parts[0][0], parts[0][1]] : undefined });
+  constructor(
+    private readonly layers: ListLayer[],
+    ranks: FeatureRanks,
+    strategy: Ranked,
+    /** How merged geometries are drawn again (coalesce): the tile's own rules, at full extent. */
+    private readonly frame: TileFrame,
+  ) {
+    this.verb = verbOf(strategy);
+    const values: number[] = [];
+    this.walks = layers.map((layer) => {
+      const at = layer.features.map((f, i) => ({ i, order: ranks.order[f.seq!], value: ranks.value[f.seq!] }));
+      at.sort((a, b) => a.order - b.order || a.i - b.i);
+      const seen = new Set<number>();
+      return at.map(({ i, value }) => {
+        const type = layer.features[i].type;
+        const droppable = seen.has(type);
+        seen.add(type);
+        if (droppable) values.push(value);
+        return { i, value, droppable };
+      });
     });
-    mine.sort((a, b) => a.key - b.key || a.i - b.i);
-    mine.forEach((p, j) => (p.gap = j === 0 ? Infinity : p.key - mine[j - 1].key));
-    out.push(...mine);
-  });
-  return out;
+    this.sorted = Float64Array.from(values).sort();
+  }
+
+  /** The tile with every feature that can give way and is not above `threshold` gone (or merged). */
+  at(threshold: number): Choice {
+    const c: Choice = { layers: [], kept: 0, dropped: 0, clustered: 0, coalesced: 0, clusteredLayers: [] };
+    this.layers.forEach((layer, l) => {
+      const keep = new Uint8Array(layer.features.length);
+      const last = new Map<number, number>(); // geometry type → the last kept feature of it
+      const donors = new Map<number, number[]>(); // kept feature → those merged into it
+      for (const s of this.walks[l]) {
+        const type = layer.features[s.i].type;
+        if (s.droppable && s.value <= threshold) {
+          if (this.verb === 'drop' || (this.verb === 'cluster' && type !== POINT)) c.dropped++;
+          else {
+            const into = last.get(type)!;
+            let list = donors.get(into);
+            if (!list) donors.set(into, (list = []));
+            list.push(s.i);
+          }
+          continue;
+        }
+        keep[s.i] = 1;
+        last.set(type, s.i);
+      }
+      let clusters = 0;
+      const features: TileFeature[] = [];
+      layer.features.forEach((f, i) => {
+        if (!keep[i]) return;
+        const merged = donors.get(i);
+        if (!merged) return features.push(f);
+        const others = merged.map((j) => layer.features[j]);
+        if (this.verb === 'cluster') {
+          clusters++;
+          c.clustered += others.length;
+          features.push(clusterFeature(f, others));
+        } else {
+          c.coalesced += others.length;
+          features.push(redraw(f, [f, ...others].flatMap((g) => decodeCommands(g.geometry)), this.frame) ?? f);
+        }
+      });
+      if (clusters) c.clusteredLayers.push(layer.name);
+      c.kept += features.length;
+      c.layers.push({ ...layer, features });
+    });
+    return c;
+  }
+}
+
+/** What a tile weighs against the limits: its features, and its bytes as written. */
+export interface Weight {
+  features: number;
+  bytes: number;
 }
 
 /**
- * The clusters: for each kept single point, the points merged into it (itself first). A point left
- * out goes to the nearest kept single point of its layer before it along the curve, else after it.
+ * The threshold at which the tile fits `limits`, raised in tippecanoe's steps rather than bisected
+ * to the most that fit: each try keeps the share of the features it can give up that the tile's
+ * overshoot says (the limit over the count or the size, times tippecanoe's margin, at most 80%), and
+ * takes the measure found that far down their sorted values, so tiles land below the limits as
+ * tippecanoe's do, in a few tries. −Infinity: the tile fits whole; the highest value when nothing it
+ * can give up is enough (the limits then cut it as GDAL would, limits.ts).
  */
-function cluster(along: Placed[], kept: Set<number>[]): Map<string, [number, number][]> {
-  const clusters = new Map<string, [number, number][]>();
-  const keptPoint = (p: Placed) => p.point !== undefined && kept[p.l].has(p.i);
-  for (const p of along) if (keptPoint(p)) clusters.set(`${p.l}/${p.i}`, [p.point!]);
-  for (let j = 0; j < along.length; j++) {
-    const p = along[j];
-    if (!p.point || kept[p.l].has(p.i)) continue;
-    let k = j - 1;
-    while (k >= 0 && along[k].l === p.l && !keptPoint(along[k])) k--;
-    if (k < 0 || along[k].l !== p.l) {
-      k = j + 1;
-      while (k < along.length && along[k].l === p.l && !keptPoint(along[k])) k++;
-      if (k >= along.length || along[k].l !== p.l) continue; // no point kept in the layer: dropped
-    }
-    clusters.get(`${along[k].l}/${along[k].i}`)!.push(p.point);
+export function fitThreshold<C>(v: Float64Array, at: (threshold: number) => C, weigh: (c: C) => Weight, limits: { maxFeatures: number; maxSize: number }, strategy: Ranked): number {
+  let threshold = -Infinity;
+  let share = 1;
+  const [countMargin, sizeMargin] = MARGINS[rankingOf(strategy)];
+  for (;;) {
+    const w = weigh(at(threshold));
+    if (w.features <= limits.maxFeatures && w.bytes <= limits.maxSize) return threshold;
+    if (v.length === 0) return threshold;
+    share *= w.features > limits.maxFeatures ? (limits.maxFeatures / w.features) * countMargin : (limits.maxSize / w.bytes) * sizeMargin;
+    share = Math.min(share, 0.8);
+    let ix = Math.floor((v.length - 1) * (1 - share));
+    while (ix + 1 < v.length && v[ix] <= threshold) ix++;
+    if (v[ix] <= threshold) return threshold; // nothing more to give up
+    threshold = v[ix];
   }
-  return clusters;
 }
+
+/** tippecanoe's margins below the limits, for the feature count and the size (tile.cpp). */
+const MARGINS: Record<Ranking, [number, number]> = { densest: [0.8, 0.8], smallest: [0.75, 0.75], fraction: [0.95, 0.75] };
 
 const zigzag = (v: number) => (v << 1) ^ (v >> 31);
 
-/** The kept point standing for its cluster: at the members' mean, with tippecanoe's cluster attributes. */
-function clusterFeature(f: TileFeature, members: [number, number][]): TileFeature {
-  const n = members.length;
-  const x = Math.round(members.reduce((s, m) => s + m[0], 0) / n);
-  const y = Math.round(members.reduce((s, m) => s + m[1], 0) / n);
+/**
+ * The kept point standing for its cluster, with tippecanoe's cluster attributes; a single point moves
+ * to the mean of the single points it stands for (a multipoint is counted but does not move it).
+ */
+function clusterFeature(f: TileFeature, others: TileFeature[]): TileFeature {
+  const n = 1 + others.length;
+  const own = decodeCommands(f.geometry);
+  let geometry = f.geometry;
+  if (own.length === 1 && own[0].length === 2) {
+    let x = own[0][0], y = own[0][1], m = 1;
+    for (const o of others) {
+      const p = decodeCommands(o.geometry);
+      if (p.length !== 1 || p[0].length !== 2) continue;
+      x += p[0][0];
+      y += p[0][1];
+      m++;
+    }
+    geometry = [9, zigzag(Math.round(x / m)), zigzag(Math.round(y / m))];
+  }
   const added: [string, PropertyValue][] = [
     ['clustered', true],
     ['point_count', n],
@@ -130,7 +198,7 @@ function clusterFeature(f: TileFeature, members: [number, number][]): TileFeatur
     ['point_count_abbreviated', abbreviate(n)],
   ];
   const names = new Set(added.map(([k]) => k));
-  return { ...f, geometry: [9, zigzag(x), zigzag(y)], properties: [...[...f.properties].filter(([k]) => !names.has(k)), ...added] };
+  return { ...f, geometry, properties: [...[...f.properties].filter(([k]) => !names.has(k)), ...added] };
 }
 
 /** tippecanoe's abbreviation: 999, 1.2k, 12k (an exact half rounds up here, to even in C's printf). */

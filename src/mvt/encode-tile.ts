@@ -11,6 +11,8 @@ export interface TileFeature {
   /** MVT geometry commands (see geometry/quantize.ts), or the same already packed as varints. */
   geometry: number[] | Uint8Array;
   properties: Iterable<[string, PropertyValue]>;
+  /** Input position, read by the as-needed strategies (as-needed.ts); not encoded. */
+  seq?: number;
 }
 
 export interface TileLayer {

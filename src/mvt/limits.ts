@@ -1,15 +1,17 @@
 // GDAL's MAX_SIZE and MAX_FEATURES: a tile over the limits is first drawn more coarsely (extent
 // halved while it is at least 256), then its smallest features are dropped until it fits. Unlike
 // GDAL, "smallest" is measured exactly as drawn in the tile, and what is dropped is reported. With
-// one of tippecanoe's other as-needed strategies (as-needed.ts) the tile keeps its detail and gives
-// up its densest features, or an even fraction of them, or clusters its points, until it fits.
+// one of tippecanoe's as-needed strategies (as-needed.ts) the tile first gives up, at full detail,
+// what its zoom's threshold says (encodeRanked), and the threshold a tile needs is found here too
+// (fitRanked); GDAL's way only cuts a tile that still does not fit.
 import { gzipSync } from 'node:zlib';
-import { Commands, encodeRuns, ringArea, type TileFrame } from '../geometry/quantize.js';
-import { RunGeometry } from '../geometry/runs.js';
-import { POINT, POLYGON, type GeomType } from '../model/geometry.js';
-import { asNeeded, type AsNeeded, type ListLayer } from './as-needed.js';
+import { ringArea, type TileFrame } from '../geometry/quantize.js';
+import { POINT, POLYGON } from '../model/geometry.js';
+import type { FeatureRanks } from '../model/feature-ranks.js';
+import { fitThreshold, TileChoice, type Choice, type ListLayer, type Ranked } from './as-needed.js';
 import { decodeCommands } from './commands.js';
 import { encodeTile, type TileFeature, type TileLayer } from './encode-tile.js';
+import { redraw } from './redraw.js';
 
 export { decodeCommands } from './commands.js';
 
@@ -22,8 +24,13 @@ export interface TileLimits {
   /** As TileFrame.tinyArea2, at the reduced extents. */
   tinyArea2: number;
   repair?: boolean;
-  /** What gives way (tippecanoe's --drop-*-as-needed, --cluster-densest-as-needed). Default drop-smallest. */
-  strategy?: AsNeeded;
+}
+
+/** A tile under one of tippecanoe's strategies: its zoom's threshold, and every feature's rank. */
+export interface RankedTile {
+  strategy: Ranked;
+  ranks: FeatureRanks;
+  threshold: number;
 }
 
 export interface LimitReport {
@@ -31,20 +38,24 @@ export interface LimitReport {
   reducedExtent?: number;
   droppedForSize: number;
   droppedForCount: number;
-  /** Points merged into clusters (cluster-densest), not counted as dropped, and the layers they are in. */
+  /** Features the zoom's threshold left out (tippecanoe's strategies, as-needed.ts). */
+  droppedAsNeeded: number;
+  /** Points merged into clusters, features merged into others (not counted as dropped), and the layers holding clusters. */
   clustered: number;
+  coalesced: number;
   clusteredLayers?: string[];
 }
 
-/** Encodes (and compresses) a tile, applying the limits. */
+const packer = (compress: boolean) => (ls: ListLayer[]) => {
+  const raw = encodeTile(ls);
+  return compress ? gzipSync(raw) : raw;
+};
+
+/** Encodes (and compresses) a tile, applying the limits as GDAL does. */
 export function encodeWithinLimits(input: TileLayer[], lim: TileLimits): { data: Uint8Array; report: LimitReport } {
   let layers: ListLayer[] = input.map((l) => (Array.isArray(l.features) ? (l as ListLayer) : { ...l, features: [...l.features] }));
-  const report: LimitReport = { droppedForSize: 0, droppedForCount: 0, clustered: 0 };
-  const pack = (ls: ListLayer[]) => {
-    const raw = encodeTile(ls);
-    return lim.compress ? gzipSync(raw) : raw;
-  };
-  if (lim.strategy && lim.strategy !== 'drop-smallest') return withStrategy(layers, lim, asNeeded(layers, lim.strategy), pack, report);
+  const report: LimitReport = { droppedForSize: 0, droppedForCount: 0, droppedAsNeeded: 0, clustered: 0, coalesced: 0 };
+  const pack = packer(lim.compress);
   let total = 0;
   for (const l of layers) total += l.features.length;
   if (total > lim.maxFeatures) {
@@ -87,40 +98,28 @@ export function encodeWithinLimits(input: TileLayer[], lim: TileLimits): { data:
   return { data: best, report };
 }
 
-/**
- * The most features the strategy can keep within both limits, found by bisection, at full detail
- * (tippecanoe does not draw coarser with these). At least one stays: an empty tile draws nothing.
- */
-function withStrategy(layers: ListLayer[], lim: TileLimits, choose: ReturnType<typeof asNeeded>, pack: (ls: ListLayer[]) => Uint8Array, report: LimitReport): { data: Uint8Array; report: LimitReport } {
-  const n = layers.reduce((s, l) => s + l.features.length, 0);
-  const most = Math.min(n, lim.maxFeatures);
-  const attempt = (k: number) => {
-    const c = choose(k);
-    return { data: pack(c.layers), clustered: c.clustered, layers: c.clusteredLayers };
-  };
-  let best = attempt(most);
-  let lo = most;
-  if (best.data.length > lim.maxSize) {
-    lo = Math.min(1, n);
-    let hi = most - 1;
-    best = attempt(lo);
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      const a = attempt(mid);
-      if (a.data.length <= lim.maxSize) {
-        lo = mid;
-        best = a;
-      } else hi = mid - 1;
-    }
-  }
-  // Clustered points are counted as such, not as dropped; the count limit's share is dropped first.
-  const gone = n - lo - best.clustered;
-  report.clustered = best.clustered;
-  if (best.layers.length) report.clusteredLayers = best.layers;
-  report.droppedForCount = Math.min(gone, n - most);
-  report.droppedForSize = gone - report.droppedForCount;
-  return { data: best.data, report };
+/** The tile as a zoom's threshold leaves it (as-needed.ts), cut further as GDAL would if still over. */
+export function encodeRanked(layers: ListLayer[], lim: TileLimits, ranked: RankedTile): { data: Uint8Array; report: LimitReport } {
+  const c = new TileChoice(layers, ranked.ranks, ranked.strategy, fullFrame(lim)).at(ranked.threshold);
+  const r = encodeWithinLimits(c.layers, lim);
+  r.report.droppedAsNeeded = c.dropped;
+  r.report.clustered = c.clustered;
+  r.report.coalesced = c.coalesced;
+  if (c.clusteredLayers.length) r.report.clusteredLayers = c.clusteredLayers;
+  return r;
 }
+
+/** A threshold at which the tile fits both limits (fitThreshold). */
+export function fitRanked(layers: ListLayer[], lim: TileLimits, ranked: Omit<RankedTile, 'threshold'>): number {
+  const pack = packer(lim.compress);
+  // A tile over the count is not encoded: the count alone says how far to go.
+  const weigh = (c: Choice) => ({ features: c.kept, bytes: c.kept > lim.maxFeatures ? Infinity : pack(c.layers).length });
+  const choice = new TileChoice(layers, ranked.ranks, ranked.strategy, fullFrame(lim));
+  return fitThreshold(choice.sorted, (t) => choice.at(t), weigh, lim, ranked.strategy);
+}
+
+/** A tile's features as drawn, at full extent: merged geometries are drawn again through it. */
+const fullFrame = (lim: TileLimits): TileFrame => ({ scale: 1, x: 0, y: 0, extent: 1, sqTolerance: 0, tinyArea2: lim.tinyArea2, repair: lim.repair });
 
 /**
  * The `keep` largest features, in their original order. Points have no size and go first, then
@@ -148,23 +147,12 @@ export function drawnSize(f: TileFeature): number {
   return s;
 }
 
-const scratch = new RunGeometry();
-const cmds = new Commands();
-
 /** Redraws a layer at a smaller extent, with the same validity rules as the first drawing. */
 function rescaleLayer(layer: ListLayer, to: number, frame: TileFrame): ListLayer {
   const features: TileFeature[] = [];
   for (const f of layer.features) {
-    scratch.reset(f.type as GeomType);
-    for (const p of decodeCommands(f.geometry)) {
-      scratch.reserve(p.length / 2 + 1);
-      scratch.beginRun();
-      for (let i = 0; i < p.length; i += 2) scratch.push(p[i], p[i + 1], Infinity);
-      // Rings come back closed, exteriors (positive area) flagged, as the encoder expects.
-      if (f.type === POLYGON) scratch.push(p[0], p[1], Infinity);
-      scratch.endRun(0, f.type === POLYGON && ringArea(p) > 0 ? 1 : 0);
-    }
-    if (encodeRuns(scratch, frame, cmds)) features.push({ ...f, geometry: Array.from(cmds.view()) });
+    const g = redraw(f, decodeCommands(f.geometry), frame);
+    if (g) features.push(g);
   }
   return { ...layer, extent: to, features };
 }

@@ -1,9 +1,11 @@
 // A layer's items, as the readers give them, cut into the batches the threads take: at most
 // DEFAULTS.batchFeatures features or DEFAULTS.batchBytes of input each. The tile phase and the survey
-// (-zg) both read layers this way.
+// (-zg) both read layers this way; the store's tiles go to the threads in batches too (tileBatches).
 import { DEFAULTS } from '../defaults.js';
 import type { RawFeature } from '../readers/geojson.js';
 import type { BatchItem } from '../readers/item.js';
+import type { EncodeBatch } from '../stages/encode.js';
+import type { TileStore } from '../tiler/tile-store.js';
 
 export interface ItemBatch {
   items: BatchItem[];
@@ -34,4 +36,27 @@ export async function* itemBatches(raws: AsyncIterable<RawFeature>): AsyncGenera
     }
   }
   if (batch.items.length) yield batch;
+}
+
+/** A batch of the store's tiles for the threads, and its records' bytes (its weight in the window). */
+export interface TileBatch {
+  tiles: EncodeBatch['tiles'];
+  bytes: number;
+}
+
+/**
+ * The store's tiles in order, cut into batches of DEFAULTS.encodeTiles tiles or DEFAULTS.encodeBytes
+ * of records; `again` leaves the store readable once more (TileStore.tiles).
+ */
+export async function* tileBatches(store: TileStore, again = false): AsyncGenerator<TileBatch> {
+  let batch: TileBatch = { tiles: [], bytes: 0 };
+  for await (const t of store.tiles(again)) {
+    batch.tiles.push({ z: t.z, x: t.x, y: t.y, records: t.records });
+    batch.bytes += t.records.length;
+    if (batch.tiles.length >= DEFAULTS.encodeTiles || batch.bytes >= DEFAULTS.encodeBytes) {
+      yield batch;
+      batch = { tiles: [], bytes: 0 };
+    }
+  }
+  if (batch.tiles.length) yield batch;
 }

@@ -9,12 +9,18 @@ import type { BuildOptions, Progress } from '../options.js';
 import type { EncodeBatch, EncodeLayer } from '../stages/encode.js';
 import type { TileStore } from '../tiler/tile-store.js';
 import type { TileSink } from '../writers/sink.js';
+import { tileBatches } from './batches.js';
 import { OrderedWork } from './ordered-work.js';
 import type { Plan } from './plan.js';
 import type { WorkerPool } from './pool.js';
 import { addEncoded, type BuildSummary } from './summary.js';
 import type { EncodedBatch } from './tasks.js';
 import { WriteQueue } from './write-queue.js';
+
+/** What the encoder needs of each output layer. */
+export function encodeLayers(schemas: LayerSchema[]): EncodeLayer[] {
+  return schemas.map((s) => ({ name: s.name, fieldTypes: [...s.fieldTypes()], realFields: [...s.realFields()] }));
+}
 
 /** Encodes and stores every tile; resolves with what the thread writers reported (diskBytes). */
 export async function encodePhase(
@@ -27,12 +33,13 @@ export async function encodePhase(
   summary: BuildSummary,
   progress: Progress,
   minzooms?: Uint8Array,
+  ranked?: EncodeBatch['ranked'],
 ): Promise<number> {
   const report = () => options.onProgress?.(progress);
   progress.phase = 'write';
   progress.tilesTotal = store.tileCount;
   report();
-  const layers: EncodeLayer[] = schemas.map((s) => ({ name: s.name, fieldTypes: [...s.fieldTypes()], realFields: [...s.realFields()] }));
+  const layers = encodeLayers(schemas);
   const queue = new WriteQueue(sink, DEFAULTS.writesInFlight);
   const writer = sink.threadWriter?.();
   let storedBytes = 0;
@@ -47,29 +54,16 @@ export async function encodePhase(
       else queue.push(r.index[i], r.index[i + 1], r.index[i + 2], r.data.subarray(r.index[i + 3], r.index[i + 3] + r.index[i + 4]));
     }
   });
-  // Thinning's first zooms go to every batch: shared memory, not copied.
-  const newBatch = (): EncodeBatch => (minzooms ? { ...plan.encode, layers, minzooms, tiles: [] } : { ...plan.encode, layers, tiles: [] });
-  let batch = newBatch();
-  let batchBytes = 0;
-  const dispatch = async () => {
-    if (!batch.tiles.length) return;
-    const b = batch;
-    batch = newBatch();
-    const weight = batchBytes;
-    batchBytes = 0;
-    await encoding.submit(pool.run<EncodedBatch>({ kind: 'encode', batch: b, writer }), weight);
+  // Thinning's first zooms and the strategy's ranks go to every batch: shared memory, not copied.
+  for await (const part of tileBatches(store)) {
+    const b: EncodeBatch = { ...plan.encode, layers, ...(minzooms && { minzooms }), ...(ranked && { ranked }), tiles: part.tiles };
+    await encoding.submit(pool.run<EncodedBatch>({ kind: 'encode', batch: b, writer }), part.bytes);
     // Writing is the slow end: do not let encoded tiles pile up in memory.
     await queue.waitBelow(4 * DEFAULTS.encodeTiles);
     progress.tilesWritten = queue.written;
     report();
     options.signal?.throwIfAborted();
-  };
-  for await (const t of store.tiles()) {
-    batch.tiles.push({ z: t.z, x: t.x, y: t.y, records: t.records });
-    batchBytes += t.records.length;
-    if (batch.tiles.length >= DEFAULTS.encodeTiles || batchBytes >= DEFAULTS.encodeBytes) await dispatch();
   }
-  await dispatch();
   await encoding.drain();
   await queue.finish();
   // Layers whose tiles hold clusters (--cluster-densest-as-needed) list the fields clusters carry.

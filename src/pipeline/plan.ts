@@ -12,6 +12,7 @@ import { crsAreaOf, crsFacts, metersPerUnit } from '../projection/crs-info.js';
 import { parseScale, zoomForScale } from '../generalize/scale.js';
 import { squareLevels } from '../generalize/curve.js';
 import type { ThinningOptions } from '../generalize/drop-rate.js';
+import type { Ranked } from '../mvt/as-needed.js';
 import type { EncodeBatch } from '../stages/encode.js';
 import type { TileContext } from '../stages/tile.js';
 import { DirectorySink } from '../writers/directory.js';
@@ -32,6 +33,8 @@ export interface Plan {
   encode: Omit<EncodeBatch, 'tiles' | 'layers' | 'minzooms'>;
   /** Thinning by zoom, when asked for (the tile phase collects keys for it). */
   thinning?: ThinningOptions;
+  /** One of tippecanoe's as-needed strategies (the tile phase collects every feature's rank for it). */
+  ranking?: Ranked;
   /** The tiling context for a zoom range (per source layer with --conf: GDAL's per-layer zooms). */
   contextFor(minzoom: number, maxzoom: number): TileContext;
 }
@@ -68,7 +71,8 @@ export function resolvePlan(options: BuildOptions): Plan {
     output: named ? resolve(options.output as string) : 'tileset',
     outputName: named ? basename(resolve(options.output as string)).replace(/\.(mbtiles|pmtiles)$/i, '') : 'tileset',
     thinning: opts.thinning,
-    encode: { extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tinyArea2, repair: opts.polygonRepair, ...(opts.order && { order: opts.order }), ...(opts.asNeeded !== 'drop-smallest' && { strategy: opts.asNeeded }) },
+    ...(opts.asNeeded !== 'gdal' && { ranking: opts.asNeeded }),
+    encode: { extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tinyArea2, repair: opts.polygonRepair, ...(opts.order && { order: opts.order }) },
     contextFor(minzoom, maxzoom) {
       const tolerances = sqTolerances(opts, maxzoom);
       return {
@@ -90,6 +94,7 @@ export function resolvePlan(options: BuildOptions): Plan {
         attributes: opts.attributes,
         featureZooms: opts.featureZooms,
         thinning: opts.thinning && { lines: opts.thinning.lines, polygons: opts.thinning.polygons, k: squareLevels(scheme.matrixWidthZ0, scheme.matrixHeightZ0) },
+        ...(opts.asNeeded !== 'gdal' && { ranking: { k: squareLevels(scheme.matrixWidthZ0, scheme.matrixHeightZ0) } }),
       };
     },
   };

@@ -2,9 +2,9 @@
 import { Piscina } from 'piscina';
 import type { SurveyResult } from '../stages/survey.js';
 import type { BatchResult } from '../stages/tile.js';
-import { runTask, type EncodedBatch, type Task } from './tasks.js';
+import { runTask, type EncodedBatch, type FitResult, type Task } from './tasks.js';
 
-type TaskResult = BatchResult | EncodedBatch | SurveyResult;
+type TaskResult = BatchResult | EncodedBatch | SurveyResult | FitResult;
 
 export class WorkerPool {
   private readonly pool: Piscina<Task, TaskResult> | undefined;

@@ -1,6 +1,7 @@
 // The build's summary: what was read, written and left out (and why), how long it took. Filled in
 // batch by batch, in batch order, so it does not depend on the number of threads.
 import type { BatchResult } from '../stages/tile.js';
+import { LIMITED } from '../stages/encode.js';
 import type { EncodedBatch } from './tasks.js';
 import { addToTileRanges, type TileRanges } from '../describe/tile-ranges.js';
 import type { ThinningChoice } from '../generalize/drop-rate.js';
@@ -59,10 +60,17 @@ export interface BuildSummary {
   repairedPolygons: number;
   tinyRings: number;
   /**
-   * Per zoom, tiles over --max-size / --max-features: how many, the smallest extent one was drawn
-   * at (0: none was reduced), and the features dropped to fit.
+   * Per zoom, tiles over --max-size / --max-features or cut by a strategy's threshold: how many, the
+   * smallest extent one was drawn at (0: none was reduced), the features dropped to fit (GDAL's way:
+   * for size, for count; tippecanoe's: by the zoom's threshold), points merged into clusters and
+   * features merged into others (coalesced). Features written per zoom are in featuresPerZoom.
    */
-  limited: Record<number, { tiles: number; reducedExtent: number; droppedForSize: number; droppedForCount: number; clustered: number }>;
+  limited: Record<number, ZoomLimits>;
+  /**
+   * With one of tippecanoe's as-needed strategies: which, and per zoom the threshold its tiles
+   * needed (carried to shallower zooms; zooms that keep everything are left out).
+   */
+  asNeeded?: { strategy: string; thresholds: Record<number, number> };
   layers: { name: string; features: number }[];
   /** [minLon, minLat, maxLon, maxLat] written to metadata. */
   bounds: [number, number, number, number];
@@ -83,6 +91,16 @@ export function emptySummary(threads: number, output: string): BuildSummary {
     tilesPerZoom: {}, featuresPerZoom: {}, tileRanges: {}, repairedPolygons: 0, tinyRings: 0, limited: {}, layers: [], bounds: [0, 0, 0, 0], threads, spilledBytes: 0, staleTemporaries: 0,
     elapsedMs: 0, cpuMs: 0, peakRssBytes: 0, output,
   };
+}
+
+export interface ZoomLimits {
+  tiles: number;
+  reducedExtent: number;
+  droppedForSize: number;
+  droppedForCount: number;
+  droppedAsNeeded: number;
+  clustered: number;
+  coalesced: number;
 }
 
 /** Most messages of skipped features kept. */
@@ -115,13 +133,15 @@ export function addEncoded(s: BuildSummary, r: EncodedBatch): void {
     if (r.zooms[i + 1]) s.featuresPerZoom[z] = (s.featuresPerZoom[z] ?? 0) + r.zooms[i + 1];
     if (s.thinning) s.thinning.thinned[z] = (s.thinning.thinned[z] ?? 0) + r.zooms[i + 2];
   }
-  for (let i = 0; i < r.limited.length; i += 5) {
-    const l = (s.limited[r.limited[i]] ??= { tiles: 0, reducedExtent: 0, droppedForSize: 0, droppedForCount: 0, clustered: 0 });
+  for (let i = 0; i < r.limited.length; i += LIMITED) {
+    const l = (s.limited[r.limited[i]] ??= { tiles: 0, reducedExtent: 0, droppedForSize: 0, droppedForCount: 0, droppedAsNeeded: 0, clustered: 0, coalesced: 0 });
     l.tiles++;
     if (r.limited[i + 1]) l.reducedExtent = l.reducedExtent ? Math.min(l.reducedExtent, r.limited[i + 1]) : r.limited[i + 1];
     l.droppedForSize += r.limited[i + 2];
     l.droppedForCount += r.limited[i + 3];
-    l.clustered += r.limited[i + 4];
+    l.droppedAsNeeded += r.limited[i + 4];
+    l.clustered += r.limited[i + 5];
+    l.coalesced += r.limited[i + 6];
   }
 }
 

@@ -3,7 +3,7 @@
 // thread writer when the sink describes one (TileSink.threadWriter), else packs the bytes for the
 // main thread to put().
 import { ByteWriter } from '../tiler/fragment-codec.js';
-import { encodeTiles, type EncodeBatch, type EncodeReport } from '../stages/encode.js';
+import { encodeTiles, fitTiles, type EncodeBatch, type EncodeReport } from '../stages/encode.js';
 import { surveyBatch, type SurveyResult } from '../stages/survey.js';
 import { tileBatch, type BatchResult, type FeatureBatch } from '../stages/tile.js';
 import type { ThreadTileWriter, ThreadWriterModule, ThreadWriterSpec } from '../writers/sink.js';
@@ -11,7 +11,13 @@ import type { ThreadTileWriter, ThreadWriterModule, ThreadWriterSpec } from '../
 export type Task =
   | { kind: 'tile'; batch: FeatureBatch }
   | { kind: 'encode'; batch: EncodeBatch; writer?: ThreadWriterSpec }
-  | { kind: 'survey'; batch: FeatureBatch };
+  | { kind: 'survey'; batch: FeatureBatch }
+  | { kind: 'fit'; batch: EncodeBatch };
+
+/** Per tile: z and the lowest threshold at which it fits (stages/encode.ts fitTiles). */
+export interface FitResult {
+  needs: number[];
+}
 
 export interface EncodedBatch {
   /** Tiles' bytes, back to back; empty when a thread writer stored them. */
@@ -20,7 +26,7 @@ export interface EncodedBatch {
   index: number[];
   /** True when the tiles went to the sink's thread writer (nothing left to put()). */
   stored: boolean;
-  /** Tiles the limits changed: z, extent drawn at (0: unchanged), features dropped for size, for count, clustered. */
+  /** Tiles the limits or a strategy changed (EncodeReport.limited). */
   limited: number[];
   /** Layers some tile of the batch clustered points in. */
   clusteredLayers: string[];
@@ -32,9 +38,10 @@ export interface EncodedBatch {
   writeError?: string;
 }
 
-export async function runTask(task: Task): Promise<BatchResult | EncodedBatch | SurveyResult> {
+export async function runTask(task: Task): Promise<BatchResult | EncodedBatch | SurveyResult | FitResult> {
   if (task.kind === 'tile') return tileBatch(task.batch);
   if (task.kind === 'survey') return surveyBatch(task.batch);
+  if (task.kind === 'fit') return { needs: fitTiles(task.batch) };
   return runEncode(task.batch, task.writer && (await threadWriter(task.writer)));
 }
 

@@ -27,6 +27,8 @@ export interface Tiled {
   bbox: [number, number, number, number];
   /** With thinning by zoom: every thinned feature's key, in input order. */
   thin?: ThinningKeys;
+  /** With one of tippecanoe's as-needed strategies: every feature's key and size, in input order. */
+  ranks?: ThinningKeys;
 }
 
 interface Done {
@@ -53,6 +55,7 @@ export async function tilePhase(
   const bbox: Tiled['bbox'] = [Infinity, Infinity, -Infinity, -Infinity];
   let layerWritten = 0;
   const thin = plan.thinning ? new ThinningKeys() : undefined;
+  const ranks = plan.ranking ? new ThinningKeys(true) : undefined;
   const tiling = new OrderedWork<Done>(
     Math.max(2, pool.threads * DEFAULTS.batchesPerThread),
     DEFAULTS.windowBytes,
@@ -80,7 +83,9 @@ export async function tilePhase(
         store.add(r.fragments);
         r.fragments = new Uint8Array(0);
       }
-      if (r.thinKeys) thin!.add(r.thinKeys, (l) => (l >= FOREIGN_LAYER ? to[l - FOREIGN_LAYER] : l));
+      const layerOf = (l: number) => (l >= FOREIGN_LAYER ? to[l - FOREIGN_LAYER] : l);
+      if (r.thinKeys) thin!.add(r.thinKeys, layerOf);
+      if (r.rankKeys) ranks!.add(r.rankKeys, layerOf);
       for (let i = 0; i < 2; i++) bbox[i] = Math.min(bbox[i], r.bbox[i]);
       for (let i = 2; i < 4; i++) bbox[i] = Math.max(bbox[i], r.bbox[i]);
       progress.featuresRead = summary.features;
@@ -151,7 +156,7 @@ export async function tilePhase(
     summary.featuresWritten += layerWritten;
     summary.layers[li].features += layerWritten;
   }
-  return { schemas, bbox, thin };
+  return { schemas, bbox, thin, ranks };
 }
 
 /** A column a source declares up front, unless the attribute options leave it out (with the type -T gives it). */

@@ -8,6 +8,7 @@ import { runTask, type Task } from './tasks.js';
  */
 export default async function run(task: Task): Promise<unknown> {
   const result = await runTask(task);
+  if ('needs' in result) return result; // a few numbers per tile: copied
   const buffer = 'fragments' in result ? result.fragments.buffer : 'places' in result ? result.places.buffer : result.data.buffer;
   return move({ [transferableSymbol]: [buffer], [valueSymbol]: result });
 }

@@ -5,9 +5,12 @@
 import { gzipSync } from 'node:zlib';
 import type { FieldType } from '../model/attributes.js';
 import { encodeTile, type TileFeature, type TileLayer } from '../mvt/encode-tile.js';
+import { fitThreshold, verbOf, type ListLayer } from '../mvt/as-needed.js';
+import { keepRecords, walkRecords } from './ranked-records.js';
 import { compareOrder, orderKeys, type OrderField } from '../generalize/order.js';
-import type { AsNeeded } from '../mvt/as-needed.js';
-import { drawnSize, encodeWithinLimits } from '../mvt/limits.js';
+import type { FeatureRanks } from '../model/feature-ranks.js';
+import type { Ranked } from '../mvt/as-needed.js';
+import { drawnSize, encodeRanked, encodeWithinLimits, fitRanked, type LimitReport } from '../mvt/limits.js';
 import { AT_LAYER, AT_LENGTH, AT_SEQ, ByteWriter, HEADER, decodeProperties, readHead } from '../tiler/fragment-codec.js';
 
 /** What the encoder needs to know about each output layer; serializable. */
@@ -34,16 +37,21 @@ export interface EncodeBatch {
   minzooms?: Uint8Array;
   /** The order of features in each layer of a tile (--order-by …); absent: input order. */
   order?: OrderField[];
-  /** What gives way in a tile over the limits (tippecanoe's as-needed strategies); absent: drop-smallest. */
-  strategy?: AsNeeded;
+  /**
+   * One of tippecanoe's as-needed strategies (mvt/as-needed.ts): every feature's rank, in memory
+   * shared by every thread, and each zoom's threshold (absent while they are being found: fitTiles).
+   * Absent: GDAL's limits alone.
+   */
+  ranked?: { strategy: Ranked; ranks: FeatureRanks; thresholds?: number[] };
   tiles: { z: number; x: number; y: number; records: Uint8Array }[];
 }
 
 /** What encoding a batch changed, for the summary. */
 export interface EncodeReport {
   /**
-   * Tiles the limits changed, five numbers each: z, the extent drawn at (0: unchanged), features
-   * dropped for size, for count, points merged into clusters.
+   * Tiles the limits or a strategy changed, LIMITED numbers each: z, the extent drawn at (0:
+   * unchanged), features dropped for size, for count, by the zoom's threshold, points merged into
+   * clusters, features merged into others.
    */
   limited: number[];
   /** Layers (by name) some tile clustered points in: their metadata gets the cluster fields. */
@@ -51,6 +59,9 @@ export interface EncodeReport {
   /** Per zoom of the batch, three numbers: z, features written, features left out by thinning. */
   zooms: number[];
 }
+
+/** Numbers per tile in EncodeReport.limited. */
+export const LIMITED = 7;
 
 /** Takes each finished tile; `data` may be a view that is reused once the call returns. */
 export type TileOut = (z: number, x: number, y: number, data: Uint8Array) => void;
@@ -67,7 +78,7 @@ export function encodeTiles(b: EncodeBatch, out: TileOut): EncodeReport {
   const limited: number[] = [];
   const clusteredLayers = new Set<string>();
   const zooms = new Map<number, [number, number]>(); // z → features written, thinned
-  const limits = { maxSize: b.maxSize, maxFeatures: b.maxFeatures, compress: b.compress, tinyArea2: b.tinyArea2, repair: b.repair, strategy: b.strategy };
+  const limits = { maxSize: b.maxSize, maxFeatures: b.maxFeatures, compress: b.compress, tinyArea2: b.tinyArea2, repair: b.repair };
   for (const t of b.tiles) {
     let records = t.records;
     const counts = zooms.get(t.z) ?? [0, 0];
@@ -78,27 +89,68 @@ export function encodeTiles(b: EncodeBatch, out: TileOut): EncodeReport {
       if (kept.records.length === 0) continue;
       records = kept.records;
     }
+    let threshold = b.ranked?.thresholds?.[t.z] ?? -Infinity;
+    // The drop strategies act on the records themselves; what is left streams out as below.
+    let droppedAsNeeded = 0;
+    if (threshold !== -Infinity && verbOf(b.ranked!.strategy) === 'drop') {
+      const kept = keepRecords(records, walkRecords(records, b.ranked!.ranks), threshold);
+      records = kept.records;
+      droppedAsNeeded = kept.dropped;
+      threshold = -Infinity;
+    }
     let n = countRecords(records);
     // The common case streams features out of the records one at a time, so a tile holding
     // millions of points (zoom 0 of a big point layer) never exists as millions of objects.
     let data: Uint8Array | undefined;
-    if (n <= b.maxFeatures) {
+    if (n <= b.maxFeatures && threshold === -Infinity) {
       const raw = encodeTile(tileLayers(records, b, maps, true));
       const packed = b.compress ? gzipSync(raw) : raw;
       if (packed.length <= b.maxSize) data = packed;
     }
+    if (droppedAsNeeded && data) limited.push(t.z, 0, 0, 0, droppedAsNeeded, 0, 0);
     if (!data) {
-      const r = encodeWithinLimits(tileLayers(records, b, maps, false), limits);
+      const layers = tileLayers(records, b, maps, false) as ListLayer[];
+      const r = b.ranked && threshold !== -Infinity ? encodeRanked(layers, limits, { ...b.ranked, threshold }) : encodeWithinLimits(layers, limits);
       data = r.data;
-      const { reducedExtent, droppedForSize, droppedForCount, clustered } = r.report;
-      n -= droppedForCount + droppedForSize + clustered;
-      if (reducedExtent || droppedForCount || droppedForSize || clustered) limited.push(t.z, reducedExtent ?? 0, droppedForSize, droppedForCount, clustered);
+      r.report.droppedAsNeeded += droppedAsNeeded;
+      const { reducedExtent, droppedForSize, droppedForCount, clustered, coalesced } = r.report;
+      n -= droppedForCount + droppedForSize + clustered + coalesced + (r.report.droppedAsNeeded - droppedAsNeeded);
+      if (changed(r.report)) limited.push(t.z, reducedExtent ?? 0, droppedForSize, droppedForCount, r.report.droppedAsNeeded, clustered, coalesced);
       for (const name of r.report.clusteredLayers ?? []) clusteredLayers.add(name);
     }
     counts[0] += n;
     out(t.z, t.x, t.y, data);
   }
   return { limited, clusteredLayers: [...clusteredLayers], zooms: [...zooms].flatMap(([z, [written, thinned]]) => [z, written, thinned]) };
+}
+
+const changed = (r: LimitReport) => Boolean(r.reducedExtent || r.droppedForCount || r.droppedForSize || r.droppedAsNeeded || r.clustered || r.coalesced);
+
+/**
+ * For each tile of the batch, z and the threshold of its strategy at which it fits the limits
+ * (−Infinity: it fits whole), after thinning; the zoom's threshold is the highest of its tiles'.
+ */
+export function fitTiles(b: EncodeBatch): number[] {
+  let maps = layerCache.get(b.layers);
+  if (!maps) layerCache.set(b.layers, (maps = b.layers.map((l) => ({ fieldTypes: new Map(l.fieldTypes), realFields: new Set(l.realFields) }))));
+  const limits = { maxSize: b.maxSize, maxFeatures: b.maxFeatures, compress: b.compress, tinyArea2: b.tinyArea2, repair: b.repair };
+  const needs: number[] = [];
+  const { strategy, ranks } = b.ranked!;
+  const pack = (records: Uint8Array) => {
+    const raw = encodeTile(tileLayers(records, b, maps, true));
+    return (b.compress ? gzipSync(raw) : raw).length;
+  };
+  for (const t of b.tiles) {
+    const records = b.minzooms ? thinRecords(t.records, t.z, b.minzooms).records : t.records;
+    if (records.length === 0) continue;
+    if (verbOf(strategy) === 'drop') {
+      // On the records: each try streams the features it keeps through the encoder.
+      const w = walkRecords(records, ranks);
+      const weigh = (k: { records: Uint8Array; kept: number }) => ({ features: k.kept, bytes: k.kept > b.maxFeatures ? Infinity : pack(k.records) });
+      needs.push(t.z, fitThreshold(w.sorted, (th) => keepRecords(records, w, th), weigh, limits, strategy));
+    } else needs.push(t.z, fitRanked(tileLayers(records, b, maps, false) as ListLayer[], limits, b.ranked!));
+  }
+  return needs;
 }
 
 /**
@@ -158,7 +210,7 @@ function ordered(features: Iterable<TileFeature>, order: OrderField[]): TileFeat
 function* featuresOf(records: Uint8Array, view: DataView, start: number, end: number): Generator<TileFeature> {
   for (let pos = start; pos < end; ) {
     const h = readHead(view, pos);
-    yield { id: h.id, type: h.type, geometry: records.subarray(h.propsEnd, pos + h.length), properties: decodeProperties(records, pos + HEADER, h.propsEnd) };
+    yield { id: h.id, type: h.type, geometry: records.subarray(h.propsEnd, pos + h.length), properties: decodeProperties(records, pos + HEADER, h.propsEnd), seq: h.seq };
     pos += h.length;
   }
 }

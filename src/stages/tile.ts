@@ -5,6 +5,7 @@ import { FeatureError } from '../errors.js';
 import { Float64Arena } from '../geometry/arena.js';
 import { convertGeometry, GeometryError, Reparse, type ConvertContext } from '../geometry/convert.js';
 import { polygonStats } from '../geometry/quantize.js';
+import { runsSize } from '../geometry/runs.js';
 import { AttributeFilter, type AttributeOptions } from '../generalize/attributes.js';
 import { curveKey } from '../generalize/curve.js';
 import type { ThinningContext } from '../generalize/drop-rate.js';
@@ -34,6 +35,11 @@ export interface TileContext {
   featureZooms?: FeatureZoomOptions;
   /** Thinning by zoom (--drop-rate, --base-zoom): collect each thinned feature's place on the curve. */
   thinning?: ThinningContext;
+  /**
+   * The as-needed strategies that decide per zoom (generalize/as-needed-rank.ts): collect every
+   * feature's place on the curve and size; k is the curve's square (squareLevels).
+   */
+  ranking?: { k: number };
 }
 
 export interface FeatureBatch {
@@ -75,6 +81,8 @@ export interface BatchResult {
   foreign?: { name: string; stats: LayerStats; written: number }[];
   /** With thinning: per thinned feature written, its curve key, seq and layer (generalize/drop-rate.ts). */
   thinKeys?: Float64Array;
+  /** With a ranking: per feature written, its curve key, seq, layer and size (as-needed-rank.ts). */
+  rankKeys?: Float64Array;
   invalidMessages: string[];
   /** A fatal problem: the build stops with this message (file already named). */
   fatal?: { message: string; feature: boolean; problem?: string; index?: number; line?: number; id?: unknown };
@@ -181,6 +189,7 @@ export function tileBatch(b: FeatureBatch): BatchResult {
   const declare = nullDeclarer(schema, attrs);
   const foreign = new Map<string, ForeignLayer>();
   const thinKeys: number[] = [];
+  const rankKeys: number[] = [];
   for (let i = 0; i < b.items.length; i++) {
     const index = b.indexBase + i;
     const seq = b.seqBase + i;
@@ -261,12 +270,14 @@ export function tileBatch(b: FeatureBatch): BatchResult {
     // Thinned by zoom: its first part's type is, and it has no first zoom of its own (as in tippecanoe).
     const thinned = ctx.thinning !== undefined && zooms?.minzoom === undefined && thinnable(geoms[0].type, ctx.thinning);
     const drawn: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity]; // what it drew: u0, v0, u1, v1
+    let size = 0;
     while (geoms.length) {
       const runs = loadGeometry(geoms.shift()!);
       // The tiler holds its own copy now: the parsed coordinates (tens of MB for a big country) can
       // be collected while it works.
       if (!geoms.length) arena.trim();
       const type = runs.type;
+      if (ctx.ranking) size += runsSize(runs);
       const extent = extentOf(runs);
       const [u0, u1, v0, v1] = extent;
       if (u1 >= 0 && u0 <= W && v1 >= 0 && v0 <= H) inside = true;
@@ -285,6 +296,7 @@ export function tileBatch(b: FeatureBatch): BatchResult {
     if (landed) grow(r.bbox, ...drawn);
     // Its place on the curve is the middle of what it drew (tippecanoe: of its bounding box).
     if (landed && thinned) thinKeys.push(curveKey((drawn[0] + drawn[2]) / 2, (drawn[1] + drawn[3]) / 2, ctx.thinning!.k), seq, layer);
+    if (landed && ctx.ranking) rankKeys.push(curveKey((drawn[0] + drawn[2]) / 2, (drawn[1] + drawn[3]) / 2, ctx.ranking.k), seq, layer, size);
     if (landed) {
       r.written++;
       if (into) into.written++;
@@ -294,6 +306,7 @@ export function tileBatch(b: FeatureBatch): BatchResult {
   r.fragments = out.finish();
   r.stats = schema.stats();
   if (thinKeys.length) r.thinKeys = Float64Array.from(thinKeys);
+  if (rankKeys.length) r.rankKeys = Float64Array.from(rankKeys);
   if (foreign.size) r.foreign = [...foreign].map(([name, f]) => ({ name, stats: f.schema.stats(), written: f.written }));
   r.repairedPolygons = polygonStats.repaired;
   r.tinyRings = polygonStats.tinyRings;

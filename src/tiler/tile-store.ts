@@ -22,8 +22,11 @@ export interface TileRecords {
 export interface TileStore {
   /** Adds a buffer of fragment records (the store keeps a reference to it). */
   add(records: Uint8Array): void;
-  /** Tiles in z, x, y order; each tile's records sorted by layer, then input order. */
-  tiles(): AsyncIterable<TileRecords>;
+  /**
+   * Tiles in z, x, y order; each tile's records sorted by layer, then input order. The store gives
+   * up its memory as it goes, unless `again`: then the tiles can be read once more.
+   */
+  tiles(again?: boolean): AsyncIterable<TileRecords>;
   /** Number of distinct tiles, when known without merging (no spill happened). */
   readonly tileCount: number | undefined;
   /** Bytes spilled to disk so far. */
@@ -111,8 +114,8 @@ export class SpillingTileStore implements TileStore {
     return this.o.matrixWidthZ0 * h * 2 ** z <= Number.MAX_SAFE_INTEGER ? x * h + y : `${x}/${y}`;
   }
 
-  /** In-memory tiles in order, each with its records sorted; empties the memory as it goes. */
-  private *memoryTiles(): Generator<TileRecords> {
+  /** In-memory tiles in order, each with its records sorted; empties the memory as it goes unless `again`. */
+  private *memoryTiles(again = false): Generator<TileRecords> {
     this.rankBatches();
     for (let z = 0; z < this.zooms.length; z++) {
       const zoom = this.zooms[z];
@@ -126,11 +129,12 @@ export class SpillingTileStore implements TileStore {
       entries.sort((a, b) => a.x - b.x || a.y - b.y);
       for (const { key, x, y } of entries) {
         const refs = zoom.get(key)!;
-        zoom.delete(key);
+        if (!again) zoom.delete(key);
         yield { z, x, y, records: this.gather(refs), count: refs.length };
       }
-      delete this.zooms[z];
+      if (!again) delete this.zooms[z];
     }
+    if (again) return;
     this.batches = [];
     this.views = [];
     this.tiles_ = this.bytes = this.records = 0;
@@ -205,11 +209,12 @@ export class SpillingTileStore implements TileStore {
     this.runs.push(path);
   }
 
-  async *tiles(): AsyncIterable<TileRecords> {
+  async *tiles(again = false): AsyncIterable<TileRecords> {
     if (this.runs.length === 0) {
-      yield* this.memoryTiles();
+      yield* this.memoryTiles(again);
       return;
     }
+    // Run files can be merged as often as asked.
     if (this.bytes > 0) this.spill();
     yield* mergeRuns(this.runs);
   }

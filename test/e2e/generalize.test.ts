@@ -2,10 +2,11 @@
 // per-feature zooms, thinning by zoom, zoom guessing. The rules themselves are tested in
 // test/unit/attributes.test.ts, feature-zooms.test.ts and thinning.test.ts.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { listTiles, readTile, runCli, tempDir } from '../helpers.js';
+import { listTiles, readTile, ROOT, runCli, tempDir } from '../helpers.js';
 
 function input(dir: string, features: unknown[], name = 'cities.geojson'): string {
   const path = join(dir, name);
@@ -139,13 +140,66 @@ test('--cluster-densest-as-needed on the command line; two as-needed flags are a
   const out = join(dir, 'tiles');
   const r = runCli([path, '-o', out, '-z', '1', '--max-features', '100', '--cluster-densest-as-needed']);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stderr, /zoom 0: 1 tile over --max-size\/--max-features, 400 points clustered/);
+  assert.match(r.stderr, /zoom 0: 1 tile cut by --cluster-densest-as-needed, 419 points clustered, 81 kept/);
   const l = readTile(out, 0, 0, 0).layers.cities;
   let sum = 0;
   for (let i = 0; i < l.length; i++) sum += (l.feature(i).properties.point_count as number | undefined) ?? 1;
-  assert.deepEqual([l.length, sum], [100, 500]);
+  assert.deepEqual([l.length, sum], [81, 500]);
   assert.deepEqual(Object.keys(vectorLayers(out)[0].fields).sort(), ['clustered', 'i', 'point_count', 'point_count_abbreviated', 'sqrt_point_count']);
   const both = runCli([path, '-o', join(dir, 'x'), '--drop-densest-as-needed', '--drop-fraction-as-needed']);
   assert.equal(both.status, 2);
   assert.match(both.stderr, /give one of --drop-densest-as-needed, --drop-fraction-as-needed/);
 });
+
+/** A 10 × 10 grid of squares that share their edges, the columns widening eastwards (sizes differ). */
+function squares([w, s, e, n]: number[]): unknown[] {
+  const xs = [0];
+  for (let i = 1; i <= 10; i++) xs.push(xs[i - 1] + i);
+  const lon = (i: number) => w + ((e - w) * xs[i]) / xs[10];
+  const lat = (j: number) => s + ((n - s) * j) / 10;
+  const out = [];
+  for (let i = 0; i < 10; i++) {
+    for (let j = 0; j < 10; j++) {
+      const ring = [[lon(i), lat(j)], [lon(i + 1), lat(j)], [lon(i + 1), lat(j + 1)], [lon(i), lat(j + 1)], [lon(i), lat(j)]];
+      out.push({ type: 'Feature', id: 10 * i + j, properties: { col: i, row: j }, geometry: { type: 'Polygon', coordinates: [ring] } });
+    }
+  }
+  return out;
+}
+
+/** GEOS's verdict on every polygon of a directory tileset, and the area each tile draws (validity.py). */
+function geos(dir: string, maxzoom: number): { polygons: number; invalid: number; areas: Record<string, number> } {
+  return JSON.parse(execFileSync('/usr/bin/python3', [join(ROOT, 'test/e2e/tools/validity.py'), dir, '0', String(maxzoom)], { encoding: 'utf8' }));
+}
+
+for (const [scheme, box] of [['WebMercatorQuad', [-20, -10, 20, 10]], ['ETRS-TM35FIN', [22, 61, 29, 67]]] as const) {
+  test(`${scheme}: --coalesce-smallest-as-needed merges the small squares into their neighbours — valid for GEOS, the area kept`, () => {
+    const dir = tempDir();
+    const path = input(dir, squares([...box]), 'squares.geojson');
+    const build = (name: string, flags: string[]) => {
+      const out = join(dir, name);
+      const r = runCli([path, '-o', out, '-z', '2', '--tiling-scheme', scheme, '--buffer', '0', ...flags]);
+      assert.equal(r.status, 0, r.stderr);
+      return { out, stderr: r.stderr, verdict: geos(out, 2) };
+    };
+    const whole = build('whole', ['-q']);
+    const merged = build('merged', ['--max-features', '30', '--coalesce-smallest-as-needed']);
+    const dropped = build('dropped', ['--max-features', '30', '--drop-smallest-as-needed', '-q']);
+    assert.equal(merged.verdict.invalid, 0);
+    assert.ok(merged.verdict.polygons > 0);
+    const z0 = listTiles(merged.out).filter((t) => t.startsWith('0/'));
+    let coalescedAway = 0;
+    for (const t of z0) {
+      const [z, x, y] = t.split('/').map(Number);
+      const n = readTile(merged.out, z, x, y).layers.squares.length;
+      assert.ok(n <= 30, `${t}: ${n} features`);
+      coalescedAway += readTile(whole.out, z, x, y).layers.squares.length - n;
+      // Coalescing keeps the area the squares cover (to rounding); dropping loses what went.
+      const a = whole.verdict.areas[t];
+      assert.ok(Math.abs(merged.verdict.areas[t] - a) / a < 0.01, `${t}: ${merged.verdict.areas[t]} of ${a}`);
+      assert.ok(dropped.verdict.areas[t] < 0.9 * a, `${t}: dropping kept ${dropped.verdict.areas[t]} of ${a}`);
+    }
+    assert.ok(coalescedAway > 0);
+    assert.match(merged.stderr, new RegExp(`zoom 0: \\d+ tiles? cut by --coalesce-smallest-as-needed, ${coalescedAway} features coalesced, \\d+ kept`));
+  });
+}

@@ -1,10 +1,11 @@
 // tippecanoe's as-needed strategies for tiles over --max-features / --max-size: drop the densest,
-// drop an even fraction, cluster the densest points — in Web Mercator and ETRS-TM35FIN.
+// drop an even fraction, drop the smallest, cluster the densest points — decided per zoom, so that
+// what goes at one zoom goes at every shallower one; in Web Mercator and ETRS-TM35FIN.
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import { buildTileset } from '../../dist/index.js';
-import { abbreviate } from '../../dist/internals.js';
+import { abbreviate, bitReverse32, zoomThresholds } from '../../dist/internals.js';
 import { MemorySink } from '../memory-sink.js';
 
 /** 100 points on a 10 × 10 grid over a wide box, and 1000 in a tight cluster inside it. */
@@ -31,10 +32,11 @@ async function zoom0(tilingScheme: string, box: number[], o: object) {
 for (const [tilingScheme, box] of SCHEMES) {
   test(`${tilingScheme}: --drop-densest-as-needed keeps the sparse points and thins the cluster`, async () => {
     const { features, summary } = await zoom0(tilingScheme, box, { maxFeatures: 150, asNeeded: 'drop-densest' });
-    assert.equal(features.length, 150);
+    // tippecanoe's step: keep 150/1100 · 0.8 of what can go, the sparsest — 121 features in all.
+    assert.equal(features.length, 121);
     assert.equal(features.filter((f) => f.properties.kind === 'sparse').length, 100);
-    assert.deepEqual(summary.limited[0], { tiles: 1, reducedExtent: 0, droppedForSize: 0, droppedForCount: 950, clustered: 0 });
-    // drop-smallest (the default) knows no density: points are all of size 0, the first ones stay
+    assert.deepEqual(summary.limited[0], { tiles: 1, reducedExtent: 0, droppedForSize: 0, droppedForCount: 0, droppedAsNeeded: 979, clustered: 0, coalesced: 0 });
+    // GDAL's way (the default) knows no density: points are all of size 0, the first ones stay
     const plain = await zoom0(tilingScheme, box, { maxFeatures: 150 });
     assert.equal(plain.features.filter((f) => f.properties.kind === 'sparse').length, 100); // the first 100 in input order
     const late = await zoom0(tilingScheme, box, { maxFeatures: 150, orderBy: [{ attribute: 'kind' }] });
@@ -43,14 +45,15 @@ for (const [tilingScheme, box] of SCHEMES) {
 
   test(`${tilingScheme}: --drop-fraction-as-needed keeps the same share everywhere`, async () => {
     const { features } = await zoom0(tilingScheme, box, { maxFeatures: 550, asNeeded: 'drop-fraction' });
-    assert.equal(features.length, 550);
+    // tippecanoe's step for the fraction: 550/1100 · 0.95 of the walk.
+    assert.equal(features.length, 523);
     const sparse = features.filter((f) => f.properties.kind === 'sparse').length;
     assert.ok(Math.abs(sparse - 50) <= 5, `${sparse} of 100 sparse kept`);
   });
 
   test(`${tilingScheme}: --cluster-densest-as-needed — the point_counts sum to the points they stand for`, async () => {
     const { features, summary, sink } = await zoom0(tilingScheme, box, { maxFeatures: 150, asNeeded: 'cluster-densest' });
-    assert.equal(features.length, 150);
+    assert.equal(features.length, 121);
     const count = (f: { properties: Record<string, unknown> }) => (f.properties.clustered ? (f.properties.point_count as number) : 1);
     assert.equal(features.reduce((s, f) => s + count(f), 0), 1100);
     assert.equal(features.filter((f) => f.properties.kind === 'sparse' && !f.properties.clustered).length, 100);
@@ -58,11 +61,104 @@ for (const [tilingScheme, box] of SCHEMES) {
       assert.equal(f.properties.sqrt_point_count, Math.round(100 * Math.sqrt(f.properties.point_count as number)) / 100);
       assert.equal(f.properties.point_count_abbreviated, String(f.properties.point_count));
     }
-    assert.deepEqual(summary.limited[0], { tiles: 1, reducedExtent: 0, droppedForSize: 0, droppedForCount: 0, clustered: 950 });
+    assert.deepEqual(summary.limited[0], { tiles: 1, reducedExtent: 0, droppedForSize: 0, droppedForCount: 0, droppedAsNeeded: 0, clustered: 979, coalesced: 0 });
     const layer = sink.metadata!.layers[0];
     assert.deepEqual([...layer.fieldTypes()], [['kind', 'String'], ['clustered', 'Boolean'], ['point_count', 'Number'], ['sqrt_point_count', 'Number'], ['point_count_abbreviated', 'String']]);
   });
 }
+
+/** 3000 points, denser towards the box's south-west corner (a fixed pseudo-random walk). */
+function gradient([w, s, e, n]: number[]) {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  return Array.from({ length: 3000 }, (_, i) => {
+    const a = rnd() ** 2, b = rnd() ** 2;
+    return { type: 'Feature', id: i, properties: { i }, geometry: { type: 'Point', coordinates: [w + a * (e - w), s + b * (n - s)] } };
+  });
+}
+
+for (const [tilingScheme, box] of SCHEMES) {
+  for (const asNeeded of ['drop-densest', 'drop-fraction', 'drop-smallest', 'cluster-densest'] as const) {
+    test(`${tilingScheme}: --${asNeeded}-as-needed decides per zoom — a point at zoom z is in the tile of zoom z + 1 under it`, async () => {
+      const sink = new MemorySink();
+      const summary = await buildTileset({ inputs: [{ name: 'p', features: gradient(box) }], output: sink, tilingScheme, maxzoom: 6, buffer: 0, maxFeatures: 300, asNeeded, threads: 1 });
+      const ids = new Map<string, Set<number>>();
+      const features = sink.features();
+      for (const f of features) (ids.get(f.tile) ?? ids.set(f.tile, new Set()).get(f.tile)!).add(f.id!);
+      let checked = 0;
+      for (const f of features) {
+        const [z, x, y] = f.tile.split('/').map(Number);
+        assert.ok((ids.get(f.tile)?.size ?? 0) <= 300);
+        if (z === 6 || f.properties.clustered) continue;
+        // The four tiles under it (a point on the edge may be drawn in its neighbour's).
+        const under = [0, 1, 2, 3].map((c) => ids.get(`${z + 1}/${2 * x + (c & 1)}/${2 * y + (c >> 1)}`));
+        assert.ok(under.some((u) => u?.has(f.id!)), `${asNeeded}: point ${f.id} of ${f.tile} missing at zoom ${z + 1}`);
+        checked++;
+      }
+      assert.ok(checked > 500, `${checked} points checked`);
+      // The thresholds never fall towards the shallower zooms; the shallow ones cut, the deepest keeps all.
+      const t = summary.asNeeded!.thresholds;
+      const zs = Object.keys(t).map(Number).sort((a, b) => a - b);
+      assert.ok(zs.includes(0) && !zs.includes(6), `thresholds at ${zs}`);
+      for (let i = 1; i < zs.length; i++) assert.ok(t[zs[i - 1]] >= t[zs[i]]);
+      assert.equal(summary.featuresPerZoom[6], 3000);
+      for (let z = 0; z < 6; z++) assert.ok(summary.featuresPerZoom[z] <= summary.featuresPerZoom[z + 1], `zoom ${z}`);
+      if (asNeeded === 'cluster-densest') {
+        // Every zoom still accounts for all 3000 points, in clusters or on their own.
+        for (let z = 0; z <= 6; z++) {
+          const n = features.filter((f) => f.z === z).reduce((s, f) => s + ((f.properties.point_count as number) ?? 1), 0);
+          assert.equal(n, 3000, `zoom ${z}`);
+        }
+      }
+    });
+  }
+}
+
+for (const [tilingScheme, box] of SCHEMES) {
+  test(`${tilingScheme}: --coalesce-densest-as-needed — the cluster's points are merged into multipoints, no place lost`, async () => {
+    const { summary, sink } = await zoom0(tilingScheme, box, { maxFeatures: 150, asNeeded: 'coalesce-densest' });
+    const layer = sink.tile('0/0/0')!.layers.p;
+    assert.ok(layer.length <= 150 && layer.length > 100, `${layer.length} features`);
+    // Every place a point is drawn at without the limit is drawn at still (a multipoint's repeated
+    // places are written once, as GDAL does, so places are compared, not points).
+    const places = (l: typeof layer) => {
+      const out = new Set<string>();
+      for (let i = 0; i < l.length; i++) for (const [p] of l.feature(i).loadGeometry()) out.add(`${p.x},${p.y}`);
+      return [...out].sort();
+    };
+    const whole = await zoom0(tilingScheme, box, {});
+    assert.deepEqual(places(layer), places(whole.sink.tile('0/0/0')!.layers.p));
+    assert.equal(summary.limited[0].coalesced, 1100 - layer.length);
+    assert.equal(summary.limited[0].droppedAsNeeded, 0);
+    // The one each merges into keeps its own attributes: the sparse points are all still there.
+    const kinds = Array.from({ length: layer.length }, (_, i) => layer.feature(i).properties.kind);
+    assert.equal(kinds.filter((k) => k === 'sparse').length, 100);
+  });
+}
+
+test('the thresholds, and so the tiles, are the same whatever the number of threads', async () => {
+  const build = async (threads: number) => {
+    const sink = new MemorySink();
+    const summary = await buildTileset({ inputs: [{ name: 'p', features: gradient([-20, -20, 20, 20]) }], output: sink, maxzoom: 4, maxSize: 3000, asNeeded: 'cluster-densest', threads });
+    return { summary, tiles: [...sink.tiles].sort(([a], [b]) => (a < b ? -1 : 1)) };
+  };
+  const one = await build(1), three = await build(3);
+  assert.deepEqual(three.summary.asNeeded, one.summary.asNeeded);
+  assert.deepEqual(three.tiles, one.tiles);
+  assert.ok(Object.keys(one.summary.asNeeded!.thresholds).length > 0);
+});
+
+test('a store spilled to disk is read twice the same: the tiles do not depend on the memory budget', async () => {
+  const build = async (memoryBudget?: number) => {
+    const sink = new MemorySink();
+    const summary = await buildTileset({ inputs: [{ name: 'p', features: gradient([-20, -20, 20, 20]) }], output: sink, maxzoom: 4, maxFeatures: 300, asNeeded: 'drop-densest', threads: 1, memoryBudget });
+    return { summary, tiles: [...sink.tiles].sort(([a], [b]) => (a < b ? -1 : 1)) };
+  };
+  const held = await build(), spilled = await build(64 * 1024);
+  assert.ok(spilled.summary.spilledBytes > 0 && held.summary.spilledBytes === 0);
+  assert.deepEqual(spilled.summary.asNeeded, held.summary.asNeeded);
+  assert.deepEqual(spilled.tiles, held.tiles);
+});
 
 test('under --max-size the strategies keep full detail: extent 4096, the tile within the limit', async () => {
   for (const asNeeded of ['drop-densest', 'drop-fraction', 'cluster-densest'] as const) {
@@ -80,4 +176,12 @@ test('under --max-size the strategies keep full detail: extent 4096, the tile wi
 
 test("tippecanoe's abbreviations", () => {
   assert.deepEqual([1, 999, 1000, 1234, 9999, 10000, 12345, 999999].map(abbreviate), ['1', '999', '1.0k', '1.2k', '10.0k', '10k', '12k', '1000k']);
+});
+
+test('zoom thresholds: the most any tile of the zoom needs, carried to shallower zooms', () => {
+  // pairs z, threshold: zoom 3 needs nothing, zoom 2's tiles need 5 and 9, zoom 1's 4, zoom 0 none
+  assert.deepEqual(zoomThresholds([3, -Infinity, 2, 5, 2, 9, 1, 4, 0, -Infinity], 3), [9, 9, 9, -Infinity]);
+  assert.deepEqual(zoomThresholds([], 1), [-Infinity, -Infinity]);
+  // drop-fraction's walk: raising the threshold keeps every 2nd, then every 4th … feature
+  assert.deepEqual([0, 1, 2, 3, 4, 6].map(bitReverse32), [0, 2 ** 31, 2 ** 30, 2 ** 31 + 2 ** 30, 2 ** 29, 2 ** 30 + 2 ** 29]);
 });
