@@ -12,6 +12,7 @@ import type { FeatureRanks } from '../model/feature-ranks.js';
 import type { Ranked } from '../mvt/as-needed.js';
 import { drawnSize, encodeRanked, encodeWithinLimits, fitRanked, type LimitReport } from '../mvt/limits.js';
 import { AT_LAYER, AT_LENGTH, AT_SEQ, ByteWriter, HEADER, decodeProperties, readHead } from '../tiler/fragment-codec.js';
+import { keepLargestRecords } from './select-largest.js';
 
 /** What the encoder needs to know about each output layer; serializable. */
 export interface EncodeLayer {
@@ -99,6 +100,14 @@ export function encodeTiles(b: EncodeBatch, out: TileOut): EncodeReport {
       threshold = -Infinity;
     }
     let n = countRecords(records);
+    // Over MAX_FEATURES, the largest are chosen from the records themselves, streaming (GDAL's
+    // order, the same features as mvt/limits.ts would keep): the rest is then never decoded.
+    let overCount = 0;
+    if (n > b.maxFeatures && !b.order && !b.ranked) {
+      records = keepLargestRecords(records, b.maxFeatures);
+      overCount = n - b.maxFeatures;
+      n = b.maxFeatures;
+    }
     // The common case streams features out of the records one at a time, so a tile holding
     // millions of points (zoom 0 of a big point layer) never exists as millions of objects.
     let data: Uint8Array | undefined;
@@ -113,11 +122,12 @@ export function encodeTiles(b: EncodeBatch, out: TileOut): EncodeReport {
       const r = b.ranked && threshold !== -Infinity ? encodeRanked(layers, limits, { ...b.ranked, threshold }) : encodeWithinLimits(layers, limits);
       data = r.data;
       r.report.droppedAsNeeded += droppedAsNeeded;
+      r.report.droppedForCount += overCount;
       const { reducedExtent, droppedForSize, droppedForCount, clustered, coalesced } = r.report;
-      n -= droppedForCount + droppedForSize + clustered + coalesced + (r.report.droppedAsNeeded - droppedAsNeeded);
+      n -= droppedForCount - overCount + droppedForSize + clustered + coalesced + (r.report.droppedAsNeeded - droppedAsNeeded);
       if (changed(r.report)) limited.push(t.z, reducedExtent ?? 0, droppedForSize, droppedForCount, r.report.droppedAsNeeded, clustered, coalesced);
       for (const name of r.report.clusteredLayers ?? []) clusteredLayers.add(name);
-    }
+    } else if (overCount) limited.push(t.z, 0, 0, overCount, 0, 0, 0);
     counts[0] += n;
     out(t.z, t.x, t.y, data);
   }

@@ -1,14 +1,16 @@
 // Holds tile fragments until every feature has been read, then hands them out tile by tile in
 // z/x/y order. Fragments are binary records (fragment-codec.ts). Past a memory budget the store
 // sorts what it holds into a run file on disk and starts again; at the end the runs are merged, so
-// memory stays flat however large the input (GDAL's TEMPORARY_DB does the same job with SQLite).
-import { closeSync, mkdirSync, openSync, readSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
+// memory stays flat however large the input (GDAL's TEMPORARY_DB does the same job with SQLite);
+// run-merge.ts merges them with a bounded number of files open.
+import { closeSync, mkdirSync, openSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULTS } from '../defaults.js';
 import { InputError } from '../errors.js';
 import { ownedName, releaseName } from '../temporaries.js';
-import { AT_LENGTH, AT_X, AT_Y, AT_Z, ByteWriter, compareRecords } from './fragment-codec.js';
+import { AT_LAYER, AT_LENGTH, AT_SEQ, AT_X, AT_Y, AT_Z, ByteWriter } from './fragment-codec.js';
+import { mergeRuns } from './run-merge.js';
 
 export interface TileRecords {
   z: number;
@@ -150,7 +152,7 @@ export class SpillingTileStore implements TileStore {
    * among batches, offset in the batch): one ranking of the batches, then plain numbers to sort.
    */
   private rankBatches(): void {
-    const first = (b: number) => ({ b, layer: this.views[b].getUint16(6, true), seq: this.views[b].getFloat64(24, true) });
+    const first = (b: number) => ({ b, layer: this.views[b].getUint16(AT_LAYER, true), seq: this.views[b].getFloat64(AT_SEQ, true) });
     const sorted = this.batches.map((_, b) => first(b)).sort((p, q) => p.layer - q.layer || p.seq - q.seq);
     this.order = sorted.map((e) => e.b);
     this.rank = new Array<number>(this.batches.length);
@@ -216,7 +218,8 @@ export class SpillingTileStore implements TileStore {
     }
     // Run files can be merged as often as asked.
     if (this.bytes > 0) this.spill();
-    yield* mergeRuns(this.runs);
+    const dir = this.dir!;
+    yield* mergeRuns(this.runs, (i) => join(dir, `merge-${i}.bin`));
   }
 
   dispose(): void {
@@ -225,102 +228,5 @@ export class SpillingTileStore implements TileStore {
       releaseName(this.dir);
     }
     this.dir = undefined;
-  }
-}
-
-/** Reads one run file record by record through a buffer. */
-class RunReader {
-  private fd: number;
-  private buf = new Uint8Array(4 << 20);
-  private view = new DataView(this.buf.buffer);
-  private start = 0;
-  private end = 0;
-  private eof = false;
-
-  constructor(path: string) {
-    this.fd = openSync(path, 'r');
-    this.fill();
-  }
-
-  /** Makes sure the whole current record is in the buffer; false at the end of the file. */
-  private fill(): boolean {
-    const need = (n: number) => {
-      if (this.end - this.start >= n) return true;
-      if (this.start > 0) {
-        this.buf.copyWithin(0, this.start, this.end);
-        this.end -= this.start;
-        this.start = 0;
-      }
-      if (n > this.buf.length) {
-        const next = new Uint8Array(Math.max(n, this.buf.length * 2));
-        next.set(this.buf.subarray(0, this.end));
-        this.buf = next;
-        this.view = new DataView(next.buffer);
-      }
-      while (!this.eof && this.end < n) {
-        const got = readSync(this.fd, this.buf, this.end, this.buf.length - this.end, null);
-        if (got === 0) this.eof = true;
-        this.end += got;
-      }
-      return this.end - this.start >= n;
-    };
-    if (!need(4)) return false;
-    return need(this.view.getUint32(this.start, true));
-  }
-
-  get done(): boolean {
-    return this.end - this.start < 4;
-  }
-  get dataView(): DataView {
-    return this.view;
-  }
-  get pos(): number {
-    return this.start;
-  }
-  current(): Uint8Array {
-    return this.buf.subarray(this.start, this.start + this.view.getUint32(this.start, true));
-  }
-  next(): void {
-    this.start += this.view.getUint32(this.start, true);
-    if (!this.fill() && this.end - this.start > 0) throw new Error('truncated run file');
-  }
-  close(): void {
-    closeSync(this.fd);
-  }
-}
-
-/** K-way merge of sorted run files into tiles. */
-function* mergeRuns(paths: string[]): Generator<TileRecords> {
-  const readers = paths.map((p) => new RunReader(p));
-  try {
-    const live = readers.filter((r) => !r.done);
-    const less = (a: RunReader, b: RunReader) => compareRecords(a.dataView, a.pos, b.dataView, b.pos) < 0;
-    // A tile's records are copied straight into one buffer: a zoom-0 tile may hold millions.
-    const out = new ByteWriter(1 << 16);
-    let count = 0;
-    let z = -1, x = 0, y = 0;
-    while (live.length) {
-      let m = 0;
-      for (let i = 1; i < live.length; i++) if (less(live[i], live[m])) m = i;
-      const r = live[m];
-      const v = r.dataView, p = r.pos;
-      const rz = v.getUint8(p + 4), rx = v.getFloat64(p + 8, true), ry = v.getFloat64(p + 16, true);
-      if (count && (rz !== z || rx !== x || ry !== y)) {
-        yield { z, x, y, records: out.finish(), count };
-        out.pos = 0;
-        count = 0;
-        out.shrink(16 << 20); // after a huge low-zoom tile
-      }
-      z = rz;
-      x = rx;
-      y = ry;
-      out.bytes(r.current());
-      count++;
-      r.next();
-      if (r.done) live.splice(m, 1);
-    }
-    if (count) yield { z, x, y, records: out.finish(), count };
-  } finally {
-    for (const r of readers) r.close();
   }
 }

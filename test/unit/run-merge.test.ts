@@ -1,0 +1,75 @@
+// The spill store's run merge: however many runs there are, the merge gives every record once, in
+// (z, x, y, layer, input order), grouped into tiles — also when runs must first be merged into
+// longer runs because there are more than the files it keeps open.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { mergeRuns } from '../../dist/internals.js';
+
+const SIZE = 48; // a record's fixed head (fragment-codec.ts) and nothing else: enough to sort
+
+function record(z: number, x: number, y: number, layer: number, seq: number): Uint8Array {
+  const b = new Uint8Array(SIZE);
+  const v = new DataView(b.buffer);
+  v.setUint32(0, SIZE, true);
+  v.setUint8(4, z);
+  v.setUint16(6, layer, true);
+  v.setFloat64(8, x, true);
+  v.setFloat64(16, y, true);
+  v.setFloat64(24, seq, true);
+  return b;
+}
+
+const key = (r: number[]) => r.join('/');
+const cmp = (a: number[], b: number[]) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3] || a[4] - b[4];
+
+for (const [runCount, fanIn] of [[1, 4], [4, 4], [5, 4], [23, 4], [40, 3]]) {
+  test(`${runCount} runs merged ${fanIn} at a time: every record once, in order, by tile`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mvt-merge-test-'));
+    try {
+      // Pseudo-random records spread over the runs, each run sorted as the store writes it.
+      let s = 12345;
+      const rnd = (n: number) => ((s = (s * 1103515245 + 12345) % 2 ** 31), s % n);
+      const all: number[][] = [];
+      const runs: number[][][] = Array.from({ length: runCount }, () => []);
+      for (let seq = 0; seq < 3000; seq++) {
+        const z = rnd(3), r = [z, rnd(2 ** z), rnd(2 ** z), rnd(2), seq];
+        all.push(r);
+        runs[rnd(runCount)].push(r);
+      }
+      const paths = runs.map((run, i) => {
+        const p = join(dir, `run-${i}.bin`);
+        run.sort(cmp);
+        const buf = new Uint8Array(run.length * SIZE);
+        run.forEach((r, j) => buf.set(record(r[0], r[1], r[2], r[3], r[4]), j * SIZE));
+        writeFileSync(p, buf);
+        return p;
+      });
+      let scratch = 0;
+      const got: number[][] = [];
+      const tiles: string[] = [];
+      for (const t of mergeRuns(paths, (i) => (scratch++, join(dir, `merge-${i}.bin`)), fanIn)) {
+        assert.equal(t.records.length, t.count * SIZE);
+        tiles.push(`${t.z}/${t.x}/${t.y}`);
+        const v = new DataView(t.records.buffer, t.records.byteOffset, t.records.byteLength);
+        for (let o = 0; o < t.records.length; o += SIZE) {
+          const r = [v.getUint8(o + 4), v.getFloat64(o + 8, true), v.getFloat64(o + 16, true), v.getUint16(o + 6, true), v.getFloat64(o + 24, true)];
+          assert.deepEqual(r.slice(0, 3), [t.z, t.x, t.y], 'a record in the tile it belongs to');
+          got.push(r);
+        }
+      }
+      assert.deepEqual(got.map(key), [...all].sort(cmp).map(key));
+      assert.equal(new Set(tiles).size, tiles.length, 'each tile once');
+      // Intermediate runs only when there are more runs than files kept open; each is deleted once merged.
+      const expected = runCount <= fanIn ? 0 : Math.ceil((runCount - fanIn) / (fanIn - 1));
+      assert.equal(scratch, expected);
+      const left = readdirSync(dir);
+      assert.ok(left.length <= fanIn, `only the last pass's runs are left: ${left}`);
+      if (runCount > fanIn) assert.ok(!existsSync(paths[0]), 'merged inputs deleted');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
