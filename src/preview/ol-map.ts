@@ -45,7 +45,8 @@ export function mountOpenLayers(target: HTMLElement, ctx: PreviewContext, events
   const { code } = ctx.scheme;
   const hidden = new Set<string>();
   const styles = layerStyles(ctx);
-  const source = new OGCVectorTile({ url: `${ctx.base}tileset.json`, format: new MVT(), projection: code, wrapX: false });
+  const sourceFor = (query: string) => new OGCVectorTile({ url: `${ctx.base}tileset.json${query}`, format: new MVT(), projection: code, wrapX: false });
+  let source = sourceFor(ctx.query);
   const tiles = new VectorTileLayer({
     source,
     style: (f: FeatureLike) => {
@@ -130,6 +131,11 @@ export function mountOpenLayers(target: HTMLElement, ctx: PreviewContext, events
     setTileBoundaries(on) {
       outlineLayer.setVisible(on);
       drawOutlines();
+    },
+    setQuery(query) {
+      // Another tileset.json, whose tile template carries the values: a source of its own (no stale tiles).
+      source = sourceFor(query);
+      tiles.setSource(source);
     },
     pixelFor(lon, lat) {
       const [x, y] = map.getPixelFromCoordinate(fromLonLat([lon, lat], code));
