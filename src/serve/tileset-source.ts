@@ -3,8 +3,8 @@
 // followed); an .mbtiles or .pmtiles file through tileset/'s readers (a PMTiles re-rooted scheme's
 // zoom z read from stored zoom z + zoom_offset there). A rebuild replaces the tileset in place
 // (renamed over it): `changed()` notices, and the server opens it again.
-import { realpath, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { MAX_ZOOM } from '../scheme/tiling-scheme.js';
 import { parseTilesetMetadata, type TilesetInfo } from '../tileset/metadata.js';
@@ -161,12 +161,44 @@ async function openFile(tileset: Tileset): Promise<TileSource> {
   };
 }
 
-/** Opens what `serve PATH` names: a tileset directory, an .mbtiles or a .pmtiles file. */
+/**
+ * A `publish --destdir` directory (no metadata.json of its own) as the tileset its layer map points
+ * to: the map is publish's default one, `DESTDIR/../metadata.json`, and the entry the one whose path
+ * ends in `/DESTDIR-NAME/xx` with `DESTDIR/xx` there. Undefined when the directory is no such thing.
+ */
+async function publishedTileset(path: string): Promise<{ directory: string; layerMap: string } | undefined> {
+  if ((await stat(join(path, 'metadata.json')).catch(() => undefined)) !== undefined) return undefined;
+  const layerMap = join(dirname(resolve(path)), 'metadata.json');
+  let map: unknown;
+  try {
+    map = (JSON.parse(await readFile(layerMap, 'utf8')) as { layermap?: unknown }).layermap;
+  } catch {
+    return undefined;
+  }
+  if (!map || typeof map !== 'object') return undefined;
+  const name = basename(resolve(path));
+  for (const v of Object.values(map)) {
+    const m = typeof v === 'string' ? /\/([^/]+)\/([0-9a-f]{2})$/.exec(v) : null;
+    if (m && m[1] === name && (await stat(join(path, m[2])).catch(() => undefined))?.isDirectory()) return { directory: join(path, m[2]), layerMap };
+  }
+  return undefined;
+}
+
+/**
+ * Opens what `serve PATH` names: a tileset directory, a `publish` destination (the tileset its layer
+ * map points to, followed again when a run publishes another), an .mbtiles or a .pmtiles file.
+ */
 export async function openTileSource(path: string): Promise<TileSource> {
   const st = await stat(path).catch((e: NodeJS.ErrnoException) => {
     throw new InputError(e.code === 'ENOENT' ? 'no such file or directory' : e.message, path);
   });
-  if (st.isDirectory()) return openDirectory(path);
+  if (st.isDirectory()) {
+    const published = await publishedTileset(path);
+    if (!published) return openDirectory(path);
+    const mapVersion = await versionOf(published.layerMap);
+    const source = await openDirectory(published.directory);
+    return { ...source, changed: async () => (await versionOf(published.layerMap)) !== mapVersion || source.changed() };
+  }
   if (!/\.(?:mbtiles|pmtiles)$/i.test(path)) throw new UsageError(`${path}: not a tileset (a directory of {z}/{x}/{y} tiles, an .mbtiles or a .pmtiles file)`);
   return openFile(await openTileset(path));
 }
