@@ -77,8 +77,8 @@ export interface PreviewMap {
   setTileBoundaries(on: boolean): void;
   /** The page pixel (CSS pixels from the viewport's top left) where lon/lat is drawn. */
   pixelFor(lon: number, lat: number): [number, number];
-  /** Draws the tiles of other dimension values: the descriptors asked with `query` (`?year=2023`). */
-  setQuery(query: string): void;
+  /** Draws the tiles of other dimension values: the descriptors asked with `query` (`?year=2023`); resolves once the new descriptor is read. */
+  setQuery(query: string): Promise<void>;
   /** Resolves once everything in view is drawn, tiles loaded. */
   idle(): Promise<void>;
 }

@@ -143,9 +143,10 @@ async function main(): Promise<void> {
   // Each renderer is its own chunk: a page loads only the library it draws with.
   const mount = renderer === 'maplibre' ? (await import('./maplibre-map.js')).mountMapLibre : (await import('./ol-map.js')).mountOpenLayers;
   const { preview, ready } = mount($('map'), ctx, statusEvents(scheme, attributeFiles ? attributeLookup(base, attributeFiles) : undefined));
+  let pending: Promise<void> = Promise.resolve();
   fillDimensionPicker($('dimensions'), tileJson.dimensions ?? [], ctx.query, base, (query) => {
     ctx.query = query;
-    preview.setQuery(query);
+    pending = preview.setQuery(query);
   });
   fillLayerList(layers, (id, on) => preview.setLayerVisible(id, on));
   $<HTMLInputElement>('boundaries').addEventListener('change', (e) => preview.setTileBoundaries((e.target as HTMLInputElement).checked));
@@ -153,7 +154,10 @@ async function main(): Promise<void> {
     renderer: preview.renderer,
     map: preview.map,
     ready: false,
-    idle: () => preview.idle(),
+    idle: async () => {
+      await pending;
+      await preview.idle();
+    },
     pixel: (lon, lat) => preview.pixelFor(lon, lat),
     colors: { background: BACKGROUND, fillOpacity: FILL_OPACITY, layers: Object.fromEntries(layers.map((l) => [l.id, l.color])) },
     query: () => ctx.query,

@@ -69,7 +69,9 @@ export function mountMapLibre(container: HTMLElement, ctx: PreviewContext, event
       map.showTileBoundaries = on;
     },
     setQuery(query) {
+      const done = new Promise<void>((resolve) => map.once('idle', () => resolve()));
       map.getSource<VectorTileSource>('tileset')!.setUrl(`${ctx.base}tilejson.json${query}`);
+      return done;
     },
     pixelFor(lon, lat) {
       const p = map.project([lon, lat]);
