@@ -6,7 +6,7 @@
 // feature shows exactly its row.
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { VectorTile } from '@mapbox/vector-tile';
@@ -15,6 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import proj4 from 'proj4';
 import { fixture, runCli, tempDir } from '../helpers.js';
 import { assertColor, BACKGROUND, blend, launchBrowser, openPreview, pixelAt, skip } from './browser-helpers.js';
+import { writeDimensionConfig } from './publish-fixture.js';
 import { serveCli, stopCliServers } from './serve-helpers.js';
 
 const SWEREF = '+proj=utm +zone=33 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs';
@@ -84,19 +85,10 @@ const ZONES = [
 
 function publishZones(name: string, scheme: string): string {
   const square = ([x, y]: number[], h: number) => [[[x - h, y - h], [x + h, y - h], [x + h, y + h], [x - h, y + h], [x - h, y - h]]];
-  writeFileSync(join(dir, `${name}.geojson`), JSON.stringify({
-    type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::3006' } },
-    features: ZONES.map(({ centre, ...p }) => ({ type: 'Feature', properties: p, geometry: { type: 'Polygon', coordinates: square(centre, 60000) } })),
-  }));
-  writeFileSync(join(dir, `${name}.yml`), `dataset: {path: ${name}.geojson}
-SRS: EPSG:3006
-vector-tiles: {max-zoom: 6, tiling-scheme: "${scheme}"}
-layers:
-  ${name}: {publish: zones}
-dimensions:
-  - {name: year, type: values, default: "2024", property: year}
-`);
-  const r = runCli(['publish', join(dir, `${name}.yml`), '--destdir', join(dir, 'web', name), '--json']);
+  const config = writeDimensionConfig(dir, name, ZONES.map(({ centre, ...p }) => ({ properties: p, geometry: { type: 'Polygon', coordinates: square(centre, 60000) } })), {
+    target: 'zones', maxzoom: 6, scheme, dimensions: '  - {name: year, type: values, default: "2024", property: year}\n',
+  });
+  const r = runCli(['publish', config, '--destdir', join(dir, 'web', name), '--json']);
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout).directory as string;
 }

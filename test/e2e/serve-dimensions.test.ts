@@ -14,27 +14,19 @@ import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { startServer, type RunningServer } from '../../dist/serve/server.js';
 import { CLI, ROOT, tempDir } from '../helpers.js';
+import { writeDimensionConfig } from './publish-fixture.js';
 import { rawRequest } from './serve-helpers.js';
 
-const CRS = { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::3006' } };
 const dir = tempDir('mvt-serve-dim-');
 mkdirSync(join(dir, 'web'));
 // Beside the tilesets, what a traversal would reach for.
 writeFileSync(join(dir, 'web', 'secret.txt'), 'SECRET');
 
 function publish(name: string, rows: Record<string, unknown>[], dimensions: string, extra = '', args: string[] = []): string {
-  writeFileSync(join(dir, `${name}.geojson`), JSON.stringify({
-    type: 'FeatureCollection', crs: CRS,
-    features: rows.map(({ at, ...properties }) => ({ type: 'Feature', properties, geometry: { type: 'Point', coordinates: at } })),
-  }));
-  writeFileSync(join(dir, `${name}.yml`), `dataset: {path: ${name}.geojson}
-SRS: EPSG:3006
-vector-tiles: {max-zoom: 2, tiling-scheme: "EPSG:3006,-1200000,8500000,4194304"}
-layers:
-  ${name}: {publish: obs}
-dimensions:
-${dimensions}${extra}`);
-  const r = spawnSync(process.execPath, [CLI, 'publish', join(dir, `${name}.yml`), '--destdir', join(dir, 'web', name), '--json', ...args], { cwd: ROOT, encoding: 'utf8' });
+  const config = writeDimensionConfig(dir, name, rows.map(({ at, ...properties }) => ({ properties, geometry: { type: 'Point', coordinates: at } })), {
+    target: 'obs', maxzoom: 2, scheme: 'EPSG:3006,-1200000,8500000,4194304', dimensions, extra,
+  });
+  const r = spawnSync(process.execPath, [CLI, 'publish', config, '--destdir', join(dir, 'web', name), '--json', ...args], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout).directory as string;
 }
