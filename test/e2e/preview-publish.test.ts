@@ -152,3 +152,51 @@ for (const c of [
     assert.equal(await server.stop('SIGINT'), 0);
   });
 }
+
+test('the picker of a time dimension: a text field, an interval drawn stacked, a refused value shown and the map kept', { skip }, async () => {
+  const points = [
+    { n: 0, observed: '2024-01-15T12:00:00Z', at: [520000, 6900000] },
+    { n: 1, observed: '2024-06-01T00:00:00Z', at: [650000, 6600000] },
+    { n: 2, observed: '2023-05-01T00:00:00Z', at: [600000, 6750000] },
+  ];
+  const config = writeDimensionConfig(dir, 'obs', points.map(({ at, ...p }) => ({ properties: p, geometry: { type: 'Point', coordinates: at } })), {
+    target: 'obs', maxzoom: 5, scheme: 'EPSG:3006,-1200000,8500000,4194304', dimensions: '  - {name: time, type: time, default: "2024", property: observed}\n',
+  });
+  const r = runCli(['publish', config, '--destdir', join(dir, 'web', 'obs'), '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const tileset = JSON.parse(r.stdout).directory as string;
+  const server = await serveCli([tileset]);
+  const { page, watch } = await openPreview(browser!, server.url);
+  const field = page.locator('input[data-dimension="time"]');
+  assert.equal(await field.inputValue(), '2024', 'the default in the field');
+  const drawn = () => page.evaluate(() => {
+    const p = window.__preview!;
+    return [...new Set(p.map.getLayers().item(0).getFeaturesInExtent(p.map.getView().calculateExtent()).map((f) => f.getId() as number))];
+  });
+  const rowsOf = async () => (await drawn()).map((id) => record(tileset, id).n as number).sort();
+  assert.deepEqual(await rowsOf(), [0, 1], '2024: two instants, stacked');
+  const at = await Promise.all(points.map((p) => pixelOf(page, proj4(SWEREF, 'EPSG:4326', p.at))));
+  assertColor(await pixelAt(page, at[0]), FIRST_COLOUR, "January's point");
+  assertColor(await pixelAt(page, at[2]), BACKGROUND, 'no 2023 point');
+
+  await field.fill('2023-01-01/2024-03-01');
+  await field.press('Enter');
+  await page.waitForFunction(() => window.__preview!.query() !== '');
+  assert.equal(await page.evaluate(() => window.__preview!.query()), `?time=${encodeURIComponent('2023-01-01/2024-03-01')}`);
+  await page.evaluate(() => window.__preview!.idle());
+  assert.deepEqual(await rowsOf(), [0, 2], 'the interval: May 2023 and January 2024');
+  assertColor(await pixelAt(page, at[2]), FIRST_COLOUR, 'the 2023 point');
+  assertColor(await pixelAt(page, at[1]), BACKGROUND, 'no June point');
+
+  // A value the server refuses: its message, and the map as it was.
+  await field.fill('soon');
+  await field.press('Enter');
+  await page.locator('#dimension-error', { hasText: 'dimension time' }).waitFor();
+  assert.equal(await page.locator('#dimension-error').textContent(), 'dimension time: "soon" is not an ISO 8601 instant, period or start/end interval');
+  assert.equal(await page.evaluate(() => window.__preview!.query()), `?time=${encodeURIComponent('2023-01-01/2024-03-01')}`);
+  assert.deepEqual(await rowsOf(), [0, 2]);
+  // The refusal is the one 400 the page saw (and Chromium logged); nothing else went wrong.
+  assert.deepEqual(watch.problems, [`HTTP 400: ${server.url}tilejson.json?time=soon`, 'console: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+  await page.context().close();
+  assert.equal(await server.stop('SIGINT'), 0);
+});
