@@ -180,3 +180,19 @@ test('descriptors list the dimensions and carry a choice into their tile URLs; m
   for (const path of ['/attr/0001.json', '/attr/metadata.json', '/attr/0000.json.br', '/attr/ABCD.json']) assert.equal((await rawRequest(s.port, path)).status, 404, path);
   for (const path of ['/attr/%2e%2e', '/attr/..%2fmetadata.json']) assert.equal((await rawRequest(s.port, path)).status, 400, path);
 });
+
+test('a publish destination: served as the tileset its layer map points to, and the next one once a run publishes again', async () => {
+  const dest = join(dir, 'web', 'timed');
+  const s = await serve(dest);
+  assert.equal(s.source().path, timed);
+  const first = await rawRequest(s.port, '/0/0/0.pbf?time=2024-06-01T00:00:00Z');
+  assert.ok(first.body.equals(readFileSync(join(timed, '2024-06-01T00:00:00Z', '0', '0', '0.pbf'))));
+  const again = spawnSync(process.execPath, [CLI, 'publish', join(dir, 'timed.yml'), '--destdir', dest, '--json'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(again.status, 0, again.stderr);
+  const next = JSON.parse(again.stdout).directory as string;
+  assert.notEqual(next, timed);
+  assert.equal((await rawRequest(s.port, '/health')).status, 200);
+  assert.equal(s.source().path, next, 'the layer map changed: the new tileset is served');
+  const layerMap = JSON.parse(readFileSync(join(dir, 'web', 'metadata.json'), 'utf8')) as { layermap: Record<string, string> };
+  assert.ok(layerMap.layermap.timed.endsWith(`/${next.slice(-2)}`));
+});
