@@ -56,10 +56,10 @@ export function chooseTrees(d: ServedDimensions, pathSegments: string[] | undefi
     }
   } else {
     for (const dim of d.list) {
-      const hits = query.getAll(asked.get(dim.name.toLowerCase()) ?? dim.name);
-      const lower = [...query.entries()].filter(([k]) => k.toLowerCase() === dim.name.toLowerCase());
-      if (lower.length > 1 || hits.length > 1) return { ok: false, status: 400, message: `dimension ${dim.name} is given more than once` };
-      params[dim.name] = lower[0]?.[1];
+      // Names without case, as MapCache's parameters: `year` and `Year` are one dimension given twice.
+      const hits = [...query.entries()].filter(([k]) => k.toLowerCase() === dim.name.toLowerCase());
+      if (hits.length > 1) return { ok: false, status: 400, message: `dimension ${dim.name} is given more than once` };
+      params[dim.name] = hits[0]?.[1];
     }
   }
   const r = resolveDimensions(d.list, params);

@@ -38,9 +38,11 @@ export async function route(req: IncomingMessage, res: ServerResponse, segments:
   const { source } = ctx;
   const name = segments.join('/');
   if (segments.length === 0 || name === 'index.html' || segments[0] === 'preview') return ctx.preview.send(req, res, name);
-  const query = new URL(req.url ?? '/', 'http://server').searchParams;
+  // The query of the raw target as received (no URL parser: it would take `//x` for a host).
+  const raw = req.url ?? '';
+  const query = new URLSearchParams(raw.includes('?') ? raw.slice(raw.indexOf('?') + 1).replace(/#.*$/s, '') : '');
   const treeDepth = source.dimensions?.patterns.length ?? 0;
-  if (segments.length === 3 || (treeDepth && segments.length === 3 + treeDepth && segments[0] !== 'attr' && segments[0] !== 'preview')) {
+  if (segments.length === 3 || (treeDepth && segments.length === 3 + treeDepth && segments[0] !== 'attr')) {
     return tile(req, res, segments, source, query);
   }
   if (segments.length === 2 && segments[0] === 'attr') return attributes(req, res, segments[1], source);
