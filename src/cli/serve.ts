@@ -1,5 +1,6 @@
 // `mvt-build serve`: a tileset over HTTP with a preview page, until Ctrl-C (or SIGTERM) stops it.
 // Exit 0 when stopped so, 1 when the tileset cannot be read or the port not taken, 2 on a usage error.
+import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { UsageError } from '../errors.js';
 import { formatTilingScheme } from '../scheme/tiling-scheme.js';
@@ -14,7 +15,7 @@ const port = (v: string) => {
 export function makeServeProgram(): Command {
   return new Command('mvt-build serve')
     .description('Serve a tileset over HTTP — tiles, descriptors with this server\'s URLs, and a preview map at / — until Ctrl-C.')
-    .argument('<tileset>', 'a tileset directory, an .mbtiles or a .pmtiles file')
+    .argument('<tileset>', 'a tileset directory, an .mbtiles or a .pmtiles file, or a publish --destdir (its live tileset)')
     .option('--host <host>', 'address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for every interface)', '127.0.0.1')
     .option('--port <port>', `port to listen on; 0 takes any free port (default ${DEFAULT_PORT})`, port, DEFAULT_PORT)
     .option('--log', 'print one line per request on stderr')
@@ -59,6 +60,8 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write(
     `mvt-build serve: ${path} (${s.format}, ${scheme}, zooms ${s.minzoom}–${s.maxzoom}, ${layers} layer${layers === 1 ? '' : 's'}) at ${server.url}\n` +
       links.map(([p, what]) => `  ${(server.url + p).padEnd(width)}  ${what}\n`).join('') +
+      (s.path !== resolve(path) ? `  (the tileset the layer map points to: ${s.path})\n` : '') +
+      (s.dimensions ? `  dimensions: ${s.dimensions.list.map((d) => `${d.name} (${d.type}, default ${d.default})`).join(', ')}: ?NAME=value on tile URLs\n` : '') +
       (s.docs.made.length ? `  (the tileset has no ${s.docs.made.join(', ')}: made from its metadata)\n` : '') +
       'Ctrl-C stops it.\n',
   );

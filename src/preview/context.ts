@@ -10,8 +10,19 @@ export interface TileJson {
   bounds?: [number, number, number, number];
   center?: [number, number, number];
   vector_layers: { id: string; fields?: Record<string, string> }[];
+  /** The tileset's dimensions (serve's extension key, as metadata.json declares them). */
+  dimensions?: PreviewDimension[];
   /** martin's key, for a grid other than Web Mercator. */
   tileGrid?: { crs: string; origin: [number, number]; extentAtZoom0: number; matrixAtZoom0?: [number, number] };
+}
+
+/** A dimension as serve lists it (src/dimensions/dimension.ts): what the picker offers. */
+export interface PreviewDimension {
+  name: string;
+  type: 'values' | 'regex' | 'time';
+  default: string;
+  values: string[];
+  regex?: string;
 }
 
 export interface PreviewLayer {
@@ -39,6 +50,8 @@ export interface PreviewContext {
   tileJson: TileJson;
   scheme: PreviewScheme;
   layers: PreviewLayer[];
+  /** The dimension values asked for, as a query (`?year=2023`, '' for the defaults): added to the descriptors' URLs. */
+  query: string;
 }
 
 export interface PickedFeature {
@@ -64,6 +77,8 @@ export interface PreviewMap {
   setTileBoundaries(on: boolean): void;
   /** The page pixel (CSS pixels from the viewport's top left) where lon/lat is drawn. */
   pixelFor(lon: number, lat: number): [number, number];
+  /** Draws the tiles of other dimension values: the descriptors asked with `query` (`?year=2023`); resolves once the new descriptor is read. */
+  setQuery(query: string): Promise<void>;
   /** Resolves once everything in view is drawn, tiles loaded. */
   idle(): Promise<void>;
 }

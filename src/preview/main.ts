@@ -2,8 +2,12 @@
 // their colours and toggles, tile boundaries, the clicked feature) and the status line (zoom, the
 // pointer in the CRS and in lon/lat), and mounts a renderer. OpenLayers draws every scheme; MapLibre
 // GL is the default for Web Mercator, and the Renderer select (or ?renderer=openlayers|maplibre)
-// switches. window.__preview is the tests' hook: the map, pixels of coordinates, the colours.
+// switches. A tileset with dimensions gets a picker (dimensions.ts); one published with attribute
+// side files has a clicked feature's attributes fetched from them (attributes.ts).
+// window.__preview is the tests' hook: the map, pixels of coordinates, the colours.
+import { attributeLookup } from './attributes.js';
 import type { MapEvents, PickedFeature, PreviewContext, PreviewLayer, PreviewMap, PreviewScheme, TileJson } from './context.js';
+import { fillDimensionPicker, initialQuery } from './dimensions.js';
 import { BACKGROUND, colorOf, FILL_OPACITY } from './style.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -65,7 +69,8 @@ function showPicked(features: PickedFeature[]): void {
 
 const fmt = (n: number, digits: number) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-function statusEvents(scheme: PreviewScheme): MapEvents {
+function statusEvents(scheme: PreviewScheme, lookup: ((f: PickedFeature) => Promise<PickedFeature>) | undefined): MapEvents {
+  let clicks = 0;
   return {
     zoom: (z) => ($('zoom').textContent = `z ${fmt(z, 2)}`),
     pointer(at) {
@@ -78,7 +83,15 @@ function statusEvents(scheme: PreviewScheme): MapEvents {
       $('coords').textContent = `${scheme.crs} ${at.crs.map((v) => fmt(v, degrees ? 6 : 1)).join(', ')}`;
       $('lonlat').textContent = `${fmt(Math.abs(lon), 6)}° ${lon < 0 ? 'W' : 'E'}, ${fmt(Math.abs(lat), 6)}° ${lat < 0 ? 'S' : 'N'}`;
     },
-    picked: showPicked,
+    picked(features) {
+      if (!lookup) return showPicked(features);
+      // The latest click wins: a slower page fetch of an earlier one does not overwrite it.
+      const click = ++clicks;
+      Promise.all(features.map(lookup)).then(
+        (full) => click === clicks && showPicked(full),
+        (e: Error) => click === clicks && $('feature').replaceChildren(Object.assign(document.createElement('p'), { className: 'error', textContent: `attributes: ${e.message}` })),
+      );
+    },
   };
 }
 
@@ -91,6 +104,8 @@ interface PreviewHook {
   idle(): Promise<void>;
   pixel(lon: number, lat: number): [number, number];
   colors: { background: string; fillOpacity: number; layers: Record<string, string> };
+  /** The dimension values the map draws, as a query ('' for the defaults). */
+  query(): string;
 }
 declare global {
   interface Window {
@@ -107,7 +122,8 @@ async function main(): Promise<void> {
   const scheme = schemeOf(tileJson, metadata);
   const dims = new Map((tileset.layers ?? []).map((l) => [l.id, l.geometryDimension]));
   const layers = tileJson.vector_layers.map((l, i) => ({ id: l.id, color: colorOf(i), kind: KINDS[dims.get(l.id) ?? -1] ?? '' }));
-  const ctx: PreviewContext = { base, tileJson, scheme, layers };
+  const ctx: PreviewContext = { base, tileJson, scheme, layers, query: initialQuery(tileJson.dimensions ?? [], location.search) };
+  const attributeFiles = typeof metadata.attribute_files === 'string' ? metadata.attribute_files : undefined;
   document.title = `${tileJson.name ?? 'tileset'} — mvt-build preview`;
   $('title').textContent = tileJson.name ?? 'tileset';
   $('scheme').textContent = `${scheme.crs}, zooms ${tileJson.minzoom}–${tileJson.maxzoom}`;
@@ -121,21 +137,30 @@ async function main(): Promise<void> {
     select.title = 'MapLibre GL draws Web Mercator tilesets; this one is in another grid';
   }
   select.addEventListener('change', () => {
-    location.search = `?renderer=${select.value}`;
+    location.search = `?renderer=${select.value}${ctx.query.replace('?', '&')}`;
   });
 
   // Each renderer is its own chunk: a page loads only the library it draws with.
   const mount = renderer === 'maplibre' ? (await import('./maplibre-map.js')).mountMapLibre : (await import('./ol-map.js')).mountOpenLayers;
-  const { preview, ready } = mount($('map'), ctx, statusEvents(scheme));
+  const { preview, ready } = mount($('map'), ctx, statusEvents(scheme, attributeFiles ? attributeLookup(base, attributeFiles) : undefined));
+  let pending: Promise<void> = Promise.resolve();
+  fillDimensionPicker($('dimensions'), tileJson.dimensions ?? [], ctx.query, base, (query) => {
+    ctx.query = query;
+    pending = preview.setQuery(query);
+  });
   fillLayerList(layers, (id, on) => preview.setLayerVisible(id, on));
   $<HTMLInputElement>('boundaries').addEventListener('change', (e) => preview.setTileBoundaries((e.target as HTMLInputElement).checked));
   const hook: PreviewHook = {
     renderer: preview.renderer,
     map: preview.map,
     ready: false,
-    idle: () => preview.idle(),
+    idle: async () => {
+      await pending;
+      await preview.idle();
+    },
     pixel: (lon, lat) => preview.pixelFor(lon, lat),
     colors: { background: BACKGROUND, fillOpacity: FILL_OPACITY, layers: Object.fromEntries(layers.map((l) => [l.id, l.color])) },
+    query: () => ctx.query,
   };
   window.__preview = hook;
   await ready;

@@ -1,7 +1,7 @@
 // The MapLibre GL renderer, for Web Mercator tilesets: the source is the server's tilejson.json URL
 // as it is; one fill + outline, line and circle style layer per tileset layer, polygons under lines
 // under points. Its web worker is the package's own file, served beside this bundle.
-import { Map as MapLibreMap, NavigationControl, setWorkerUrl, type FilterSpecification, type LayerSpecification, type MapGeoJSONFeature } from 'maplibre-gl';
+import { Map as MapLibreMap, NavigationControl, setWorkerUrl, type FilterSpecification, type LayerSpecification, type MapGeoJSONFeature, type VectorTileSource } from 'maplibre-gl';
 import type { MapEvents, PreviewContext, PreviewMap } from './context.js';
 import { BACKGROUND, darker, FILL_OPACITY } from './style.js';
 
@@ -33,7 +33,7 @@ export function mountMapLibre(container: HTMLElement, ctx: PreviewContext, event
   const b = ctx.tileJson.bounds;
   const map = new MapLibreMap({
     container,
-    style: { version: 8, sources: { tileset: { type: 'vector', url: `${ctx.base}tilejson.json` } }, layers },
+    style: { version: 8, sources: { tileset: { type: 'vector', url: `${ctx.base}tilejson.json${ctx.query}` } }, layers },
     ...(b ? { bounds: b, fitBoundsOptions: { padding: 24 } } : { center: [0, 0], zoom: ctx.tileJson.minzoom }),
     attributionControl: false,
   });
@@ -67,6 +67,11 @@ export function mountMapLibre(container: HTMLElement, ctx: PreviewContext, event
     },
     setTileBoundaries(on) {
       map.showTileBoundaries = on;
+    },
+    setQuery(query) {
+      const done = new Promise<void>((resolve) => map.once('idle', () => resolve()));
+      map.getSource<VectorTileSource>('tileset')!.setUrl(`${ctx.base}tilejson.json${query}`);
+      return done;
     },
     pixelFor(lon, lat) {
       const p = map.project([lon, lat]);

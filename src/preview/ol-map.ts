@@ -45,16 +45,16 @@ export function mountOpenLayers(target: HTMLElement, ctx: PreviewContext, events
   const { code } = ctx.scheme;
   const hidden = new Set<string>();
   const styles = layerStyles(ctx);
-  const source = new OGCVectorTile({ url: `${ctx.base}tileset.json`, format: new MVT(), projection: code, wrapX: false });
-  const tiles = new VectorTileLayer({
-    source,
-    style: (f: FeatureLike) => {
-      const s = styles.get(f.get('layer') as string);
-      if (!s || hidden.has(f.get('layer') as string)) return undefined;
-      const type = (f as RenderFeature).getType();
-      return type.endsWith('Polygon') ? s.polygon : type.endsWith('LineString') ? s.line : s.point;
-    },
-  });
+  const sourceFor = (query: string) => new OGCVectorTile({ url: `${ctx.base}tileset.json${query}`, format: new MVT(), projection: code, wrapX: false });
+  let source = sourceFor(ctx.query);
+  const style = (f: FeatureLike) => {
+    const s = styles.get(f.get('layer') as string);
+    if (!s || hidden.has(f.get('layer') as string)) return undefined;
+    const type = (f as RenderFeature).getType();
+    return type.endsWith('Polygon') ? s.polygon : type.endsWith('LineString') ? s.line : s.point;
+  };
+  const layerFor = (src: OGCVectorTile) => new VectorTileLayer({ source: src, style });
+  let tiles = layerFor(source);
   const outlines = new VectorSource();
   const outlineLayer = new VectorLayer({
     source: outlines,
@@ -111,14 +111,15 @@ export function mountOpenLayers(target: HTMLElement, ctx: PreviewContext, events
     map.render();
   });
   // tileset.json must be read (the source 'ready') before a render can be complete with tiles.
-  const ready = new Promise<void>((resolve, reject) => {
+  const whenReady = (s: OGCVectorTile) => new Promise<void>((resolve, reject) => {
     const check = () => {
-      if (source.getState() === 'ready') resolve(idle());
-      else if (source.getState() === 'error') reject(new Error(`OpenLayers could not read ${ctx.base}tileset.json`));
-      else source.once('change', check);
+      if (s.getState() === 'ready') resolve(idle());
+      else if (s.getState() === 'error') reject(new Error(`OpenLayers could not read ${ctx.base}tileset.json`));
+      else s.once('change', check);
     };
     check();
   });
+  const ready = whenReady(source);
   const preview: PreviewMap = {
     renderer: 'openlayers',
     map,
@@ -130,6 +131,14 @@ export function mountOpenLayers(target: HTMLElement, ctx: PreviewContext, events
     setTileBoundaries(on) {
       outlineLayer.setVisible(on);
       drawOutlines();
+    },
+    setQuery(query) {
+      // Another tileset.json, whose tile template carries the values: a source and a layer of their own,
+      // so that no tile of the other values stays in the layer's render cache (or in its hit tests).
+      source = sourceFor(query);
+      tiles = layerFor(source);
+      map.getLayers().setAt(0, tiles);
+      return whenReady(source);
     },
     pixelFor(lon, lat) {
       const [x, y] = map.getPixelFromCoordinate(fromLonLat([lon, lat], code));

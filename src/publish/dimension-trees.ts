@@ -109,13 +109,30 @@ export async function describeDimensions(tileset: string, dimensions: readonly D
     return [d.name, r.ok ? r.values[0] : d.values[0]];
   }));
   const first = trees.find((t) => dimensions.every((d) => t.values[d.name] === defaults[d.name])) ?? trees[0];
-  const root = withKeys(await readFile(treeFile(first), 'utf8'), {
+  const texts = await Promise.all(trees.map((t) => readFile(treeFile(t), 'utf8')));
+  // The tileset's bounds are every tree's: a client that fits its view to them sees any value's features.
+  const root = withKeys(withBounds(texts[trees.indexOf(first)], unionBounds(texts)), {
     dimensions: listed,
     path_template: template,
     trees: trees.map((t) => ({ directory: t.directory, values: t.values })) as unknown as JsonValue,
   });
   for (const t of trees) await writeFile(treeFile(t), withKeys(await readFile(treeFile(t), 'utf8'), { dimensions: listed, dimension_values: t.values }));
   await writeFile(join(tileset, 'metadata.json'), root);
+}
+
+const BOUNDS = /"bounds":"([^"]*)"/;
+
+/** The union of the trees' `bounds` ("minlon,minlat,maxlon,maxlat"), undefined when one has none. */
+function unionBounds(texts: readonly string[]): string | undefined {
+  const all = texts.map((t) => BOUNDS.exec(t)?.[1].split(',').map(Number));
+  if (all.some((b) => b?.length !== 4 || b.some((v) => !Number.isFinite(v)))) return undefined;
+  const [w, s, e, n] = [0, 1, 2, 3].map((i) => (i < 2 ? Math.min : Math.max)(...all.map((b) => b![i])));
+  return [w, s, e, n].map((v) => v.toFixed(7)).join(',');
+}
+
+/** The text with its `bounds` value replaced (GDAL's layout: 7 decimals, comma-separated), the rest byte for byte. */
+function withBounds(text: string, bounds: string | undefined): string {
+  return bounds ? text.replace(BOUNDS, `"bounds":"${bounds}"`) : text;
 }
 
 /** GDAL-laid-out JSON text with keys added at the end, the rest kept byte for byte. */

@@ -87,13 +87,20 @@ export function rebaseUrl(url: string, base: string): string {
   return tail ? base + tail[0] : url;
 }
 
-/** The descriptors with their URLs (TileJSON `tiles`, OGC `links[].href`) pointed at `base`. */
-export function rewriteDocuments(docs: StoredDocuments, base: string): { tileJson: JsonObject; tileMatrixSet: JsonObject; tileset: JsonObject } {
+/**
+ * The descriptors with their URLs (TileJSON `tiles`, OGC `links[].href`) pointed at `base`; tile
+ * templates get `tileQuery` (a tileset's dimension values, `?year=2023`) after them.
+ */
+export function rewriteDocuments(docs: StoredDocuments, base: string, tileQuery = ''): { tileJson: JsonObject; tileMatrixSet: JsonObject; tileset: JsonObject } {
   const tileJson = { ...docs.tileJson };
-  if (Array.isArray(tileJson.tiles)) tileJson.tiles = tileJson.tiles.map((t) => (typeof t === 'string' ? rebaseUrl(t, base) : t));
+  if (Array.isArray(tileJson.tiles)) tileJson.tiles = tileJson.tiles.map((t) => (typeof t === 'string' ? rebaseUrl(t, base) + tileQuery : t));
   const tileset = { ...docs.tileset };
   if (Array.isArray(tileset.links)) {
-    tileset.links = tileset.links.map((l) => (l && typeof l === 'object' && typeof (l as JsonObject).href === 'string' ? { ...(l as JsonObject), href: rebaseUrl((l as JsonObject).href as string, base) } : l));
+    tileset.links = tileset.links.map((l) => {
+      if (!l || typeof l !== 'object' || typeof (l as JsonObject).href !== 'string') return l;
+      const href = rebaseUrl((l as JsonObject).href as string, base);
+      return { ...(l as JsonObject), href: (l as JsonObject).templated ? href + tileQuery : href };
+    });
   }
   return { tileJson, tileMatrixSet: docs.tileMatrixSet, tileset };
 }

@@ -81,11 +81,20 @@ export function parseRange(header: string | undefined, size: number): RangeReque
 
 /** Does the client take gzip (Accept-Encoding, RFC 9110 §12.5.3)? A tile is gunzipped for one that does not. */
 export function acceptsGzip(req: IncomingMessage): boolean {
+  return accepts(req, 'gzip', true);
+}
+
+/** Does the client say it takes brotli? Only when it says so: br is no coding every client knows. */
+export function acceptsBrotli(req: IncomingMessage): boolean {
+  return accepts(req, 'br', false);
+}
+
+function accepts(req: IncomingMessage, coding: string, unstated: boolean): boolean {
   const header = req.headers['accept-encoding'];
-  if (header === undefined) return true; // no preference stated: any coding is acceptable
+  if (header === undefined) return unstated; // no preference stated: any coding is acceptable, by RFC 9110
   return header.split(',').some((part) => {
-    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    const [name, ...params] = part.trim().toLowerCase().split(';');
     const q = params.map((p) => /^\s*q\s*=\s*([\d.]+)/.exec(p)?.[1]).find((v) => v !== undefined);
-    return (coding.trim() === 'gzip' || coding.trim() === '*') && (q === undefined || Number(q) > 0);
+    return (name.trim() === coding || name.trim() === '*') && (q === undefined || Number(q) > 0);
   });
 }

@@ -3,13 +3,14 @@
 // followed); an .mbtiles or .pmtiles file through tileset/'s readers (a PMTiles re-rooted scheme's
 // zoom z read from stored zoom z + zoom_offset there). A rebuild replaces the tileset in place
 // (renamed over it): `changed()` notices, and the server opens it again.
-import { realpath, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { MAX_ZOOM } from '../scheme/tiling-scheme.js';
 import { parseTilesetMetadata, type TilesetInfo } from '../tileset/metadata.js';
 import { openTileset, type Tileset } from '../tileset/tileset.js';
 import { describeFromMetadata, DOCUMENT_KEYS, servedMetadata, templateExtension, type JsonObject, type StoredDocuments } from './descriptors.js';
+import { servedDimensions, type ServedDimensions } from './dimensions.js';
 import { OutsideTilesetError, readInside } from './safe-path.js';
 
 export interface TileSource {
@@ -25,11 +26,18 @@ export interface TileSource {
   readonly extensions: ReadonlySet<string>;
   /** For a PMTiles archive: the file, served whole at /NAME with byte ranges. */
   readonly archive?: { path: string; name: string };
+  /** The dimensions metadata.json declares (a directory published with dimensions: one tree per value). */
+  readonly dimensions?: ServedDimensions;
+  /** Has the tileset publish's attribute side files (attr/0000.json…)? */
+  readonly attributeFiles: boolean;
   /**
-   * A tile's stored bytes, undefined when it was not written. `extension` as requested. Throws
+   * A tile's stored bytes, undefined when it was not written. `extension` as requested; `tree` the
+   * dimension tree's directory (`2024`, `y2024/base`), checked values only. Throws
    * OutsideTilesetError for a tile file that is a symlink out of a directory tileset.
    */
-  readTile(z: number, x: number, y: number, extension: string | undefined): Promise<Uint8Array | undefined>;
+  readTile(z: number, x: number, y: number, extension: string | undefined, tree?: string): Promise<Uint8Array | undefined>;
+  /** An attribute side file (`0000.json`, or its `.br`), undefined when there is none. */
+  readAttributes(file: string): Promise<Uint8Array | undefined>;
   /** True once the tileset on disk is another than the one opened (rebuilt). */
   changed(): Promise<boolean>;
   close(): Promise<void>;
@@ -88,17 +96,33 @@ async function openDirectory(path: string): Promise<TileSource> {
   const own = templateExtension(files.get('tilejson.json'));
   const extensions = new Set(['pbf', 'mvt', ...(own ? [own] : [])]);
   const version = await versionOf(join(root, 'metadata.json'));
+  let dimensions: ServedDimensions | undefined;
+  try {
+    dimensions = servedDimensions(raw);
+  } catch (e) {
+    throw new InputError(`metadata.json declares dimensions that do not check out: ${(e as Error).message}`, path);
+  }
+  const dimensionExtension = dimensions?.template.extension;
+  if (dimensionExtension) extensions.add(dimensionExtension);
+  const attributeFiles = (await readInside(root, ['attr', '0000.json'])).ok;
   return {
     format: 'directory',
     path: resolve(path),
     info,
-    docs: documents(info, raw, (file) => files.get(file), own ?? 'pbf'),
+    docs: documents(info, raw, (file) => files.get(file), own ?? dimensionExtension ?? 'pbf'),
     ...zoomRange(info),
     extensions,
-    async readTile(z, x, y, extension) {
-      // Only the extension asked for: the URL names the file.
-      const r = await readInside(root, [String(z), String(x), `${y}.${extension ?? own ?? 'pbf'}`]);
+    dimensions,
+    attributeFiles,
+    async readTile(z, x, y, extension, tree) {
+      // Only the extension asked for: the URL names the file. A tree's directory is of checked values (dimensions.ts).
+      const r = await readInside(root, [...(tree ? tree.split('/') : []), String(z), String(x), `${y}.${extension ?? own ?? dimensionExtension ?? 'pbf'}`]);
       if (!r.ok && r.why === 'outside') throw new OutsideTilesetError(`/${z}/${x}/${y} leads outside the tileset (a symlink): not served`);
+      return r.ok ? r.data : undefined;
+    },
+    async readAttributes(file) {
+      const r = await readInside(root, ['attr', file]);
+      if (!r.ok && r.why === 'outside') throw new OutsideTilesetError(`/attr/${file} leads outside the tileset (a symlink): not served`);
       return r.ok ? r.data : undefined;
     },
     async changed() {
@@ -127,7 +151,9 @@ async function openFile(tileset: Tileset): Promise<TileSource> {
     ...zoomRange(info),
     extensions: new Set(['pbf', 'mvt']),
     archive: tileset.format === 'pmtiles' ? { path: tileset.path, name: basename(tileset.path) } : undefined,
+    attributeFiles: false,
     readTile: (z, x, y) => tileset.readTile(z, x, y),
+    readAttributes: async () => undefined,
     async changed() {
       return (await versionOf(tileset.path)) !== version;
     },
@@ -135,12 +161,44 @@ async function openFile(tileset: Tileset): Promise<TileSource> {
   };
 }
 
-/** Opens what `serve PATH` names: a tileset directory, an .mbtiles or a .pmtiles file. */
+/**
+ * A `publish --destdir` directory (no metadata.json of its own) as the tileset its layer map points
+ * to: the map is publish's default one, `DESTDIR/../metadata.json`, and the entry the one whose path
+ * ends in `/DESTDIR-NAME/xx` with `DESTDIR/xx` there. Undefined when the directory is no such thing.
+ */
+async function publishedTileset(path: string): Promise<{ directory: string; layerMap: string } | undefined> {
+  if ((await stat(join(path, 'metadata.json')).catch(() => undefined)) !== undefined) return undefined;
+  const layerMap = join(dirname(resolve(path)), 'metadata.json');
+  let map: unknown;
+  try {
+    map = (JSON.parse(await readFile(layerMap, 'utf8')) as { layermap?: unknown }).layermap;
+  } catch {
+    return undefined;
+  }
+  if (!map || typeof map !== 'object') return undefined;
+  const name = basename(resolve(path));
+  for (const v of Object.values(map)) {
+    const m = typeof v === 'string' ? /\/([^/]+)\/([0-9a-f]{2})$/.exec(v) : null;
+    if (m && m[1] === name && (await stat(join(path, m[2])).catch(() => undefined))?.isDirectory()) return { directory: join(path, m[2]), layerMap };
+  }
+  return undefined;
+}
+
+/**
+ * Opens what `serve PATH` names: a tileset directory, a `publish` destination (the tileset its layer
+ * map points to, followed again when a run publishes another), an .mbtiles or a .pmtiles file.
+ */
 export async function openTileSource(path: string): Promise<TileSource> {
   const st = await stat(path).catch((e: NodeJS.ErrnoException) => {
     throw new InputError(e.code === 'ENOENT' ? 'no such file or directory' : e.message, path);
   });
-  if (st.isDirectory()) return openDirectory(path);
+  if (st.isDirectory()) {
+    const published = await publishedTileset(path);
+    if (!published) return openDirectory(path);
+    const mapVersion = await versionOf(published.layerMap);
+    const source = await openDirectory(published.directory);
+    return { ...source, changed: async () => (await versionOf(published.layerMap)) !== mapVersion || source.changed() };
+  }
   if (!/\.(?:mbtiles|pmtiles)$/i.test(path)) throw new UsageError(`${path}: not a tileset (a directory of {z}/{x}/{y} tiles, an .mbtiles or a .pmtiles file)`);
   return openFile(await openTileset(path));
 }

@@ -8,37 +8,23 @@
 // Skipped without /usr/bin/chromium, unless REQUIRE_BROWSER=1 (CI sets it).
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { inflateSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import proj4 from 'proj4';
 import { startServer, type RunningServer } from '../../dist/serve/server.js';
 import { fixture, runCli, tempDir } from '../helpers.js';
+import { assertColor, BACKGROUND, blend, launchBrowser, openPreview, pixelAt, skip } from './browser-helpers.js';
 import { buildLake, LAND_FEATURE, POINTS, serveCli, stopCliServers } from './serve-helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveBrowser = existsSync(CHROMIUM);
-if (!haveBrowser && process.env.REQUIRE_BROWSER === '1') throw new Error(`REQUIRE_BROWSER=1 but ${CHROMIUM} is missing (apt-get install chromium)`);
-const skip = !haveBrowser && `Chromium (${CHROMIUM}) is not installed`;
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-/** The page's colours (src/preview/style.ts): asserted here as numbers, not read back from the page. */
-const BACKGROUND = [0xf4, 0xf3, 0xef];
 const LAND = [0x4e, 0x79, 0xa7];
 const ISLAND = [0xf2, 0x8e, 0x2b];
-const FILL_OPACITY = 0.6;
-const blend = (c: number[]) => c.map((v, i) => Math.round(FILL_OPACITY * v + (1 - FILL_OPACITY) * BACKGROUND[i]));
-/** Renderers round and blend on 8 bits, OpenLayers on a 2D canvas, MapLibre in WebGL: a unit or two apart. */
-const TOLERANCE = 2;
 
 let browser: Browser | undefined;
 const servers: RunningServer[] = [];
 const seen: string[] = [];
 before(async () => {
   if (skip) return;
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  browser = await launchBrowser();
 });
 after(async () => {
   await stopCliServers();
@@ -47,71 +33,12 @@ after(async () => {
   if (seen.length) console.log(`# pixels seen: ${seen.join('; ')}`);
 });
 
-/**
- * One pixel of the page as the screen shows it: a 1 × 1 screenshot. Its PNG holds one scanline of one
- * pixel, where every PNG filter (none, sub, up, average, Paeth) predicts 0: the bytes after the filter
- * byte are the pixel itself.
- */
-async function pixelAt(page: Page, [x, y]: [number, number]): Promise<number[]> {
-  const png = await page.screenshot({ clip: { x: Math.round(x), y: Math.round(y), width: 1, height: 1 } });
-  const chunks: Buffer[] = [];
-  let colorType = 0;
-  for (let at = 8; at < png.length; ) {
-    const len = png.readUInt32BE(at), type = png.toString('latin1', at + 4, at + 8);
-    if (type === 'IHDR') colorType = png[at + 8 + 9];
-    if (type === 'IDAT') chunks.push(png.subarray(at + 8, at + 8 + len));
-    at += 12 + len;
-  }
-  const raw = inflateSync(Buffer.concat(chunks));
-  assert.ok(colorType === 2 || colorType === 6, `PNG colour type ${colorType}`);
-  return [...raw.subarray(1, 4)];
-}
-
-function assertColor(actual: number[], expected: number[], what: string): void {
-  assert.ok(actual.every((v, i) => Math.abs(v - expected[i]) <= TOLERANCE), `${what}: rgb(${actual}) on screen, rgb(${expected}) expected`);
-}
-
-interface Watch {
-  requests: string[];
-  problems: string[];
-}
-
-/** Opens the preview and waits until it has drawn; records every request and every error. */
-async function open(server: RunningServer, query = ''): Promise<{ page: Page; watch: Watch }> {
-  const context = await browser!.newContext({ viewport: { width: 1000, height: 700 } });
-  const page = await context.newPage();
-  const watch: Watch = { requests: [], problems: [] };
-  page.on('request', (r) => watch.requests.push(r.url()));
-  page.on('console', (m) => m.type() === 'error' && watch.problems.push(`console: ${m.text()}`));
-  page.on('pageerror', (e) => watch.problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => watch.problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`));
-  page.on('response', (r) => r.status() >= 400 && watch.problems.push(`HTTP ${r.status()}: ${r.url()}`));
-  await page.goto(server.url + query);
-  // A guard against a hang, not a measure: the page says when it has drawn (or why it cannot).
-  await page.waitForFunction(() => window.__preview?.ready || window.__preview?.error, undefined, { timeout: 60_000 });
-  assert.equal(await page.evaluate(() => window.__preview!.error), undefined);
-  return { page, watch };
-}
-
-/** The calls the tests make on the libraries' own map objects (ol/Map, maplibre-gl's Map). */
-interface LibraryMap {
-  getZoom(): number;
-  getView(): { getZoom(): number; getResolution(): number };
-  showTileBoundaries: boolean;
-  getStyle(): { sources: Record<string, { url?: string }> };
-  getLayers(): { item(i: number): { getSource(): { getFeatures(): { get(key: string): unknown }[] } } };
-}
-
-declare global {
-  interface Window {
-    __preview?: { renderer: string; map: LibraryMap; ready: boolean; error?: string; idle(): Promise<void>; pixel(lon: number, lat: number): [number, number]; colors: { background: string; fillOpacity: number; layers: Record<string, string> } };
-  }
-}
+const open = (server: RunningServer, query = '') => openPreview(browser!, server.url, query);
 
 const pixelOf = (page: Page, [lon, lat]: readonly number[]) => page.evaluate(([a, b]) => window.__preview!.pixel(a, b), [lon, lat]);
 const idle = (page: Page) => page.evaluate(() => window.__preview!.idle());
 
-const dir = haveBrowser ? tempDir('mvt-build-preview-') : '';
+const dir = !skip ? tempDir('mvt-build-preview-') : '';
 const built = new Map<string, string>();
 /** A tileset of the fixture, built once for the cases that share it. */
 const tileset = (name: string, args: string[]) => () => {

@@ -139,3 +139,23 @@ groups:
   poi: [wells]
 ${extra}`;
 }
+
+/**
+ * A one-layer publish of GeoJSON features in SWEREF 99 TM with dimensions: writes `dir/NAME.geojson`
+ * and `dir/NAME.yml` (layer NAME feeding `target`); returns the config's path.
+ */
+export function writeDimensionConfig(dir: string, name: string, features: { properties: object; geometry: object }[], o: { target: string; maxzoom: number; scheme: string; dimensions: string; extra?: string }): string {
+  writeFileSync(join(dir, `${name}.geojson`), JSON.stringify({
+    type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::3006' } },
+    features: features.map((f) => ({ type: 'Feature', ...f })),
+  }));
+  const config = join(dir, `${name}.yml`);
+  writeFileSync(config, `dataset: {path: ${name}.geojson}
+SRS: EPSG:3006
+vector-tiles: {max-zoom: ${o.maxzoom}, tiling-scheme: "${o.scheme}"}
+layers:
+  ${name}: {publish: ${o.target}}
+dimensions:
+${o.dimensions}${o.extra ?? ''}`);
+  return config;
+}

@@ -13,6 +13,7 @@ import { stackTiles } from '../../dist/dimensions/stack.js';
 import { parsePathTemplate, tilePath, treeDirectory } from '../../dist/dimensions/template.js';
 import { parseTime } from '../../dist/dimensions/time.js';
 import { substituteWhere, wherePlaceholders } from '../../dist/dimensions/where.js';
+import { chooseTrees, servedDimensions } from '../../dist/serve/dimensions.js';
 
 const year: Dimension = { name: 'year', type: 'values', default: '2024', values: ['2022', '2023', '2024'] };
 const scenario: Dimension = { name: 'scenario', type: 'regex', default: 'base', regex: '[a-z][a-z0-9_]*', values: ['base', 'high_2'] };
@@ -152,4 +153,32 @@ test('stackTiles: same-named layers concatenated, keys and values re-indexed, fi
   assert.deepEqual({ ...merged.layers.only_a.feature(0).properties }, { w: 2.5 });
   assert.throws(() => stackTiles([a, encodeTile([{ name: 'obs', extent: 512, features: [{ type: POINT, geometry: [9, 2, 2], properties: [] }] }])]), /extent 512 in one tile and 4096/);
   assert.throws(() => stackTiles([new Uint8Array([0x1a, 0x05, 0x0a])]), /tile #0 is not a vector tile/);
+});
+
+test("serve's choice of trees: the query form and the path form, the default, both forms at once refused, a metadata.json that does not check out", () => {
+  const meta = {
+    dimensions: [year, scenario],
+    path_template: '{tileset}/y{dim:year}/{dim:scenario}/{z}/{x}/{y}.pbf',
+  };
+  const d = servedDimensions(meta)!;
+  const q = (s: string) => new URLSearchParams(s);
+  assert.deepEqual(chooseTrees(d, undefined, q('')), { ok: true, directories: ['y2024/base'], query: '' });
+  assert.deepEqual(chooseTrees(d, undefined, q('YEAR=2022&x=1')), { ok: true, directories: ['y2022/base'], query: '?year=2022' });
+  assert.deepEqual(chooseTrees(d, ['y2023', 'high_2'], q('')), { ok: true, directories: ['y2023/high_2'], query: '?year=2023&scenario=high_2' });
+  assert.deepEqual(chooseTrees(d, ['2023', 'base'], q('')), { ok: false, status: 404, message: 'not found: "2023" is not a directory of the path template {tileset}/y{dim:year}/{dim:scenario}/{z}/{x}/{y}.pbf' });
+  assert.deepEqual(chooseTrees(d, ['y2023', 'base'], q('Scenario=base')), { ok: false, status: 400, message: 'dimension scenario is given both in the path and as ?Scenario=' });
+  assert.deepEqual(chooseTrees(d, undefined, q('year=2023&Year=2024')), { ok: false, status: 400, message: 'dimension year is given more than once' });
+  for (const bad of [['y..', 'base'], ['y2023', '%2e%2e'], ['y2023', '.x']]) {
+    const r = chooseTrees(d, bad, q(''));
+    assert.equal(r.ok, false, bad.join('/'));
+    assert.equal((r as { status: number }).status, 400, bad.join('/'));
+  }
+  // Time: a period resolves to several trees, newest first; the default template, one directory.
+  const t = servedDimensions({ dimensions: [time] })!;
+  assert.deepEqual(t.template.text, '{tileset}/{dim}/{z}/{x}/{y}.pbf');
+  const r = chooseTrees(t, undefined, q('time=2024'));
+  assert.ok(r.ok);
+  assert.deepEqual(r.directories, time.values.filter((v) => v.startsWith('2024')));
+  assert.throws(() => servedDimensions({ dimensions: [{ name: 'z', type: 'values', default: 'a', values: ['a'] }] }), /"z" is a template variable/);
+  assert.equal(servedDimensions({}), undefined);
 });

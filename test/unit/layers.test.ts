@@ -34,7 +34,7 @@ const ALLOWED: Record<string, string[]> = {
   dimensions: ['model', 'mvt'],
   publish: ['model', 'geometry', 'projection', 'scheme', 'readers', 'writers', 'options', 'build', 'dimensions'],
   // Serving a built tileset over HTTP: its readers and the descriptor functions, beside the pipeline.
-  serve: ['model', 'scheme', 'projection', 'describe', 'tileset'],
+  serve: ['model', 'scheme', 'projection', 'describe', 'tileset', 'dimensions'],
   // The preview page runs in the browser and imports nothing of src/ but its own files.
   preview: [],
   cli: ['build', 'options', 'inspect', 'tileset', 'scheme', 'projection', 'serve', 'publish'],
