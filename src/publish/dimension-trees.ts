@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { unsafeValue, type Dimension, type DimensionSpec } from '../dimensions/dimension.js';
 import { resolveDimension } from '../dimensions/resolve.js';
 import { instantOf } from '../dimensions/time.js';
+import { DESCRIPTOR_FILES } from '../describe/descriptors.js';
 import { gdalStringify, type JsonValue } from '../writers/gdal-json.js';
 import { configError, type Problem, type PublishConfig } from './config.js';
 import type { SourceLayerHandle, SourceRow } from './source.js';
@@ -116,7 +117,16 @@ export async function describeDimensions(tileset: string, dimensions: readonly D
     path_template: template,
     trees: trees.map((t) => ({ directory: t.directory, values: t.values })) as unknown as JsonValue,
   });
-  for (const t of trees) await writeFile(treeFile(t), withKeys(await readFile(treeFile(t), 'utf8'), { dimensions: listed, dimension_values: t.values }));
+  for (const t of trees) {
+    await writeFile(treeFile(t), withKeys(await readFile(treeFile(t), 'utf8'), { dimensions: listed, dimension_values: t.values }));
+    // A static web server serves the trees' own descriptors as they are: they list the
+    // dimensions too (the same extension keys that `serve` adds to the ones it builds).
+    for (const file of [DESCRIPTOR_FILES.tileJson, DESCRIPTOR_FILES.tileset]) {
+      const path = join(tileset, ...t.directory.split('/'), file);
+      const doc = JSON.parse(await readFile(path, 'utf8')) as Record<string, JsonValue>;
+      await writeFile(path, `${JSON.stringify({ ...doc, dimensions: listed, dimension_values: t.values }, null, 2)}\n`);
+    }
+  }
   await writeFile(join(tileset, 'metadata.json'), root);
 }
 

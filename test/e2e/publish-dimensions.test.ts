@@ -89,6 +89,13 @@ dimensions:
     const treeMeta = JSON.parse(readFileSync(join(tileset, t, 'metadata.json'), 'utf8'));
     assert.deepEqual(treeMeta.dimension_values, { time: t });
     assert.deepEqual(treeMeta.dimensions, meta.dimensions);
+    // The tree's own descriptors (what a static web server hands a client) list them too.
+    for (const file of ['tilejson.json', 'tileset.json']) {
+      const doc = JSON.parse(readFileSync(join(tileset, t, file), 'utf8'));
+      assert.deepEqual(doc.dimensions, meta.dimensions, file);
+      assert.deepEqual(doc.dimension_values, { time: t }, file);
+    }
+    assert.deepEqual(JSON.parse(readFileSync(join(tileset, t, 'tilejson.json'), 'utf8')).tiles, ['{z}/{x}/{y}.pbf']);
     const feats = featuresAt(join(tileset, t), 0);
     byTree.set(t, feats.map((f) => lookup(tileset, f.id).n as number).sort());
     for (const f of feats) assert.equal(new Date(lookup(tileset, f.id).observed as string).toISOString().replace('.000Z', 'Z'), t);

@@ -32,7 +32,7 @@ const ALLOWED: Record<string, string[]> = {
   pipeline: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'readers', 'tiler', 'generalize', 'stages', 'describe', 'writers', 'options'],
   build: ['model', 'projection', 'readers', 'tiler', 'pipeline', 'options'],
   dimensions: ['model', 'mvt'],
-  publish: ['model', 'geometry', 'projection', 'scheme', 'readers', 'writers', 'options', 'build', 'dimensions'],
+  publish: ['model', 'geometry', 'projection', 'scheme', 'readers', 'writers', 'options', 'build', 'describe', 'dimensions'],
   // Serving a built tileset over HTTP: its readers and the descriptor functions, beside the pipeline.
   serve: ['model', 'scheme', 'projection', 'describe', 'tileset', 'dimensions'],
   // The preview page runs in the browser and imports nothing of src/ but its own files.
