@@ -6,12 +6,12 @@
 // temporary directory; `mvt-build` is the built CLI, first on PATH, as in the image (deploy/Dockerfile).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { prepareData } from '../../bench/data.js';
-import { CLI, ROOT, tempDir } from '../helpers.js';
+import { CLI, fileTree, ROOT, tempDir } from '../helpers.js';
 
 const DEPLOY = join(ROOT, 'deploy');
 
@@ -56,23 +56,9 @@ function run(argv: string[], env: Record<string, string>, v: { root: string; bin
 /** Kubernetes' $(VAR) expansion in command and args, from the container's environment. */
 const expand = (s: string, env: Record<string, string>) => s.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, n: string) => env[n] ?? m);
 
-/** Every file under a directory, by relative path, with its bytes. */
-function tree(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string) => {
-    for (const n of readdirSync(d).sort()) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
 function assertSameTree(got: string, want: string): void {
-  const a = tree(got), b = tree(want);
-  assert.deepEqual([...a.keys()], [...b.keys()], 'the same files');
+  const a = fileTree(got), b = fileTree(want);
+  assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort(), 'the same files');
   assert.ok(a.size > 100, `only ${a.size} files: the build wrote almost nothing`);
   const differ = [...b].filter(([k, bytes]) => !bytes.equals(a.get(k)!)).map(([k]) => k);
   assert.deepEqual(differ, [], 'every file the same bytes');
