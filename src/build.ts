@@ -2,16 +2,17 @@
 //   plan → open inputs → open the sink → tile phase (threads: parse, reproject, clip, simplify,
 //   quantize → tile store) → thinning by zoom, when asked → as-needed thresholds, when asked (threads:
 //   the lowest each tile needs) → encode phase (threads: encode, gzip → sink)
-//   → commit.
+//   → commit (→ with --shard, the shard manifest).
 // The main thread only reads, routes and writes; each step lives in pipeline/.
 import { tmpdir } from 'node:os';
 import type { BuildOptions } from './options.js';
-import { schemeBoundsToLonLat } from './projection/bounds.js';
 import { openInputs } from './readers/open-inputs.js';
 import { asNeededPhase } from './pipeline/as-needed-phase.js';
 import { encodePhase } from './pipeline/encode-phase.js';
 import { LateCrsError } from './pipeline/layer-crs.js';
-import { resolvePlan, sinkFor } from './pipeline/plan.js';
+import { resolvePlan, sinkFor, tilesetMetadata } from './pipeline/plan.js';
+import { shardPhase } from './pipeline/shard-phase.js';
+import { writeShardManifest } from './pipeline/shard-manifest.js';
 import { WorkerPool } from './pipeline/pool.js';
 import { emptySummary, finishSummary, type BuildSummary } from './pipeline/summary.js';
 import { surveyPhase } from './pipeline/survey-phase.js';
@@ -48,7 +49,9 @@ async function build(given: BuildOptions, lateCrs: ReadonlyMap<string, string>):
   // A max zoom to be guessed (-zg) takes a first read of the inputs, measuring only.
   const surveyed = given.maxzoom === 'g' ? await surveyPhase(given, lateCrs) : undefined;
   const options = surveyed?.options ?? given;
-  const plan = resolvePlan(options);
+  // A shard (--shard I/N) reads the inputs once more first, to cut the tile tree as every shard does.
+  const sharding = options.shard !== undefined ? await shardPhase(options, lateCrs) : undefined;
+  const plan = resolvePlan(options, sharding?.region);
   const { opts, scheme } = plan;
   const summary = emptySummary(opts.threads, plan.output);
   summary.maxzoomGuess = surveyed?.guess;
@@ -75,25 +78,10 @@ async function build(given: BuildOptions, lateCrs: ReadonlyMap<string, string>):
     const ranked = await asNeededPhase(plan, tiled, schemas, pool, store, summary, minzooms);
     const storedBytes = await encodePhase(plan, options, schemas, pool, store, sink, summary, progress, minzooms, ranked);
     summary.spilledBytes = store.spilledBytes;
-    summary.bounds = options.bounds
-      ? [...options.bounds]
-      : bbox[0] <= bbox[2]
-        ? schemeBoundsToLonLat(scheme, plan.schemeCrs, { minU: bbox[0], minV: bbox[1], maxU: bbox[2], maxV: bbox[3] })
-        : [0, 0, 0, 0];
-    await sink.commit({
-      name: options.name ?? plan.outputName,
-      description: options.description ?? '',
-      minzoom: opts.minzoom,
-      maxzoom: opts.maxzoom,
-      bounds: summary.bounds,
-      center: options.center,
-      type: opts.type,
-      scheme,
-      layers: schemas,
-      attribution: options.attribution,
-      tileRanges: summary.tileRanges,
-      baseUrl: options.baseUrl,
-    });
+    const metadata = tilesetMetadata(plan, options, schemas, bbox, summary.tileRanges);
+    summary.bounds = metadata.bounds;
+    await sink.commit(metadata);
+    if (sharding) await writeShardManifest(plan, sharding, tiled, summary);
     summary.diskBytes = await sink.diskBytes?.(storedBytes);
   } catch (e) {
     // Threads may be writing tile files: stop them before the temporary directory goes.

@@ -5,6 +5,10 @@
 export { buildTileset, type BuildSummary } from './build.js';
 export type { BuildOptions, LayerInput, LayerConf, Progress } from './options.js';
 export { DEFAULTS } from './defaults.js';
+// Scale-out (docs/scale-out.md): a build's shards (BuildOptions.shard) and their merge.
+export { mergeShards, type MergeOptions, type MergeSummary } from './merge/merge.js';
+export { resolveShard, type ShardSpec } from './shard/spec.js';
+export { readManifest, manifestPath, type ShardManifest } from './shard/manifest.js';
 export {
   parseTilingScheme, formatTilingScheme, validateTilingScheme, tileBounds, tileDimension, matrixSize,
   isWebMercatorQuad, PRESETS, MAX_ZOOM, type TilingScheme,

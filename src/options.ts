@@ -153,6 +153,15 @@ export interface BuildOptions {
    * into the kept feature before them instead of dropped).
    */
   asNeeded?: AsNeeded;
+  /**
+   * Build one shard of N (src/shard/): `{ index, count }`, `'I/N'`, or `'auto'` / `'auto/N'` with the
+   * index from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or AWS_BATCH_JOB_ARRAY_INDEX, and the
+   * count from N, MVT_BUILD_SHARDS or AWS_BATCH_JOB_ARRAY_SIZE. The shard writes its part of the tile
+   * tree and `OUTPUT.shard.json`; mergeShards puts the shards together. Default: the whole build.
+   */
+  shard?: string | { index: number; count: number };
+  /** The zoom whose tiles' subtrees are shared out among the shards. Default: chosen from N and the data. */
+  shardZoom?: number;
   /** Worker threads for tiling and encoding; 1 = all in the calling thread. Default: available cores. */
   threads?: number;
   /** Bytes of tile fragments held in memory before spilling to disk. Default 256 MiB. */

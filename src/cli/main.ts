@@ -131,13 +131,15 @@ export function makeProgram(): Command {
     .option('--cluster-densest-as-needed', 'tiles over the limits merge points in the densest places into clusters with point_count, per zoom (tippecanoe -aC)')
     .option('--coalesce-smallest-as-needed', 'tiles over the limits merge the smallest features into the kept feature before them, per zoom (tippecanoe -aN)')
     .option('--coalesce-densest-as-needed', 'tiles over the limits merge features in the densest places into the kept feature before them, per zoom (tippecanoe -aS)')
+    .option('--shard <I/N|auto|auto/N>', 'build shard I of N (0-based): its subtrees of the tile tree, plus OUTPUT.shard.json for mvt-build merge; auto: I from JOB_COMPLETION_INDEX (Kubernetes) or AWS_BATCH_JOB_ARRAY_INDEX, N from auto/N, MVT_BUILD_SHARDS or AWS_BATCH_JOB_ARRAY_SIZE (docs/scale-out.md)')
+    .option('--shard-zoom <z>', 'the zoom whose tiles\' subtrees are shared out (default: chosen from N and the data)', int('shard-zoom'))
     .option('-j, --threads <n>', 'worker threads for tiling and encoding (default: available cores; 1 = no workers)', int('threads'))
     .option('--memory-budget <MB>', `MiB of tile fragments kept in memory before spilling to --temp-dir (default ${D.memoryBudget / 2 ** 20})`, num('memory-budget'))
     .option('--temp-dir <dir>', 'directory for the temporary store (GDAL TEMPORARY_DB; default: the OS temporary directory)')
     .option('--no-parent-watch', 'keep building when the process that started mvt-build exits (default: stop, as for SIGTERM)')
     .option('-q, --quiet', 'no progress and no summary')
     .option('--json', 'print the summary as JSON')
-    .addHelpText('after', '\nOther commands (mvt-build COMMAND --help):\n  inspect TILESET [z/x/y]   a summary, a tile or a zoom as GeoJSON, --stats\n  validate TILESET|TILE     MVT 2.1 rules and OGC polygon validity, every finding located\n  serve TILESET             tiles, descriptors and a preview map over HTTP (127.0.0.1:8080)\n  schemes [--table SCHEME]  the presets; a scheme\'s zooms with cell sizes and scale denominators\n  publish CONFIG [GROUP...] --destdir DIR   publish a web map\'s tilesets: attribute files, atomic swap, layer map')
+    .addHelpText('after', '\nOther commands (mvt-build COMMAND --help):\n  inspect TILESET [z/x/y]   a summary, a tile or a zoom as GeoJSON, --stats\n  validate TILESET|TILE     MVT 2.1 rules and OGC polygon validity, every finding located\n  serve TILESET             tiles, descriptors and a preview map over HTTP (127.0.0.1:8080)\n  schemes [--table SCHEME]  the presets; a scheme\'s zooms with cell sizes and scale denominators\n  publish CONFIG [GROUP...] --destdir DIR   publish a web map\'s tilesets: attribute files, atomic swap, layer map\n  merge SHARD... -o OUTPUT  the shards of a --shard build as one tileset (--join: different tilesets, as tile-join)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 }
@@ -192,6 +194,8 @@ interface CliOptions {
   clusterDensestAsNeeded?: boolean;
   coalesceSmallestAsNeeded?: boolean;
   coalesceDensestAsNeeded?: boolean;
+  shard?: string;
+  shardZoom?: number;
   threads?: number;
   memoryBudget?: number;
   tempDir?: string;
@@ -201,7 +205,7 @@ interface CliOptions {
 }
 
 /** Commands besides building, each loaded only when named (a build never loads them). */
-const SUBCOMMANDS = new Set(['inspect', 'validate', 'serve', 'schemes', 'publish']);
+const SUBCOMMANDS = new Set(['inspect', 'validate', 'serve', 'schemes', 'publish', 'merge']);
 
 export async function main(argv: string[]): Promise<number> {
   if (SUBCOMMANDS.has(argv[0])) {
@@ -284,6 +288,8 @@ export async function main(argv: string[]): Promise<number> {
     asNeeded,
     dropLines: o.dropLines,
     dropPolygons: o.dropPolygons,
+    shard: o.shard,
+    shardZoom: o.shardZoom,
     threads: o.threads,
     memoryBudget: o.memoryBudget === undefined ? undefined : Math.round(o.memoryBudget * 2 ** 20),
     tempDir: o.tempDir,
@@ -338,6 +344,7 @@ export function formatSummary(s: BuildSummary): string {
   if (s.noGeometry) dropped.push(`${s.noGeometry} without geometry`);
   if (s.outside) dropped.push(`${s.outside} outside the tiling scheme`);
   if (s.outOfZoomRange) dropped.push(`${s.outOfZoomRange} outside their own zoom range (tippecanoe.minzoom/maxzoom, zoom properties)`);
+  if (s.elsewhere) dropped.push(`${s.elsewhere} only in other shards' tiles`);
   if (s.collapsed) dropped.push(`${s.collapsed} collapsed (nothing to draw at any zoom: degenerate or too small)`);
   let text = `mvt-build: wrote ${s.output}: ${parts.join(', ')}`;
   if (dropped.length) text += `\n  not written: ${dropped.join(', ')}`;

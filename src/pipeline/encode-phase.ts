@@ -68,6 +68,7 @@ export async function encodePhase(
   await queue.finish();
   // Layers whose tiles hold clusters (--cluster-densest-as-needed) list the fields clusters carry.
   for (const s of schemas) if (clustered.has(s.name)) for (const [name, type, real] of CLUSTER_FIELDS) s.declare(name, type, real);
+  if (clustered.size) summary.clusteredLayers = [...clustered];
   progress.tilesWritten = queue.written;
   report();
   options.signal?.throwIfAborted();

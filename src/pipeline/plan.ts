@@ -20,6 +20,11 @@ import { MbtilesSink } from '../writers/mbtiles.js';
 import { PMTILES_MAX_ZOOM } from '../writers/pmtiles-format.js';
 import { PmtilesSink, zoomOffset } from '../writers/pmtiles.js';
 import type { TileSink } from '../writers/sink.js';
+import type { TilesetMetadata } from '../writers/metadata.js';
+import type { ShardRegion } from '../model/subtrees.js';
+import type { LayerSchema } from '../model/layer-schema.js';
+import type { TileRanges } from '../describe/tile-ranges.js';
+import { schemeBoundsToLonLat } from '../projection/bounds.js';
 
 export interface Plan {
   opts: ResolvedOptions;
@@ -37,9 +42,11 @@ export interface Plan {
   ranking?: Ranked;
   /** The tiling context for a zoom range (per source layer with --conf: GDAL's per-layer zooms). */
   contextFor(minzoom: number, maxzoom: number): TileContext;
+  /** With --shard: the part of the tile tree this build writes. */
+  shard?: ShardRegion;
 }
 
-export function resolvePlan(options: BuildOptions): Plan {
+export function resolvePlan(options: BuildOptions, shard?: ShardRegion): Plan {
   const opts = resolveOptions({ ...options, ...scaleZooms(options) });
   const scheme = resolveScheme(options.tilingScheme);
   let schemeCrs: ResolvedCrs;
@@ -72,6 +79,7 @@ export function resolvePlan(options: BuildOptions): Plan {
     outputName: named ? basename(resolve(options.output as string)).replace(/\.(mbtiles|pmtiles)$/i, '') : 'tileset',
     thinning: opts.thinning,
     ...(opts.asNeeded !== 'gdal' && { ranking: opts.asNeeded }),
+    shard,
     encode: { extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tinyArea2, repair: opts.polygonRepair, ...(opts.order && { order: opts.order }) },
     contextFor(minzoom, maxzoom) {
       const tolerances = sqTolerances(opts, maxzoom);
@@ -95,6 +103,7 @@ export function resolvePlan(options: BuildOptions): Plan {
         featureZooms: opts.featureZooms,
         thinning: opts.thinning && { lines: opts.thinning.lines, polygons: opts.thinning.polygons, k: squareLevels(scheme.matrixWidthZ0, scheme.matrixHeightZ0) },
         ...(opts.asNeeded !== 'gdal' && { ranking: { k: squareLevels(scheme.matrixWidthZ0, scheme.matrixHeightZ0) } }),
+        ...(shard && { shard }),
       };
     },
   };
@@ -112,6 +121,34 @@ export function sinkFor(options: BuildOptions, plan: Plan): TileSink {
     default:
       return new DirectorySink(options.output, { force, extension: plan.opts.tileExtension });
   }
+}
+
+/**
+ * What the sink's commit() writes: the build's layers and data extent `bbox` (scheme units) as
+ * metadata, with the names, zooms and texts of the options. A build and a merge of shards both
+ * describe their tileset here.
+ */
+export function tilesetMetadata(plan: Plan, options: BuildOptions, layers: LayerSchema[], bbox: readonly number[], tileRanges: TileRanges): TilesetMetadata {
+  const { opts, scheme } = plan;
+  const bounds: [number, number, number, number] = options.bounds
+    ? [...options.bounds]
+    : bbox[0] <= bbox[2]
+      ? schemeBoundsToLonLat(scheme, plan.schemeCrs, { minU: bbox[0], minV: bbox[1], maxU: bbox[2], maxV: bbox[3] })
+      : [0, 0, 0, 0];
+  return {
+    name: options.name ?? plan.outputName,
+    description: options.description ?? '',
+    minzoom: opts.minzoom,
+    maxzoom: opts.maxzoom,
+    bounds,
+    center: options.center,
+    type: opts.type,
+    scheme,
+    layers,
+    attribution: options.attribution,
+    tileRanges,
+    baseUrl: options.baseUrl,
+  };
 }
 
 /** --min-scale / --max-scale as the zooms they ask for in the build's scheme (generalize/scale.ts). */

@@ -38,6 +38,8 @@ export interface BuildSummary {
    * lie outside their layer's.
    */
   outOfZoomRange: number;
+  /** With --shard: features passed over because they reach none of this shard's tiles. */
+  elsewhere: number;
   /** Input columns left out of every tile (GeoPackage BLOB and extra geometry columns), and why. */
   skippedColumns: { file: string; layer: string; column: string; why: string }[];
   tilesPerZoom: Record<number, number>;
@@ -72,6 +74,8 @@ export interface BuildSummary {
    */
   asNeeded?: { strategy: string; thresholds: Record<number, number> };
   layers: { name: string; features: number }[];
+  /** Layers some tile clustered points in (--cluster-densest-as-needed), when any did. */
+  clusteredLayers?: string[];
   /** [minLon, minLat, maxLon, maxLat] written to metadata. */
   bounds: [number, number, number, number];
   threads: number;
@@ -87,7 +91,7 @@ export interface BuildSummary {
 
 export function emptySummary(threads: number, output: string): BuildSummary {
   return {
-    tiles: 0, bytes: 0, features: 0, featuresWritten: 0, invalid: 0, invalidMessages: [], noGeometry: 0, outside: 0, collapsed: 0, outOfZoomRange: 0, skippedColumns: [],
+    tiles: 0, bytes: 0, features: 0, featuresWritten: 0, invalid: 0, invalidMessages: [], noGeometry: 0, outside: 0, collapsed: 0, outOfZoomRange: 0, elsewhere: 0, skippedColumns: [],
     tilesPerZoom: {}, featuresPerZoom: {}, tileRanges: {}, repairedPolygons: 0, tinyRings: 0, limited: {}, layers: [], bounds: [0, 0, 0, 0], threads, spilledBytes: 0, staleTemporaries: 0,
     elapsedMs: 0, cpuMs: 0, peakRssBytes: 0, output,
   };
@@ -114,6 +118,7 @@ export function addTiled(s: BuildSummary, r: BatchResult): void {
   s.outside += r.outside;
   s.collapsed += r.collapsed;
   s.outOfZoomRange += r.outOfZoomRange;
+  s.elsewhere += r.elsewhere;
   s.repairedPolygons += r.repairedPolygons;
   s.tinyRings += r.tinyRings;
   for (const m of r.invalidMessages) if (s.invalidMessages.length < MESSAGES) s.invalidMessages.push(m);

@@ -14,7 +14,7 @@ import type { FeatureBatch } from '../stages/tile.js';
 import { itemBatches } from './batches.js';
 import { layerSrs } from './layer-crs.js';
 import { OrderedWork } from './ordered-work.js';
-import { resolvePlan } from './plan.js';
+import { resolvePlan, type Plan } from './plan.js';
 import { WorkerPool } from './pool.js';
 
 /** What the guess found, in metres, for the summary. */
@@ -31,9 +31,26 @@ export interface MaxzoomGuess {
 /** The options with the max zoom guessed (and a guessed base zoom set to it, as tippecanoe's -zg -Bg does). */
 export async function surveyPhase(options: BuildOptions, lateCrs: ReadonlyMap<string, string>): Promise<{ options: BuildOptions; guess: MaxzoomGuess }> {
   if (options.maxScale !== undefined) throw new UsageError('--max-scale and --maxzoom both set the max zoom: give one');
+  const { plan, places: all, spacing, k } = await survey({ ...options, maxzoom: undefined }, lateCrs, 'maxzoom g');
+  const { scheme } = plan;
+  const g = guessMaxzoom({ places: all, ...spacing }, { extent: plan.opts.extent, k, minzoom: plan.opts.minzoom });
+  if (!g) throw new InputError('cannot guess the max zoom (maxzoom g) without at least two distinct feature locations, or a line or polygon');
+  // A grid unit in metres: a zoom-0 tile is 2^(GRID_BITS − k) of them.
+  const meters = (grid: number | undefined) => (grid === undefined ? undefined : (grid * scheme.tileDimensionZ0 * metersPerUnit(plan.schemeCrs)) / 2 ** (GRID_BITS - k));
+  const guess: MaxzoomGuess = { maxzoom: g.maxzoom, typicalMeters: meters(g.typical), nearbyMeters: meters(g.nearby), withinMeters: meters(g.within), limitedBy: g.limitedBy };
+  const baseZoom = options.baseZoom === 'g' && options.guessFeatures === undefined ? g.maxzoom : options.baseZoom;
+  return { options: { ...options, maxzoom: g.maxzoom, baseZoom }, guess };
+}
+
+/**
+ * Every layer read once through the threads, measured only: each feature's place (the middle of its
+ * bounding box, as gridIndex, sorted) and the spacing sums. `why` names what needs it, for the error
+ * when an input cannot be read twice.
+ */
+export async function survey(options: BuildOptions, lateCrs: ReadonlyMap<string, string>, why: string): Promise<{ plan: Plan; places: BigUint64Array; spacing: { withinSum: number; withinCount: number; area: number }; k: number }> {
   const once = options.inputs.find((i) => typeof i !== 'string' && !Array.isArray(i.features));
-  if (once) throw new UsageError(`maxzoom g reads the input twice: layer "${(once as { name: string }).name}" must be a file or an array of features`);
-  const plan = resolvePlan({ ...options, maxzoom: undefined });
+  if (once) throw new UsageError(`${why} reads the input twice: layer "${(once as { name: string }).name}" must be a file or an array of features`);
+  const plan = resolvePlan(options);
   const { scheme } = plan;
   const k = squareLevels(scheme.matrixWidthZ0, scheme.matrixHeightZ0);
   const places: BigUint64Array[] = [];
@@ -68,11 +85,5 @@ export async function surveyPhase(options: BuildOptions, lateCrs: ReadonlyMap<st
     all.set(p, at);
     at += p.length;
   }
-  const g = guessMaxzoom({ places: all.sort(), ...spacing }, { extent: plan.opts.extent, k, minzoom: plan.opts.minzoom });
-  if (!g) throw new InputError('cannot guess the max zoom (maxzoom g) without at least two distinct feature locations, or a line or polygon');
-  // A grid unit in metres: a zoom-0 tile is 2^(GRID_BITS − k) of them.
-  const meters = (grid: number | undefined) => (grid === undefined ? undefined : (grid * scheme.tileDimensionZ0 * metersPerUnit(plan.schemeCrs)) / 2 ** (GRID_BITS - k));
-  const guess: MaxzoomGuess = { maxzoom: g.maxzoom, typicalMeters: meters(g.typical), nearbyMeters: meters(g.nearby), withinMeters: meters(g.within), limitedBy: g.limitedBy };
-  const baseZoom = options.baseZoom === 'g' && options.guessFeatures === undefined ? g.maxzoom : options.baseZoom;
-  return { options: { ...options, maxzoom: g.maxzoom, baseZoom }, guess };
+  return { plan, places: all.sort(), spacing, k };
 }

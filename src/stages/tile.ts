@@ -17,6 +17,7 @@ import { createTransform, resolveCrs, type PointTransform, type ResolvedCrs } fr
 import { sourceClipBoxes, type Box } from '../projection/valid-area.js';
 import { BadRow, BrokenText, ownsGeometry, plainGeometry, readItem, type BatchItem, type FeatureObject } from '../readers/item.js';
 import type { TilingScheme } from '../scheme/tiling-scheme.js';
+import { boxMayTouch, type ShardRegion } from '../model/subtrees.js';
 import { ByteWriter, encodeProperties, FOREIGN_LAYER, writeFragment } from '../tiler/fragment-codec.js';
 import { extentOf, loadGeometry, tileRuns, trimTilerBuffers, type TilerOptions } from '../tiler/tile-feature.js';
 
@@ -40,6 +41,8 @@ export interface TileContext {
    * feature's place on the curve and size; k is the curve's square (squareLevels).
    */
   ranking?: { k: number };
+  /** With --shard: the part of the tile tree this build writes (scheme/subtrees.ts). */
+  shard?: ShardRegion;
 }
 
 export interface FeatureBatch {
@@ -74,6 +77,8 @@ export interface BatchResult {
   outOfZoomRange: number;
   /** Features drawn somewhere, in this batch's layer and in `foreign` ones. */
   written: number;
+  /** With --shard: features that reach none of this shard's tiles (other shards draw them). */
+  elsewhere: number;
   /**
    * Output layers that features named in their `tippecanoe.layer` member, in order of first use:
    * their fragments carry FOREIGN_LAYER + the position here, for the main thread to renumber.
@@ -176,11 +181,11 @@ function wrapWidth(src: ResolvedCrs, dst: ResolvedCrs, s: TilingScheme): number 
 export function tileBatch(b: FeatureBatch): BatchResult {
   const { ctx } = b;
   const proj = projection(b.srs, ctx.scheme);
-  const tiler: TilerOptions = { ...ctx.tiler, wrapWidth: proj.wrapWidth };
+  const tiler: TilerOptions = { ...ctx.tiler, wrapWidth: proj.wrapWidth, shard: ctx.shard };
   const schema = new LayerSchema(b.layerName);
   const out = new ByteWriter(1 << 16);
   const r: BatchResult = {
-    fragments: new Uint8Array(0), stats: schema.stats(), features: 0, invalid: 0, noGeometry: 0, outside: 0, collapsed: 0, outOfZoomRange: 0, written: 0,
+    fragments: new Uint8Array(0), stats: schema.stats(), features: 0, invalid: 0, noGeometry: 0, outside: 0, collapsed: 0, outOfZoomRange: 0, written: 0, elsewhere: 0,
     invalidMessages: [], bbox: [Infinity, Infinity, -Infinity, -Infinity], repairedPolygons: 0, tinyRings: 0,
   };
   polygonStats.repaired = polygonStats.tinyRings = 0;
@@ -271,6 +276,12 @@ export function tileBatch(b: FeatureBatch): BatchResult {
     const thinned = ctx.thinning !== undefined && zooms?.minzoom === undefined && thinnable(geoms[0].type, ctx.thinning);
     const drawn: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity]; // what it drew: u0, v0, u1, v1
     let size = 0;
+    // A shard passes over what cannot reach its subtrees — unless it writes the low zooms, thinning
+    // needs every feature's key, or the feature may wrap round the antimeridian onto them.
+    const shard = ctx.shard;
+    const mayPass = shard !== undefined && !shard.low && ctx.thinning === undefined;
+    const kBuffer = tiler.buffer / tiler.extent;
+    let passed = false;
     while (geoms.length) {
       const runs = loadGeometry(geoms.shift()!);
       // The tiler holds its own copy now: the parsed coordinates (tens of MB for a big country) can
@@ -281,8 +292,13 @@ export function tileBatch(b: FeatureBatch): BatchResult {
       const extent = extentOf(runs);
       const [u0, u1, v0, v1] = extent;
       if (u1 >= 0 && u0 <= W && v1 >= 0 && v0 <= H) inside = true;
+      if (mayPass && !(tiler.wrapWidth > 0 && (u0 < kBuffer || u1 > tiler.wrapWidth - kBuffer)) && !boxMayTouch(shard, u0, u1, v0, v1, kBuffer)) {
+        passed = true;
+        continue;
+      }
       let hit = false;
       tileRuns(runs, ownTiler, (z, x, y, commands) => {
+        // Only this shard's tiles (the tiler prunes the rest): merge unites the shards' data extents.
         hit = true;
         layerSchema.addTileFeature(z, type);
         writeFragment(out, { z, x, y, layer, seq, type, id }, props, commands);
@@ -300,7 +316,8 @@ export function tileBatch(b: FeatureBatch): BatchResult {
     if (landed) {
       r.written++;
       if (into) into.written++;
-    } else if (inside) r.collapsed++;
+    } else if (passed) r.elsewhere++;
+    else if (inside) r.collapsed++;
     else r.outside++;
   }
   r.fragments = out.finish();

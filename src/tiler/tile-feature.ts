@@ -3,6 +3,7 @@ import { clipRuns } from '../geometry/clip.js';
 import { Commands, encodeRuns, type TileFrame } from '../geometry/quantize.js';
 import { RunGeometry, SHRINK_AT, toRuns } from '../geometry/runs.js';
 import type { Geometry } from '../model/geometry.js';
+import { subtreeNumber, type ShardRegion } from '../model/subtrees.js';
 
 /** What the tiler needs to know; plain data, so it can be sent to a worker thread. */
 export interface TilerOptions {
@@ -20,6 +21,11 @@ export interface TilerOptions {
   repair?: boolean;
   /** Matrix width (scheme units) to wrap around at the antimeridian, 0 when the scheme does not wrap. */
   wrapWidth: number;
+  /**
+   * A sharded build (src/shard/): only this shard's tiles are drawn — the zooms below `zoom` if
+   * `low`, and at and below `zoom` the subtrees it owns (the others are not even cut into).
+   */
+  shard?: ShardRegion;
 }
 
 /**
@@ -106,7 +112,12 @@ export function trimTilerBuffers(): void {
 }
 
 function visit(z: number, x: number, y: number, g: RunGeometry, o: TilerOptions, k: number, frame: TileFrame, emit: FragmentSink): void {
-  if (z >= o.minzoom) {
+  const shard = o.shard;
+  if (shard && z === shard.zoom) {
+    const i = subtreeNumber(x, y, shard.levels);
+    if (i < shard.start || i >= shard.end) return;
+  }
+  if (z >= o.minzoom && (!shard || z >= shard.zoom || shard.low)) {
     frame.scale = 2 ** z;
     frame.x = x;
     frame.y = y;

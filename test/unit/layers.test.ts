@@ -29,7 +29,7 @@ const ALLOWED: Record<string, string[]> = {
   tileset: ['model', 'scheme', 'projection'],
   inspect: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'tileset'],
   options: ['readers', 'scheme', 'writers', 'describe', 'generalize', 'mvt'],
-  pipeline: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'readers', 'tiler', 'generalize', 'stages', 'describe', 'writers', 'options'],
+  pipeline: ['model', 'geometry', 'projection', 'scheme', 'mvt', 'readers', 'tiler', 'generalize', 'stages', 'describe', 'writers', 'options', 'shard'],
   build: ['model', 'projection', 'readers', 'tiler', 'pipeline', 'options'],
   dimensions: ['model', 'mvt'],
   publish: ['model', 'geometry', 'projection', 'scheme', 'readers', 'writers', 'options', 'build', 'describe', 'dimensions'],
@@ -37,8 +37,12 @@ const ALLOWED: Record<string, string[]> = {
   serve: ['model', 'scheme', 'projection', 'describe', 'tileset', 'dimensions'],
   // The preview page runs in the browser and imports nothing of src/ but its own files.
   preview: [],
-  cli: ['build', 'options', 'inspect', 'tileset', 'scheme', 'projection', 'serve', 'publish'],
-  index: ['build', 'options', 'scheme', 'projection', 'readers', 'mvt', 'model', 'describe', 'writers', 'tileset', 'inspect', 'publish', 'dimensions'],
+  // A sharded build's cut of the tile tree, its spec and its manifest: on the model only.
+  shard: ['model'],
+  // Merging shards (or tilesets, as tile-join): manifests, tileset readers, the sinks through the plan.
+  merge: ['model', 'mvt', 'describe', 'tileset', 'dimensions', 'shard', 'pipeline', 'options'],
+  cli: ['build', 'options', 'inspect', 'tileset', 'scheme', 'projection', 'serve', 'publish', 'merge'],
+  index: ['build', 'merge', 'shard', 'options', 'scheme', 'projection', 'readers', 'mvt', 'model', 'describe', 'writers', 'tileset', 'inspect', 'publish', 'dimensions'],
   internals: ['model', 'scheme', 'projection', 'readers', 'geometry', 'tiler', 'generalize', 'mvt', 'stages', 'pipeline', 'options', 'describe', 'writers', 'inspect'],
 };
 
