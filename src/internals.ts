@@ -21,7 +21,7 @@ export { repairPolygon } from './geometry/repair.js';
 export { tileGeometry, trimTilerBuffers, type TilerOptions, type FragmentSink } from './tiler/tile-feature.js';
 export { encodeProperties, decodeProperties, writeFragment, readHead } from './tiler/fragment-codec.js';
 export { SpillingTileStore, type TileStore, type TileRecords, type StoreOptions } from './tiler/tile-store.js';
-export { mergeRuns, MERGE_FAN_IN } from './tiler/run-merge.js';
+export { mergeRuns, reduceRuns, MERGE_FAN_IN } from './tiler/run-merge.js';
 export { valueTag } from './mvt/values.js';
 export { encodeWithinLimits, type TileLimits, type LimitReport } from './mvt/limits.js';
 export { tileBatch, type FeatureBatch, type BatchResult, type TileContext } from './stages/tile.js';

@@ -147,20 +147,25 @@ function mergeInto(paths: string[], out: string): void {
 }
 
 /**
- * Tiles in z, x, y order from sorted run files; `scratch(i)` names the i-th intermediate run. The
- * input runs may be deleted along the way (they are temporaries).
+ * Merges runs `fanIn` at a time into longer ones until at most `fanIn` are left, and returns those
+ * (the merged ones are deleted). The oldest runs go first and each output joins the end of the
+ * queue, so every record goes through about log_fanIn(runs) merges. A store that reads its tiles
+ * more than once keeps the returned list: the next reading starts from there.
  */
-export function* mergeRuns(paths: string[], scratch: (i: number) => string, fanIn = MERGE_FAN_IN): Generator<TileRecords> {
-  let runs = paths;
+export function reduceRuns(paths: readonly string[], scratch: (i: number) => string, fanIn = MERGE_FAN_IN): string[] {
+  let runs = [...paths];
   let made = 0;
   while (runs.length > fanIn) {
-    // Merge the oldest runs first: each level's outputs join the end of the queue, so every record
-    // goes through about log_fanIn(runs) merges.
-    const group = runs.slice(0, fanIn);
     const out = scratch(made++);
-    mergeInto(group, out);
+    mergeInto(runs.slice(0, fanIn), out);
     runs = [...runs.slice(fanIn), out];
   }
+  return runs;
+}
+
+/** Tiles in z, x, y order from at most MERGE_FAN_IN sorted run files (see reduceRuns). */
+export function* mergeRuns(runs: readonly string[]): Generator<TileRecords> {
+  if (runs.length > MERGE_FAN_IN) throw new Error(`${runs.length} runs to merge at once: reduceRuns first`);
   const readers = runs.map((p) => new RunReader(p));
   try {
     const heap = new RunHeap(readers);

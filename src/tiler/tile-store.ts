@@ -10,7 +10,7 @@ import { DEFAULTS } from '../defaults.js';
 import { InputError } from '../errors.js';
 import { ownedName, releaseName } from '../temporaries.js';
 import { AT_LAYER, AT_LENGTH, AT_SEQ, AT_X, AT_Y, AT_Z, ByteWriter } from './fragment-codec.js';
-import { mergeRuns } from './run-merge.js';
+import { mergeRuns, reduceRuns } from './run-merge.js';
 
 export interface TileRecords {
   z: number;
@@ -59,6 +59,7 @@ export class SpillingTileStore implements TileStore {
   private bytes = 0;
   private records = 0;
   private runs: string[] = [];
+  private merges = 0;
   private dir: string | undefined;
   spilledBytes = 0;
   private readonly budget: number;
@@ -218,8 +219,10 @@ export class SpillingTileStore implements TileStore {
     }
     // Run files can be merged as often as asked.
     if (this.bytes > 0) this.spill();
+    // Few enough runs to open at once: the list is kept, so that a second reading (again) finds them.
     const dir = this.dir!;
-    yield* mergeRuns(this.runs, (i) => join(dir, `merge-${i}.bin`));
+    this.runs = reduceRuns(this.runs, () => join(dir, `merge-${this.merges++}.bin`));
+    yield* mergeRuns(this.runs);
   }
 
   dispose(): void {

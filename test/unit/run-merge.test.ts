@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { mergeRuns } from '../../dist/internals.js';
+import { mergeRuns, reduceRuns } from '../../dist/internals.js';
 
 const SIZE = 48; // a record's fixed head (fragment-codec.ts) and nothing else: enough to sort
 
@@ -50,7 +50,9 @@ for (const [runCount, fanIn] of [[1, 4], [4, 4], [5, 4], [23, 4], [40, 3]]) {
       let scratch = 0;
       const got: number[][] = [];
       const tiles: string[] = [];
-      for (const t of mergeRuns(paths, (i) => (scratch++, join(dir, `merge-${i}.bin`)), fanIn)) {
+      const reduced = reduceRuns(paths, (i) => (scratch++, join(dir, `merge-${i}.bin`)), fanIn);
+      assert.ok(reduced.length <= fanIn);
+      for (const t of mergeRuns(reduced)) {
         assert.equal(t.records.length, t.count * SIZE);
         tiles.push(`${t.z}/${t.x}/${t.y}`);
         const v = new DataView(t.records.buffer, t.records.byteOffset, t.records.byteLength);
@@ -73,3 +75,31 @@ for (const [runCount, fanIn] of [[1, 4], [4, 4], [5, 4], [23, 4], [40, 3]]) {
     }
   });
 }
+
+test('a store that spilled more runs than it opens at once can be read twice (as-needed thresholds read it again)', async () => {
+  const { SpillingTileStore } = await import('../../dist/internals.js');
+  const dir = mkdtempSync(join(tmpdir(), 'mvt-merge-store-'));
+  const store = new SpillingTileStore({ memoryBudget: 1000, tempDir: dir, matrixWidthZ0: 1, matrixHeightZ0: 1 });
+  try {
+    // 40 batches of 10 records, one layer, input order increasing: each batch spills a run.
+    for (let b = 0; b < 40; b++) {
+      const buf = new Uint8Array(10 * SIZE);
+      for (let i = 0; i < 10; i++) {
+        const seq = b * 10 + i, z = seq % 3;
+        buf.set(record(z, seq % 2 ** z, (seq >> 1) % 2 ** z, 0, seq), i * SIZE);
+      }
+      store.add(buf);
+    }
+    const read = async () => {
+      const out: string[] = [];
+      for await (const t of store.tiles(true)) out.push(`${t.z}/${t.x}/${t.y}:${t.count}`);
+      return out;
+    };
+    const first = await read();
+    assert.equal(first.reduce((s, t) => s + Number(t.split(':')[1]), 0), 400);
+    assert.deepEqual(await read(), first);
+  } finally {
+    store.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
