@@ -6,7 +6,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, symlinkSync, writeSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Feature, FeatureCollection, Point } from 'geojson';
+import type { Feature, FeatureCollection, LineString, MultiPolygon, Point, Polygon } from 'geojson';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { feature } from 'topojson-client';
 
@@ -39,6 +39,36 @@ const makers: Record<string, (out: string) => void> = {
     } finally {
       closeSync(fd);
     }
+  },
+  // Dense lines: the 1:1m coastline, every ring of its (multi)polygons as a LineString of its own
+  // (63,636 lines, 4.9M vertices), as GeoJSONSeq.
+  'coastline.geojsons': (out) => {
+    const fc = JSON.parse(readFileSync(mod('@geo-maps/countries-coastline-1m/map.geo.json'), 'utf8')) as FeatureCollection<Polygon | MultiPolygon>;
+    const fd = openSync(out, 'w');
+    try {
+      let n = 0;
+      for (const f of fc.features) {
+        const polygons = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
+        const lines = polygons.flat().map((ring): Feature<LineString> => ({ type: 'Feature', geometry: { type: 'LineString', coordinates: ring }, properties: { n: n++ } }));
+        writeSync(fd, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+      }
+    } finally {
+      closeSync(fd);
+    }
+  },
+  // Bounded memory on one huge feature: a single polygon of 2,000,000 vertices (a wavy ring around
+  // the Atlantic, every vertex distinct), not a bench scenario, measured by hand (bench/README.md).
+  'polygon-2m.geojson': (out) => {
+    const n = 2_000_000;
+    const ring: [number, number][] = [];
+    for (let i = 0; i < n; i++) {
+      const a = (2 * Math.PI * i) / n;
+      const r = 30 + 2 * Math.sin(a * 997) + Math.sin(a * 31);
+      ring.push([round(-30 + r * Math.cos(a)), round(r * 0.9 * Math.sin(a))]);
+    }
+    ring.push(ring[0]);
+    const fc: FeatureCollection<Polygon> = { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Polygon', coordinates: [ring] }, properties: { name: 'wavy' } }] };
+    writeText(out, JSON.stringify(fc));
   },
 };
 
