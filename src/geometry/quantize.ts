@@ -238,6 +238,7 @@ function quantizeRun(src: Float64Array, s: number, e: number, f: TileFrame, ring
   const tol = f.sqTolerance;
   let n = 0;
   let px = NaN, py = NaN;
+  const unspike = ring && f.repair !== false;
   let area = 0, fx = NaN, fy = NaN, lx = NaN, ly = NaN;
   for (let i = s; i < e; i += 3) {
     if (tol > 0 && src[i + 2] <= tol) continue;
@@ -251,6 +252,17 @@ function quantizeRun(src: Float64Array, s: number, e: number, f: TileFrame, ring
     }
     const x = qx(u, f), y = qy(v, f);
     if (x === px && y === py) continue;
+    if (unspike) {
+      // A path that runs out and straight back (a spike: stripe clipping leaves them along the
+      // buffered clip edge, and rounding makes more) is OGC-invalid and encloses nothing: its tip
+      // goes here, rather than the whole polygon through the repair.
+      while (n >= 4 && foldsBack(out[n - 4], out[n - 3], out[n - 2], out[n - 1], x, y)) n -= 2;
+      if (n >= 2 && out[n - 2] === x && out[n - 1] === y) {
+        px = x;
+        py = y;
+        continue;
+      }
+    }
     out[n++] = x;
     out[n++] = y;
     px = x;
@@ -261,8 +273,27 @@ function quantizeRun(src: Float64Array, s: number, e: number, f: TileFrame, ring
     if (fx === fx) area += (lx - fx) * (fy + ly);
     runFloatArea = area;
     if (n > 2 && out[0] === out[n - 2] && out[1] === out[n - 1]) n -= 2;
+    if (unspike) n = unspikeClosing(out, n);
   }
   return n;
+}
+
+/** Does the path a → m → b turn straight back at m (collinear, b on a's side of m)? */
+function foldsBack(ax: number, ay: number, mx: number, my: number, bx: number, by: number): boolean {
+  return (mx - ax) * (by - ay) - (my - ay) * (bx - ax) === 0 && (ax - mx) * (bx - mx) + (ay - my) * (by - my) > 0;
+}
+
+/** Removes spikes where the ring closes (at its last or first point), as quantizeRun did inside it. */
+function unspikeClosing(p: Int32Array, n: number): number {
+  for (;;) {
+    if (n < 6) return n;
+    if (foldsBack(p[n - 4], p[n - 3], p[n - 2], p[n - 1], p[0], p[1])) n -= 2;
+    else if (foldsBack(p[n - 2], p[n - 1], p[0], p[1], p[2], p[3])) {
+      p.copyWithin(0, 2, n);
+      n -= 2;
+    } else return n;
+    if (p[0] === p[n - 2] && p[1] === p[n - 1]) n -= 2;
+  }
 }
 
 /** Twice the signed area (shoelace) of a closed run of integer pairs; y down → positive = clockwise on screen. */
