@@ -29,6 +29,7 @@ export function someEdgePair(xy: ArrayLike<number>, points: number, next: Int32A
   const box = scratchBox(4 * points), span4 = scratchSpan(4 * points);
   for (let p = 0; p < points; p++) {
     const q = next[p], x0 = xy[2 * p], y0 = xy[2 * p + 1], x1 = xy[2 * q], y1 = xy[2 * q + 1];
+    // biome-ignore lint/complexity/useMathMinMax: no calls on the hot path (see clip.ts)
     const lx = x0 < x1 ? x0 : x1, hx = x0 < x1 ? x1 : x0, ly = y0 < y1 ? y0 : y1, hy = y0 < y1 ? y1 : y0;
     box[4 * p] = lx;
     box[4 * p + 1] = ly;
