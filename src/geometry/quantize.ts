@@ -1,7 +1,8 @@
 // Scheme units → integer tile coordinates, with the validity rules GDAL's reader and MVT 2.1 expect,
 // straight into MVT geometry commands.
+import { polygonProblem } from './polygon-validity.js';
 import { repairPolygon } from './repair.js';
-import { RingSet, shoelace2 } from './ring-set.js';
+import { foldsBack, RingSet, shoelace2, unspikeClosing } from './ring-set.js';
 import { type RunGeometry, toRuns } from './runs.js';
 import { isValidPolygon } from './validity.js';
 import { LINESTRING, POINT, type Geometry } from '../model/geometry.js';
@@ -113,7 +114,9 @@ export function encodeRuns(g: RunGeometry, f: TileFrame, cmds: Commands): boolea
   if (rings.count && f.repair !== false && !isValidPolygon(rings)) {
     repairPolygon(rings);
     polygonStats.repaired++;
-    if (tinyLimit > 0) dropTinyRings(rings, tinyLimit);
+    // A tiny lake dropped with an island in it would leave the island inside the land: repaired again
+    // (the island merges into the land).
+    if (tinyLimit > 0 && dropTinyRings(rings, tinyLimit) && polygonProblem(rings)) repairPolygon(rings);
   }
   for (let r = 0; r < rings.count; r++) {
     const s = rings.start[r];
@@ -148,8 +151,8 @@ function addSquare(x: number, y: number): void {
 }
 const square = new Int32Array(8);
 
-/** After a repair: tiny rings (slivers) go, and with a tiny exterior its holes. */
-function dropTinyRings(rs: RingSet, tinyArea2: number): void {
+/** After a repair: tiny rings (slivers) go, and with a tiny exterior its holes. Did any go? */
+function dropTinyRings(rs: RingSet, tinyArea2: number): boolean {
   const xy = rs.xy;
   let w = 0, out = 0, keep = false;
   for (let r = 0, count = rs.count; r < count; r++) {
@@ -164,8 +167,10 @@ function dropTinyRings(rs: RingSet, tinyArea2: number): void {
     rs.exterior[out] = exterior ? 1 : 0;
     rs.start[++out] = w;
   }
+  const dropped = out < rs.count;
   rs.count = out;
   rs.n = w;
+  return dropped;
 }
 
 /** Encodes one Geometry for one tile (convenience form of encodeRuns). */
@@ -276,24 +281,6 @@ function quantizeRun(src: Float64Array, s: number, e: number, f: TileFrame, ring
     if (unspike) n = unspikeClosing(out, n);
   }
   return n;
-}
-
-/** Does the path a → m → b turn straight back at m (collinear, b on a's side of m)? */
-function foldsBack(ax: number, ay: number, mx: number, my: number, bx: number, by: number): boolean {
-  return (mx - ax) * (by - ay) - (my - ay) * (bx - ax) === 0 && (ax - mx) * (bx - mx) + (ay - my) * (by - my) > 0;
-}
-
-/** Removes spikes where the ring closes (at its last or first point), as quantizeRun did inside it. */
-function unspikeClosing(p: Int32Array, n: number): number {
-  for (;;) {
-    if (n < 6) return n;
-    if (foldsBack(p[n - 4], p[n - 3], p[n - 2], p[n - 1], p[0], p[1])) n -= 2;
-    else if (foldsBack(p[n - 2], p[n - 1], p[0], p[1], p[2], p[3])) {
-      p.copyWithin(0, 2, n);
-      n -= 2;
-    } else return n;
-    if (p[0] === p[n - 2] && p[1] === p[n - 1]) n -= 2;
-  }
 }
 
 /** Twice the signed area (shoelace) of a closed run of integer pairs; y down → positive = clockwise on screen. */

@@ -12,10 +12,11 @@
 //    twice, and each hole goes to the smallest exterior holding it. Rings then meet only at shared
 //    vertices, which OGC allows and which no transformation moves apart.
 import { Clipper64, ClipType, FillRule, type Path64, type Paths64 } from 'clipper2-ts';
-import type { RingSet } from './ring-set.js';
+import { polygonProblem } from './polygon-validity.js';
+import { removeSpikes, type RingSet, shoelace2 } from './ring-set.js';
 import { ringSuccessors, someEdgePair } from './segment-grid.js';
 import { snapRound } from './snap-round.js';
-import { EdgeBands, edgesCross, pointInRing, within } from './validity.js';
+import { EdgeBands, pointInRing, within } from './validity.js';
 
 /** Replaces the rings of `rs` with a valid equivalent: each exterior followed by its holes. */
 export function repairPolygon(rs: RingSet): void {
@@ -32,15 +33,42 @@ export function repairPolygon(rs: RingSet): void {
 }
 
 function repairRings(rs: RingSet): void {
-  // Rarely (an island and its lake left sharing an edge) one pass leaves rings that still run along
-  // or across each other; the next pass, from a cleaner start, resolves them.
+  // Rarely (an island and its lake left sharing an edge, a part that Clipper2 rounds onto another
+  // near a fold) one pass leaves rings that still run along, across or inside each other; the next
+  // pass, from a cleaner start, resolves them. Each pass is judged by the exact OGC check, so what
+  // the build writes is what `mvt-build validate` accepts.
   for (let pass = 0; pass < 3; pass++) {
     snapRound(rs);
+    removeSpikes(rs);
     union(rs);
     insertTouchingVertices(rs);
     relink(rs);
     assignHoles(splitPinches(rs), rs);
-    if (!edgesCross(rs)) return;
+    if (!polygonProblem(rs)) return;
+  }
+  keepValidParts(rs);
+}
+
+/**
+ * Last resort, when three passes left the rings invalid: the polygons (each exterior with its holes)
+ * are kept largest first as long as the whole stays valid, so that a part that will not come clean
+ * is dropped rather than written invalid.
+ */
+function keepValidParts(rs: RingSet): void {
+  const xy = rs.xy.slice(0, rs.n), start = rs.start.slice(0, rs.count + 1), exterior = rs.exterior.slice(0, rs.count);
+  const parts: number[] = []; // first ring of each polygon
+  for (let r = 0; r < exterior.length; r++) if (exterior[r]) parts.push(r);
+  const end = (k: number) => (k + 1 < parts.length ? parts[k + 1] : exterior.length);
+  const area = (k: number) => shoelace2(xy, start[parts[k]], start[parts[k] + 1]);
+  const order = parts.map((_, k) => k).sort((a, b) => area(b) - area(a) || a - b);
+  rs.reset();
+  for (const k of order) {
+    const n = rs.n, count = rs.count;
+    for (let r = parts[k]; r < end(k); r++) rs.add(xy.subarray(start[r], start[r + 1]), start[r + 1] - start[r], r === parts[k]);
+    if (polygonProblem(rs)) {
+      rs.n = n;
+      rs.count = count;
+    }
   }
 }
 

@@ -11,9 +11,9 @@
 //    inside another polygon's exterior lies in one of that polygon's holes (an island in a lake).
 //
 // Coordinates are integers of magnitude ≤ 2^25, so every orientation product is exact in a double.
-import type { RingSet } from '../geometry/ring-set.js';
-import { ringSuccessors, someEdgePair } from '../geometry/segment-grid.js';
-import { EdgeBands, isValidPolygon, pointInRing, within } from '../geometry/validity.js';
+import type { RingSet } from './ring-set.js';
+import { ringSuccessors, someEdgePair } from './segment-grid.js';
+import { EdgeBands, isValidPolygon, pointInRing, within } from './validity.js';
 
 export type PolygonRule =
   | 'polygon-self-intersection'
