@@ -1,6 +1,5 @@
 // Scheme units → integer tile coordinates, with the validity rules GDAL's reader and MVT 2.1 expect,
 // straight into MVT geometry commands.
-import { polygonProblem } from './polygon-validity.js';
 import { repairPolygon } from './repair.js';
 import { foldsBack, RingSet, shoelace2, unspikeClosing } from './ring-set.js';
 import { type RunGeometry, toRuns } from './runs.js';
@@ -112,11 +111,8 @@ export function encodeRuns(g: RunGeometry, f: TileFrame, cmds: Commands): boolea
     polygonStats.tinyRings--;
   }
   if (rings.count && f.repair !== false && !isValidPolygon(rings)) {
-    repairPolygon(rings);
+    polygonStats.tinyRings += repairPolygon(rings, tinyLimit);
     polygonStats.repaired++;
-    // A tiny lake dropped with an island in it would leave the island inside the land: repaired again
-    // (the island merges into the land).
-    if (tinyLimit > 0 && dropTinyRings(rings, tinyLimit) && polygonProblem(rings)) repairPolygon(rings);
   }
   for (let r = 0; r < rings.count; r++) {
     const s = rings.start[r];
@@ -150,28 +146,6 @@ function addSquare(x: number, y: number): void {
   rings.add(square, 8, true);
 }
 const square = new Int32Array(8);
-
-/** After a repair: tiny rings (slivers) go, and with a tiny exterior its holes. Did any go? */
-function dropTinyRings(rs: RingSet, tinyArea2: number): boolean {
-  const xy = rs.xy;
-  let w = 0, out = 0, keep = false;
-  for (let r = 0, count = rs.count; r < count; r++) {
-    const s = rs.start[r], e = rs.start[r + 1], exterior = rs.exterior[r] === 1;
-    if (exterior) keep = Math.abs(rs.area2(r)) >= tinyArea2;
-    if (!keep || (!exterior && Math.abs(rs.area2(r)) < tinyArea2)) {
-      polygonStats.tinyRings++;
-      continue;
-    }
-    xy.copyWithin(w, s, e);
-    w += e - s;
-    rs.exterior[out] = exterior ? 1 : 0;
-    rs.start[++out] = w;
-  }
-  const dropped = out < rs.count;
-  rs.count = out;
-  rs.n = w;
-  return dropped;
-}
 
 /** Encodes one Geometry for one tile (convenience form of encodeRuns). */
 export function encodeGeometry(g: Geometry, f: TileFrame): number[] | null {
