@@ -36,7 +36,7 @@ export { vectorLayers, centerOf } from './describe/description.js';
 export { crsDefinitionKeys } from './describe/crs-keys.js';
 export { vectorLayersJson } from './writers/metadata.js';
 export { createTileWriter as createDirectoryTileWriter, type TileFileTarget } from './writers/directory-writer.js';
-export { polygonProblem, type PolygonProblem } from './inspect/polygon-validity.js';
+export { polygonProblem, type PolygonProblem } from './geometry/polygon-validity.js';
 export { AttributeFilter, coerceTo, truncateUtf8, type AttributeOptions } from './generalize/attributes.js';
 export { featureZooms, zoomRange, type FeatureZooms, type FeatureZoomOptions } from './generalize/feature-zooms.js';
 export { curveKey, curveOrder, tileOfKey, squareLevels, CURVE_DEPTH } from './generalize/curve.js';

@@ -35,6 +35,13 @@ export function wkt(rs: RingSet): string {
   return `MULTIPOLYGON(${polys.map((p) => `(${p.join(',')})`).join(',')})`;
 }
 
+/** [x0, y0, x1, y1, …] → [[x0, y0], [x1, y1], …] */
+function pairs(flat: number[]): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
+  return out;
+}
+
 export const sq = (x0: number, y0: number, x1: number, y1: number, exterior = true) => {
   // Positive area (exterior) in MVT's y-down convention: (x0,y0) → (x1,y0) → (x1,y1) → (x0,y1).
   const r = [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
@@ -51,6 +58,24 @@ export const cases: { name: string; rings: number[][][]; area: number; exteriors
   { name: 'a hole as large as its exterior: the exterior stays', rings: [sq(0, 0, 10, 10), sq(0, 0, 10, 10, false)], area: 100, exteriors: 1, holes: 0 },
   { name: 'an island sharing edges with its lake merges into the land', rings: [sq(0, 0, 20, 20), sq(5, 5, 15, 15, false), sq(5, 5, 10, 10)], area: 325, exteriors: 1, holes: 1 },
   { name: 'a spike folding back on itself goes', rings: [[[0, 0], [10, 0], [20, 0], [10, 0], [10, 10], [0, 10]]], area: 100, exteriors: 1, holes: 0 },
+  // From the countries at 6/17/8 (Canada): the ring runs back along the buffered clip edge (y = 4176)
+  // past a fold; snap rounding makes that a spike, from which Clipper2 rounded a sliver shell lying
+  // inside the rest of the part (GEOS: "Nested shells").
+  {
+    name: 'a spike back along the clip edge next to a fold: no sliver shell inside the part',
+    rings: [pairs([4176, 419, 4176, 4176, 1410, 4176, 1496, 4176, 1501, 4175, 1497, 4172, 1497, 4174, 1486, 4176, 1463, 4176, 1463, 4174, 1465, 4174, 1465, 419])],
+    area: 10185212.5,
+    exteriors: 1,
+    holes: 0,
+  },
+  // From 6/34/33: a narrow fold out and back, whose first pass leaves a one-unit lobe inside the part.
+  {
+    name: 'a narrow fold out and back: no lobe left inside the part',
+    rings: [pairs([1046, 300, 1000, 300, 1000, 200, 1100, 200, 1100, 300, 1046, 270, 1044, 268, 1048, 268, 1049, 266, 1053, 266, 1057, 261, 1056, 258, 1058, 256, 1058, 254, 1056, 261, 1053, 267, 1049, 266, 1044, 268, 1044, 269])],
+    area: 9156,
+    exteriors: 1,
+    holes: 1,
+  },
 ];
 
 export const repaired = cases.map((c) => {

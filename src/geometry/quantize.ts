@@ -1,7 +1,7 @@
 // Scheme units → integer tile coordinates, with the validity rules GDAL's reader and MVT 2.1 expect,
 // straight into MVT geometry commands.
 import { repairPolygon } from './repair.js';
-import { RingSet, shoelace2 } from './ring-set.js';
+import { foldsBack, RingSet, shoelace2, unspikeClosing } from './ring-set.js';
 import { type RunGeometry, toRuns } from './runs.js';
 import { isValidPolygon } from './validity.js';
 import { LINESTRING, POINT, type Geometry } from '../model/geometry.js';
@@ -111,9 +111,8 @@ export function encodeRuns(g: RunGeometry, f: TileFrame, cmds: Commands): boolea
     polygonStats.tinyRings--;
   }
   if (rings.count && f.repair !== false && !isValidPolygon(rings)) {
-    repairPolygon(rings);
+    polygonStats.tinyRings += repairPolygon(rings, tinyLimit);
     polygonStats.repaired++;
-    if (tinyLimit > 0) dropTinyRings(rings, tinyLimit);
   }
   for (let r = 0; r < rings.count; r++) {
     const s = rings.start[r];
@@ -147,26 +146,6 @@ function addSquare(x: number, y: number): void {
   rings.add(square, 8, true);
 }
 const square = new Int32Array(8);
-
-/** After a repair: tiny rings (slivers) go, and with a tiny exterior its holes. */
-function dropTinyRings(rs: RingSet, tinyArea2: number): void {
-  const xy = rs.xy;
-  let w = 0, out = 0, keep = false;
-  for (let r = 0, count = rs.count; r < count; r++) {
-    const s = rs.start[r], e = rs.start[r + 1], exterior = rs.exterior[r] === 1;
-    if (exterior) keep = Math.abs(rs.area2(r)) >= tinyArea2;
-    if (!keep || (!exterior && Math.abs(rs.area2(r)) < tinyArea2)) {
-      polygonStats.tinyRings++;
-      continue;
-    }
-    xy.copyWithin(w, s, e);
-    w += e - s;
-    rs.exterior[out] = exterior ? 1 : 0;
-    rs.start[++out] = w;
-  }
-  rs.count = out;
-  rs.n = w;
-}
 
 /** Encodes one Geometry for one tile (convenience form of encodeRuns). */
 export function encodeGeometry(g: Geometry, f: TileFrame): number[] | null {
@@ -238,6 +217,7 @@ function quantizeRun(src: Float64Array, s: number, e: number, f: TileFrame, ring
   const tol = f.sqTolerance;
   let n = 0;
   let px = NaN, py = NaN;
+  const unspike = ring && f.repair !== false;
   let area = 0, fx = NaN, fy = NaN, lx = NaN, ly = NaN;
   for (let i = s; i < e; i += 3) {
     if (tol > 0 && src[i + 2] <= tol) continue;
@@ -251,6 +231,17 @@ function quantizeRun(src: Float64Array, s: number, e: number, f: TileFrame, ring
     }
     const x = qx(u, f), y = qy(v, f);
     if (x === px && y === py) continue;
+    if (unspike) {
+      // A path that runs out and straight back (a spike: stripe clipping leaves them along the
+      // buffered clip edge, and rounding makes more) is OGC-invalid and encloses nothing: its tip
+      // goes here, rather than the whole polygon through the repair.
+      while (n >= 4 && foldsBack(out[n - 4], out[n - 3], out[n - 2], out[n - 1], x, y)) n -= 2;
+      if (n >= 2 && out[n - 2] === x && out[n - 1] === y) {
+        px = x;
+        py = y;
+        continue;
+      }
+    }
     out[n++] = x;
     out[n++] = y;
     px = x;
@@ -261,6 +252,7 @@ function quantizeRun(src: Float64Array, s: number, e: number, f: TileFrame, ring
     if (fx === fx) area += (lx - fx) * (fy + ly);
     runFloatArea = area;
     if (n > 2 && out[0] === out[n - 2] && out[1] === out[n - 1]) n -= 2;
+    if (unspike) n = unspikeClosing(out, n);
   }
   return n;
 }

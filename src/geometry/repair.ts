@@ -12,35 +12,94 @@
 //    twice, and each hole goes to the smallest exterior holding it. Rings then meet only at shared
 //    vertices, which OGC allows and which no transformation moves apart.
 import { Clipper64, ClipType, FillRule, type Path64, type Paths64 } from 'clipper2-ts';
-import type { RingSet } from './ring-set.js';
+import { exactProblem } from './polygon-validity.js';
+import { removeSpikes, type RingSet, shoelace2 } from './ring-set.js';
 import { ringSuccessors, someEdgePair } from './segment-grid.js';
 import { snapRound } from './snap-round.js';
-import { EdgeBands, edgesCross, pointInRing, within } from './validity.js';
+import { EdgeBands, pointInRing, within } from './validity.js';
 
-/** Replaces the rings of `rs` with a valid equivalent: each exterior followed by its holes. */
-export function repairPolygon(rs: RingSet): void {
+/**
+ * Replaces the rings of `rs` with a valid equivalent: each exterior followed by its holes. Rings
+ * under `tinyArea2` (twice the area, tile units²) that the repair leaves go before the result is
+ * judged (so no pass is spent on a sliver that would not be written); returns how many went.
+ */
+export function repairPolygon(rs: RingSet, tinyArea2 = 0): number {
   const original = { xy: rs.xy.slice(0, rs.n), start: rs.start.slice(0, rs.count + 1), exterior: rs.exterior.slice(0, rs.count) };
-  repairRings(rs);
-  if (rs.count > 0) return;
+  let dropped = repairRings(rs, tinyArea2);
+  if (rs.count > 0) return dropped;
   // Holes that rounding made as large as their exterior cancel it: the feature keeps its exteriors
   // rather than vanish from the tile (GDAL's MakeValid keeps it too).
   rs.reset();
   for (let r = 0; r < original.exterior.length; r++) {
     if (original.exterior[r]) rs.add(original.xy.subarray(original.start[r], original.start[r + 1]), original.start[r + 1] - original.start[r], true);
   }
-  if (rs.count) repairRings(rs);
+  if (rs.count) dropped += repairRings(rs, tinyArea2);
+  return dropped;
 }
 
-function repairRings(rs: RingSet): void {
-  // Rarely (an island and its lake left sharing an edge) one pass leaves rings that still run along
-  // or across each other; the next pass, from a cleaner start, resolves them.
+function repairRings(rs: RingSet, tinyArea2: number): number {
+  let dropped = 0;
+  // Rarely (an island and its lake left sharing an edge, a part that Clipper2 rounds onto another
+  // near a fold) one pass leaves rings that still run along, across or inside each other; the next
+  // pass, from a cleaner start, resolves them. Each pass is judged by the exact OGC check, so what
+  // the build writes is what `mvt-build validate` accepts.
   for (let pass = 0; pass < 3; pass++) {
     snapRound(rs);
+    removeSpikes(rs);
     union(rs);
     insertTouchingVertices(rs);
     relink(rs);
     assignHoles(splitPinches(rs), rs);
-    if (!edgesCross(rs)) return;
+    // A tiny lake going with an island in it leaves the island inside the land: judged after.
+    if (tinyArea2 > 0) dropped += dropTinyRings(rs, tinyArea2);
+    if (!exactProblem(rs)) return dropped;
+  }
+  keepValidParts(rs);
+  return dropped;
+}
+
+/** Tiny rings (slivers the repair made) go, and with a tiny exterior its holes; returns how many went. */
+function dropTinyRings(rs: RingSet, tinyArea2: number): number {
+  const xy = rs.xy;
+  let w = 0, out = 0, keep = false;
+  for (let r = 0, count = rs.count; r < count; r++) {
+    const s = rs.start[r], e = rs.start[r + 1], exterior = rs.exterior[r] === 1;
+    if (exterior) keep = Math.abs(rs.area2(r)) >= tinyArea2;
+    if (!keep || (!exterior && Math.abs(rs.area2(r)) < tinyArea2)) {
+      continue;
+    }
+    xy.copyWithin(w, s, e);
+    w += e - s;
+    rs.exterior[out] = exterior ? 1 : 0;
+    rs.start[++out] = w;
+  }
+  const dropped = rs.count - out;
+  rs.count = out;
+  rs.n = w;
+  return dropped;
+}
+
+
+/**
+ * Last resort, when three passes left the rings invalid: the polygons (each exterior with its holes)
+ * are kept largest first as long as the whole stays valid, so that a part that will not come clean
+ * is dropped rather than written invalid.
+ */
+function keepValidParts(rs: RingSet): void {
+  const xy = rs.xy.slice(0, rs.n), start = rs.start.slice(0, rs.count + 1), exterior = rs.exterior.slice(0, rs.count);
+  const parts: number[] = []; // first ring of each polygon
+  for (let r = 0; r < exterior.length; r++) if (exterior[r]) parts.push(r);
+  const end = (k: number) => (k + 1 < parts.length ? parts[k + 1] : exterior.length);
+  const area = (k: number) => shoelace2(xy, start[parts[k]], start[parts[k] + 1]);
+  const order = parts.map((_, k) => k).sort((a, b) => area(b) - area(a) || a - b);
+  rs.reset();
+  for (const k of order) {
+    const n = rs.n, count = rs.count;
+    for (let r = parts[k]; r < end(k); r++) rs.add(xy.subarray(start[r], start[r + 1]), start[r + 1] - start[r], r === parts[k]);
+    if (exactProblem(rs)) {
+      rs.n = n;
+      rs.count = count;
+    }
   }
 }
 

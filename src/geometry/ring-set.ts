@@ -85,3 +85,52 @@ export function shoelace2(p: ArrayLike<number>, s: number, e: number): number {
   for (let i = s, j = e - 2; i < e; j = i, i += 2) a += (p[j] - p[i]) * (p[i + 1] + p[j + 1]);
   return a;
 }
+
+/** Does the path a → m → b turn straight back at m (collinear, b on a's side of m)? */
+export function foldsBack(ax: number, ay: number, mx: number, my: number, bx: number, by: number): boolean {
+  return (mx - ax) * (by - ay) - (my - ay) * (bx - ax) === 0 && (ax - mx) * (bx - mx) + (ay - my) * (by - my) > 0;
+}
+
+/** Removes spikes where the ring closes (at its last or first point), as the caller did inside it. */
+export function unspikeClosing(p: Int32Array, n: number): number {
+  for (;;) {
+    if (n < 6) return n;
+    if (foldsBack(p[n - 4], p[n - 3], p[n - 2], p[n - 1], p[0], p[1])) n -= 2;
+    else if (foldsBack(p[n - 2], p[n - 1], p[0], p[1], p[2], p[3])) {
+      p.copyWithin(0, 2, n);
+      n -= 2;
+    } else return n;
+    if (p[0] === p[n - 2] && p[1] === p[n - 1]) n -= 2;
+  }
+}
+
+/**
+ * Removes every spike (a path running out and straight back, enclosing nothing) from the rings of
+ * `rs`, in place; rings left with fewer than 3 points go. Snap rounding makes spikes where an edge
+ * along the buffered clip edge is bent through a vertex of another, and Clipper2 given collinear
+ * edges running back along each other can round its way to output that overlaps itself.
+ */
+export function removeSpikes(rs: RingSet): void {
+  const p = rs.xy;
+  let w = 0, out = 0;
+  for (let r = 0, count = rs.count; r < count; r++) {
+    const s = rs.start[r], e = rs.start[r + 1], exterior = rs.exterior[r];
+    let n = 0; // points written for this ring, ×2, at p[w …]
+    for (let i = s; i < e; i += 2) {
+      const x = p[i], y = p[i + 1];
+      while (n >= 4 && foldsBack(p[w + n - 4], p[w + n - 3], p[w + n - 2], p[w + n - 1], x, y)) n -= 2;
+      if (n >= 2 && p[w + n - 2] === x && p[w + n - 1] === y) continue;
+      p[w + n] = x;
+      p[w + n + 1] = y;
+      n += 2;
+    }
+    if (n > 2 && p[w] === p[w + n - 2] && p[w + 1] === p[w + n - 1]) n -= 2;
+    n = unspikeClosing(p.subarray(w, w + n), n);
+    if (n < 6) continue;
+    w += n;
+    rs.exterior[out] = exterior;
+    rs.start[++out] = w;
+  }
+  rs.count = out;
+  rs.n = w;
+}

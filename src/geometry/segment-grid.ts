@@ -24,31 +24,48 @@ export function someEdgePair(xy: ArrayLike<number>, points: number, next: Int32A
   const span = Math.max(maxX - minX, maxY - minY, 1);
   const cell = Math.max(1, Math.ceil(span / Math.max(1, Math.floor(Math.sqrt(points)))));
   const cols = Math.floor((maxX - minX) / cell) + 1, rows = Math.floor((maxY - minY) / cell) + 1;
-  const first = new Int32Array(cols * rows + 1);
-  const each = (p: number, visit: (k: number) => void) => {
-    const q = next[p];
-    const x0 = Math.floor((Math.min(xy[2 * p], xy[2 * q]) - minX) / cell), x1 = Math.floor((Math.max(xy[2 * p], xy[2 * q]) - minX) / cell);
-    const y0 = Math.floor((Math.min(xy[2 * p + 1], xy[2 * q + 1]) - minY) / cell), y1 = Math.floor((Math.max(xy[2 * p + 1], xy[2 * q + 1]) - minY) / cell);
-    for (let cy = y0; cy <= y1; cy++) for (let cx = x0; cx <= x1; cx++) visit(cy * cols + cx);
-  };
-  for (let p = 0; p < points; p++) each(p, (k) => first[k + 1]++);
-  for (let k = 0; k < cols * rows; k++) first[k + 1] += first[k];
-  const edges = new Int32Array(first[cols * rows]);
-  const fill = first.slice(0, cols * rows);
-  for (let p = 0; p < points; p++) each(p, (k) => (edges[fill[k]++] = p));
-  for (let k = 0; k < cols * rows; k++) {
+  // Each edge's bounding box, and the cells it covers, once (flat arrays: nothing allocated per
+  // edge or pair, and no callback per cell).
+  const box = scratchBox(4 * points), span4 = scratchSpan(4 * points);
+  for (let p = 0; p < points; p++) {
+    const q = next[p], x0 = xy[2 * p], y0 = xy[2 * p + 1], x1 = xy[2 * q], y1 = xy[2 * q + 1];
+    // biome-ignore lint/complexity/useMathMinMax: no calls on the hot path (see clip.ts)
+    const lx = x0 < x1 ? x0 : x1, hx = x0 < x1 ? x1 : x0, ly = y0 < y1 ? y0 : y1, hy = y0 < y1 ? y1 : y0;
+    box[4 * p] = lx;
+    box[4 * p + 1] = ly;
+    box[4 * p + 2] = hx;
+    box[4 * p + 3] = hy;
+    span4[4 * p] = Math.floor((lx - minX) / cell);
+    span4[4 * p + 1] = Math.floor((ly - minY) / cell);
+    span4[4 * p + 2] = Math.floor((hx - minX) / cell);
+    span4[4 * p + 3] = Math.floor((hy - minY) / cell);
+  }
+  const cells = cols * rows;
+  const first = new Int32Array(cells + 1);
+  for (let p = 0; p < points; p++) {
+    const x0 = span4[4 * p], y0 = span4[4 * p + 1], x1 = span4[4 * p + 2], y1 = span4[4 * p + 3];
+    for (let cy = y0; cy <= y1; cy++) for (let cx = x0; cx <= x1; cx++) first[cy * cols + cx + 1]++;
+  }
+  for (let k = 0; k < cells; k++) first[k + 1] += first[k];
+  const edges = new Int32Array(first[cells]);
+  const fill = first.slice(0, cells);
+  for (let p = 0; p < points; p++) {
+    const x0 = span4[4 * p], y0 = span4[4 * p + 1], x1 = span4[4 * p + 2], y1 = span4[4 * p + 3];
+    for (let cy = y0; cy <= y1; cy++) for (let cx = x0; cx <= x1; cx++) edges[fill[cy * cols + cx]++] = p;
+  }
+  for (let k = 0; k < cells; k++) {
+    const e = first[k + 1];
+    if (e - first[k] < 2) continue;
     const cx = k % cols, cy = (k - cx) / cols;
-    for (let i = first[k]; i < first[k + 1]; i++) {
-      const a = edges[i], an = next[a];
-      const ax0 = Math.min(xy[2 * a], xy[2 * an]), ax1 = Math.max(xy[2 * a], xy[2 * an]);
-      const ay0 = Math.min(xy[2 * a + 1], xy[2 * an + 1]), ay1 = Math.max(xy[2 * a + 1], xy[2 * an + 1]);
-      for (let j = i + 1; j < first[k + 1]; j++) {
-        const c = edges[j], cn = next[c];
-        const cx0 = Math.min(xy[2 * c], xy[2 * cn]), cx1 = Math.max(xy[2 * c], xy[2 * cn]);
-        const cy0 = Math.min(xy[2 * c + 1], xy[2 * cn + 1]), cy1 = Math.max(xy[2 * c + 1], xy[2 * cn + 1]);
-        if (cx0 > ax1 || cx1 < ax0 || cy0 > ay1 || cy1 < ay0) continue;
+    for (let i = first[k]; i < e; i++) {
+      const a = edges[i];
+      const ax0 = box[4 * a], ay0 = box[4 * a + 1], ax1 = box[4 * a + 2], ay1 = box[4 * a + 3];
+      for (let j = i + 1; j < e; j++) {
+        const c = edges[j];
+        const cx0 = box[4 * c], cy0 = box[4 * c + 1];
+        if (cx0 > ax1 || box[4 * c + 2] < ax0 || cy0 > ay1 || box[4 * c + 3] < ay0) continue;
         // Report from one cell only: the one holding the overlap's lowest corner.
-        if (Math.floor((Math.max(ax0, cx0) - minX) / cell) !== cx || Math.floor((Math.max(ay0, cy0) - minY) / cell) !== cy) continue;
+        if ((cx0 > ax0 ? span4[4 * c] : span4[4 * a]) !== cx || (cy0 > ay0 ? span4[4 * c + 1] : span4[4 * a + 1]) !== cy) continue;
         if (f(a, c)) return true;
       }
     }
@@ -64,4 +81,17 @@ export function ringSuccessors(start: Int32Array, count: number, points: number)
     for (let p = p0; p < p1; p++) next[p] = p + 1 === p1 ? p0 : p + 1;
   }
   return next;
+}
+
+// Scratch for someEdgePair, grown as needed and reused (checking a polygon allocates nothing once it
+// has grown). someEdgePair is not re-entrant: no callback calls it.
+let boxes = new Float64Array(1 << 12);
+let spans = new Int32Array(1 << 12);
+function scratchBox(n: number): Float64Array {
+  if (boxes.length < n) boxes = new Float64Array(Math.max(n, 2 * boxes.length));
+  return boxes;
+}
+function scratchSpan(n: number): Int32Array {
+  if (spans.length < n) spans = new Int32Array(Math.max(n, 2 * spans.length));
+  return spans;
 }

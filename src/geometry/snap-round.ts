@@ -10,16 +10,13 @@
 import type { RingSet } from './ring-set.js';
 import { ringSuccessors, someEdgePair } from './segment-grid.js';
 
-/** Cell size (tile units) of the grid that finds hot pixels near an edge. */
-const CELL = 8;
-
 export function snapRound(rs: RingSet): void {
   const xy = rs.xy, points = rs.n >> 1;
   const next = ringSuccessors(rs.start, rs.count, points);
   // Hot pixels: every vertex, and every crossing rounded to the nearest grid point.
-  const hot: number[] = Array.from(xy.subarray(0, rs.n));
-  forEachCrossing(rs, next, (x, y) => hot.push(x, y));
-  const grid = new HotGrid(hot);
+  const crossings: number[] = [];
+  forEachCrossing(rs, next, (x, y) => crossings.push(x, y));
+  const grid = new HotGrid(xy, rs.n, crossings);
 
   const old = xy.slice(0, rs.n), starts = rs.start.slice(0, rs.count + 1), count = rs.count;
   rs.reset();
@@ -74,59 +71,76 @@ function forEachCrossing(rs: RingSet, next: Int32Array, f: (x: number, y: number
   });
 }
 
-/** Hot pixels bucketed into a grid of CELL-sized cells (compressed rows: one sort, two arrays). */
+/**
+ * Hot pixels (the rings' vertices and the rounded crossings) bucketed into a uniform grid of about
+ * one pixel per cell: one counting sort into flat arrays, nothing allocated per pixel or query.
+ */
 class HotGrid {
-  private readonly cells = new Map<number, number>(); // cell key → first index in order
-  private readonly px: Int32Array;
-  private readonly py: Int32Array;
-  private readonly cellOf: Float64Array;
+  private readonly minX: number;
+  private readonly minY: number;
+  private readonly cell: number;
+  private readonly cols: number;
+  private readonly rows: number;
+  /** Pixels of cell k at pts[2 * first[k]] … pts[2 * first[k + 1]] (x, y pairs). */
+  private readonly first: Int32Array;
+  private readonly pts: Int32Array;
 
-  constructor(hot: number[]) {
-    const n = hot.length >> 1;
-    const keys = new Float64Array(n);
-    // Key: cell, then point, so that equal points sort together and are kept once.
-    for (let k = 0; k < n; k++) keys[k] = cellKey(hot[2 * k], hot[2 * k + 1]) * 2 ** 12 + ((hot[2 * k] & 7) << 3) + (hot[2 * k + 1] & 7);
-    const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => keys[a] - keys[b]);
-    const px: number[] = [], py: number[] = [], cellOf: number[] = [];
-    let last = NaN;
-    for (const k of order) {
-      if (keys[k] === last) continue;
-      last = keys[k];
-      const cell = cellKey(hot[2 * k], hot[2 * k + 1]);
-      if (!this.cells.has(cell)) this.cells.set(cell, px.length);
-      px.push(hot[2 * k]);
-      py.push(hot[2 * k + 1]);
-      cellOf.push(cell);
+  constructor(xy: Int32Array, n: number, crossings: number[]) {
+    const count = (n + crossings.length) >> 1;
+    const at = (k: number) => (2 * k < n ? xy[2 * k] : crossings[2 * k - n]);
+    const atY = (k: number) => (2 * k < n ? xy[2 * k + 1] : crossings[2 * k + 1 - n]);
+    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    for (let k = 0; k < count; k++) {
+      const x = at(k), y = atY(k);
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
     }
-    this.px = Int32Array.from(px);
-    this.py = Int32Array.from(py);
-    this.cellOf = Float64Array.from(cellOf);
+    const span = Math.max(maxX - minX, maxY - minY, 1);
+    this.cell = Math.max(1, Math.ceil(span / Math.max(1, Math.floor(Math.sqrt(count)))));
+    this.minX = minX;
+    this.minY = minY;
+    this.cols = Math.floor((maxX - minX) / this.cell) + 1;
+    this.rows = Math.floor((maxY - minY) / this.cell) + 1;
+    const cells = this.cols * this.rows;
+    const first = new Int32Array(cells + 1), key = new Int32Array(count);
+    for (let k = 0; k < count; k++) {
+      key[k] = Math.floor((atY(k) - minY) / this.cell) * this.cols + Math.floor((at(k) - minX) / this.cell);
+      first[key[k] + 1]++;
+    }
+    for (let c = 0; c < cells; c++) first[c + 1] += first[c];
+    const fill = first.slice(0, cells), pts = new Int32Array(2 * count);
+    for (let k = 0; k < count; k++) {
+      const w = fill[key[k]]++;
+      pts[2 * w] = at(k);
+      pts[2 * w + 1] = atY(k);
+    }
+    this.first = first;
+    this.pts = pts;
   }
 
   /** Hot pixels (other than its ends) that the edge from p to q passes through, as x, y pairs. */
   alongEdge(px: number, py: number, qx: number, qy: number, out: number[]): void {
-    const cx0 = Math.floor((Math.min(px, qx) - 1) / CELL), cx1 = Math.floor((Math.max(px, qx) + 1) / CELL);
-    const cy0 = Math.floor((Math.min(py, qy) - 1) / CELL), cy1 = Math.floor((Math.max(py, qy) + 1) / CELL);
-    for (let cx = cx0; cx <= cx1; cx++) {
-      for (let cy = cy0; cy <= cy1; cy++) {
-        const cell = (cx + CELL_OFFSET) * CELL_SPAN + (cy + CELL_OFFSET);
-        const first = this.cells.get(cell);
-        if (first === undefined) continue;
-        for (let k = first; k < this.px.length && this.cellOf[k] === cell; k++) {
-          const hx = this.px[k], hy = this.py[k];
+    const cell = this.cell, cols = this.cols;
+    const cx0 = Math.max(0, Math.floor((Math.min(px, qx) - 1 - this.minX) / cell)), cx1 = Math.min(cols - 1, Math.floor((Math.max(px, qx) + 1 - this.minX) / cell));
+    const cy0 = Math.max(0, Math.floor((Math.min(py, qy) - 1 - this.minY) / cell)), cy1 = Math.min(this.rows - 1, Math.floor((Math.max(py, qy) + 1 - this.minY) / cell));
+    const pts = this.pts, first = this.first;
+    for (let cy = cy0; cy <= cy1; cy++) {
+      for (let cx = cx0; cx <= cx1; cx++) {
+        const k = cy * cols + cx;
+        for (let i = first[k]; i < first[k + 1]; i++) {
+          const hx = pts[2 * i], hy = pts[2 * i + 1];
           if ((hx === px && hy === py) || (hx === qx && hy === qy)) continue;
-          if (edgeMeetsPixel(px, py, qx, qy, hx, hy)) out.push(hx, hy);
+          if (!edgeMeetsPixel(px, py, qx, qy, hx, hy)) continue;
+          // The same pixel listed twice (a vertex that is also a crossing, or a ring passing it twice).
+          let seen = false;
+          for (let j = 0; j < out.length && !seen; j += 2) seen = out[j] === hx && out[j + 1] === hy;
+          if (!seen) out.push(hx, hy);
         }
       }
     }
   }
-}
-
-// Cell indices within ±2^19 (coordinates within ±2^22), so that keys stay exact below 2^53.
-const CELL_OFFSET = 2 ** 19;
-const CELL_SPAN = 2 ** 20;
-function cellKey(x: number, y: number): number {
-  return (Math.floor(x / CELL) + CELL_OFFSET) * CELL_SPAN + (Math.floor(y / CELL) + CELL_OFFSET);
 }
 
 /**

@@ -5,7 +5,7 @@
 import { RingSet, shoelace2 } from '../geometry/ring-set.js';
 import { inflateTile } from '../tileset/tile-data.js';
 import { BYTES, FIXED32, FIXED64, readPacked, readString, VARINT, walkMessage, WIRE_NAMES, type WireField } from './protobuf.js';
-import { EXACT_LIMIT, polygonProblem } from './polygon-validity.js';
+import { EXACT_LIMIT, polygonProblem } from '../geometry/polygon-validity.js';
 import { finding, type Finding, type RuleId } from './rules.js';
 
 export interface TileCheck {

@@ -208,3 +208,15 @@ test('validity: a ring\'s edge bands answer point-in-ring exactly as a scan of e
     assert.ok(inside > 100 && on > 100, `probes cover inside (${inside}) and boundary (${on}) cases`);
   }
 });
+
+test('quantize: a spike (a ring running out and straight back) loses its tip, inside the ring and where it closes', () => {
+  const u = (pts: number[][]) => flat(pts.map(([x, y]) => [x / 4096, y / 4096]));
+  const square = [[0, 0], [100, 0], [100, 100], [50, 100], [0, 100]];
+  // The spike in the middle of the ring, then at its first point.
+  const inner = u([[0, 0], [100, 0], [100, 100], [50, 100], [50, 200], [50, 100], [0, 100], [0, 0]]);
+  const closing = u([[50, 200], [50, 100], [0, 100], [0, 0], [100, 0], [100, 100], [50, 100], [50, 200]]);
+  assert.deepEqual(decode(encodeGeometry({ type: POLYGON, polygons: [[inner]] }, frame)!), [square]);
+  assert.deepEqual(decode(encodeGeometry({ type: POLYGON, polygons: [[closing]] }, frame)!), [[[50, 100], [0, 100], [0, 0], [100, 0], [100, 100]]]);
+  // A straight run through a vertex is no spike, and --no-polygon-repair keeps the rings as rounded.
+  assert.deepEqual(decode(encodeGeometry({ type: POLYGON, polygons: [[inner]] }, { ...frame, repair: false })!), [[[0, 0], [100, 0], [100, 100], [50, 100], [50, 200], [50, 100], [0, 100]]]);
+});

@@ -2,7 +2,7 @@
 // repaired, with the area the positive fill rule gives (GEOS's verdict: test/e2e/repair-geos.test.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isValidPolygon } from '../../dist/internals.js';
+import { isValidPolygon, polygonProblem } from '../../dist/internals.js';
 import { area, repaired, ringSet, sq, wkt } from '../repair-cases.js';
 
 for (const { c, rs, before } of repaired) {
@@ -14,6 +14,7 @@ for (const { c, rs, before } of repaired) {
     assert.equal(ext, c.exteriors, `exteriors in ${wkt(rs)}`);
     assert.equal(rs.count - ext, c.holes, `holes in ${wkt(rs)}`);
     for (let r = 0; r < rs.count; r++) assert.equal(rs.area2(r) > 0, rs.exterior[r] === 1, 'exteriors positive, holes negative');
+    assert.equal(polygonProblem(rs)?.message, undefined, `validate's exact check accepts ${wkt(rs)}`);
   });
 }
 

@@ -11,9 +11,9 @@
 //    inside another polygon's exterior lies in one of that polygon's holes (an island in a lake).
 //
 // Coordinates are integers of magnitude ≤ 2^25, so every orientation product is exact in a double.
-import type { RingSet } from '../geometry/ring-set.js';
-import { ringSuccessors, someEdgePair } from '../geometry/segment-grid.js';
-import { EdgeBands, isValidPolygon, pointInRing, within } from '../geometry/validity.js';
+import type { RingSet } from './ring-set.js';
+import { ringSuccessors, someEdgePair } from './segment-grid.js';
+import { EdgeBands, isValidPolygon, pointInRing, within } from './validity.js';
 
 export type PolygonRule =
   | 'polygon-self-intersection'
@@ -39,7 +39,15 @@ export const EXACT_LIMIT = 2 ** 25;
  * `ringIndex[r]` is ring r's number in the feature, for messages.
  */
 export function polygonProblem(rs: RingSet, ringIndex?: ArrayLike<number>): PolygonProblem | undefined {
-  if (isValidPolygon(rs)) return undefined;
+  return isValidPolygon(rs) ? undefined : exactProblem(rs, ringIndex);
+}
+
+/**
+ * polygonProblem without the fast check first: for rings that touch at shared vertices by design
+ * (repair.ts's output), which the fast check always doubts, so that running it would be wasted.
+ */
+export function exactProblem(rs: RingSet, ringIndex?: ArrayLike<number>): PolygonProblem | undefined {
+  if (rs.count === 0) return undefined;
   const name = (r: number) => `ring ${ringIndex ? ringIndex[r] : r}`;
   const xy = rs.xy, points = rs.n >> 1;
   const next = ringSuccessors(rs.start, rs.count, points);
