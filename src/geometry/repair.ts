@@ -38,6 +38,25 @@ export function repairPolygon(rs: RingSet, tinyArea2 = 0): number {
 }
 
 function repairRings(rs: RingSet, tinyArea2: number): number {
+  // First without taking spikes out: that keeps the most of each part. Spikes run back along the
+  // buffered clip edge can make Clipper2 round a sliver shell inside its own part (countries
+  // 6/17/8); where that leaves the result invalid, the repair starts again from the same rings
+  // with the spikes removed before each union.
+  const given = { xy: rs.xy.slice(0, rs.n), start: rs.start.slice(0, rs.count + 1), exterior: rs.exterior.slice(0, rs.count) };
+  for (const spikes of [false, true]) {
+    if (spikes) {
+      rs.reset();
+      for (let r = 0; r < given.exterior.length; r++) rs.add(given.xy.subarray(given.start[r], given.start[r + 1]), given.start[r + 1] - given.start[r], given.exterior[r] === 1);
+    }
+    const dropped = repairPasses(rs, tinyArea2, spikes);
+    if (dropped >= 0) return dropped;
+  }
+  keepValidParts(rs);
+  return 0;
+}
+
+/** Up to three passes; how many tiny rings went, or −1 when the result is still invalid. */
+function repairPasses(rs: RingSet, tinyArea2: number, spikes: boolean): number {
   let dropped = 0;
   // Rarely (an island and its lake left sharing an edge, a part that Clipper2 rounds onto another
   // near a fold) one pass leaves rings that still run along, across or inside each other; the next
@@ -45,7 +64,7 @@ function repairRings(rs: RingSet, tinyArea2: number): number {
   // the build writes is what `mvt-build validate` accepts.
   for (let pass = 0; pass < 3; pass++) {
     snapRound(rs);
-    removeSpikes(rs);
+    if (spikes) removeSpikes(rs);
     union(rs);
     insertTouchingVertices(rs);
     relink(rs);
@@ -54,8 +73,7 @@ function repairRings(rs: RingSet, tinyArea2: number): number {
     if (tinyArea2 > 0) dropped += dropTinyRings(rs, tinyArea2);
     if (!exactProblem(rs)) return dropped;
   }
-  keepValidParts(rs);
-  return dropped;
+  return -1;
 }
 
 /** Tiny rings (slivers the repair made) go, and with a tiny exterior its holes; returns how many went. */
