@@ -10,6 +10,7 @@ export const DEFAULTS = {
   simplification: 1, //                Douglas–Peucker tolerance in tile units (GDAL's default is 0: none)
   type: 'overlay' as 'overlay' | 'baselayer', // metadata type (GDAL TYPE)
   compress: true, //                   gzip every tile (GDAL COMPRESS)
+  compressLevel: 1, //                 zlib level of the gzip: 1 is the fastest (see docs/cli.md#gzip-level)
   tileExtension: 'pbf', //             tile file extension (GDAL TILE_EXTENSION)
   force: false, //                     never replace an output unless asked
   skipInvalid: false, //               a malformed feature stops the build
@@ -32,6 +33,7 @@ export const DEFAULTS = {
   batchBytes: 4 << 20, //              most input text in one tiling batch
   encodeTiles: 1000, //                tiles per encoding batch
   encodeBytes: 4 << 20, //             most fragment bytes in one encoding batch
+  collectAfterTileBytes: 16 << 20, //   a thread collects its garbage after encoding a tile this large
   windowBytes: 64 << 20, //            input text or fragments between the main thread and the workers
   batchesPerThread: 8, //              look-ahead: batches queued per thread, past a slow one
   writesInFlight: 32, //               concurrent put()s into a sink that takes tiles one by one

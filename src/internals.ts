@@ -21,9 +21,10 @@ export { repairPolygon } from './geometry/repair.js';
 export { tileGeometry, trimTilerBuffers, type TilerOptions, type FragmentSink } from './tiler/tile-feature.js';
 export { encodeProperties, decodeProperties, writeFragment, readHead } from './tiler/fragment-codec.js';
 export { SpillingTileStore, type TileStore, type TileRecords, type StoreOptions } from './tiler/tile-store.js';
-export { mergeRuns, reduceRuns, MERGE_FAN_IN } from './tiler/run-merge.js';
+export { mergeRuns, reduceRuns, RunWriter, MERGE_FAN_IN } from './tiler/run-merge.js';
 export { valueTag } from './mvt/values.js';
 export { encodeWithinLimits, type TileLimits, type LimitReport } from './mvt/limits.js';
+export { gzipTile } from './mvt/gzip.js';
 export { tileBatch, type FeatureBatch, type BatchResult, type TileContext } from './stages/tile.js';
 export { encodeTiles, fitTiles, type EncodeBatch, type EncodeLayer, type TileOut } from './stages/encode.js';
 export { runTask, type Task, type EncodedBatch } from './pipeline/tasks.js';
@@ -47,4 +48,5 @@ export { gridIndex, guessMaxzoom, GRID_BITS, type Spacing, type ZoomGuess } from
 export { surveyBatch, type SurveyResult } from './stages/survey.js';
 export { compareOrder, orderKeys, type OrderField } from './generalize/order.js';
 export { abbreviate, CLUSTER_FIELDS, fitThreshold, TileChoice, type AsNeeded } from './mvt/as-needed.js';
-export { bitReverse32, rankFeatures, zoomThresholds } from './generalize/as-needed-rank.js';
+export { bitReverse32, carriesThresholds, rankFeatures, zoomThresholds } from './generalize/as-needed-rank.js';
+export { ContentIds, contentKey } from './writers/content-ids.js';

@@ -75,6 +75,8 @@ export interface BuildOptions {
   /** Absolute http(s) URL the tileset will be served from: the descriptors' URLs start with it. Default: relative URLs. */
   baseUrl?: string;
   compress?: boolean; //                  default true (gzip, as GDAL)
+  /** zlib level of the gzip, 1 (fastest) to 9 (smallest). Default 1 (docs/cli.md#gzip-level); 6 is zlib's own, GDAL's. */
+  compressLevel?: number;
   tileExtension?: string; //              default 'pbf'
   /** Replace a non-empty output. Default false. */
   force?: boolean;
@@ -147,7 +149,7 @@ export interface BuildOptions {
    * What a tile over `maxSize` / `maxFeatures` gives up. 'gdal' (default, GDAL's MAX_SIZE): that
    * tile is drawn coarser, then its smallest features go. tippecanoe's as-needed strategies decide
    * per zoom, at full detail, with a threshold raised until every tile of the zoom fits and carried
-   * to shallower zooms: 'drop-smallest' (the smallest features go), 'drop-densest' (those in the
+   * to shallower zooms (except the sizes of lines and polygons, each zoom's own): 'drop-smallest' (the smallest features go), 'drop-densest' (those in the
    * densest places), 'drop-fraction' (an even share everywhere), 'cluster-densest' (points merged
    * into clusters with `point_count`), 'coalesce-smallest' / 'coalesce-densest' (geometries merged
    * into the kept feature before them instead of dropped).
@@ -181,6 +183,7 @@ export interface ResolvedOptions {
   simplification: number;
   simplificationMaxZoom: number;
   compress: boolean;
+  compressLevel: number;
   tileExtension: string;
   type: 'overlay' | 'baselayer';
   skipInvalid: boolean;
@@ -283,6 +286,7 @@ export function resolveOptions(o: BuildOptions): ResolvedOptions {
     simplification,
     simplificationMaxZoom,
     compress: o.compress ?? DEFAULTS.compress,
+    compressLevel: integer('compress-level', o.compressLevel, DEFAULTS.compressLevel, 1, 9),
     tileExtension: ext.replace(/^\./, ''),
     type,
     skipInvalid: o.skipInvalid ?? DEFAULTS.skipInvalid,

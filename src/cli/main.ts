@@ -98,6 +98,7 @@ export function makeProgram(): Command {
     .option('--base-url <url>', 'absolute URL the tileset will be served from, for the tile URLs in tilejson.json and tileset.json (default: relative URLs)')
     .addOption(new Option('--type <type>', `metadata type (GDAL TYPE; default ${D.type})`).choices(['overlay', 'baselayer']))
     .option('--no-compress', 'write tiles without gzip (GDAL COMPRESS=NO)')
+    .option('--compress-level <1-9>', `zlib level of the gzip: 1 fastest, 9 smallest (default ${D.compressLevel}; 6 is zlib's own level, which GDAL writes)`, int('compress-level'))
     .option('--tile-extension <ext>', `tile file extension (GDAL TILE_EXTENSION; default ${D.tileExtension})`)
     .option('-f, --force', 'replace an existing output (a non-empty directory, an .mbtiles or .pmtiles file)')
     .option('--no-tiny-polygon-reduction', 'keep polygon rings under 2 tile units² (tippecanoe --no-tiny-polygon-reduction; GDAL keeps them)')
@@ -165,6 +166,7 @@ interface CliOptions {
   description?: string;
   type?: 'overlay' | 'baselayer';
   compress: boolean;
+  compressLevel?: number;
   tileExtension?: string;
   force?: boolean;
   skipInvalid?: boolean;
@@ -264,6 +266,7 @@ export async function main(argv: string[]): Promise<number> {
     baseUrl: o.baseUrl,
     type: o.type,
     compress: o.compress,
+    compressLevel: o.compressLevel,
     tileExtension: o.tileExtension,
     force: o.force,
     skipInvalid: o.skipInvalid,

@@ -66,7 +66,7 @@ export function encodeRuns(g: RunGeometry, f: TileFrame, cmds: Commands): boolea
   }
   if (g.type === LINESTRING) {
     for (let r = 0; r < g.runs; r++) {
-      const n = quantizeRun(xy, g.start[r], g.end[r], f, false);
+      const n = quantizeRun(xy, g.start[r], g.end[r], f, false, f.sqTolerance);
       if (n >= 4) writePath(cmds, q, n, false);
     }
     return cmds.n > 0;
@@ -79,11 +79,32 @@ export function encodeRuns(g: RunGeometry, f: TileFrame, cmds: Commands): boolea
     const isExterior = g.exterior[r] === 1;
     if (!isExterior && !keepHoles) continue;
     if (isExterior) keepHoles = false;
-    const n = quantizeRun(xy, g.start[r], g.end[r], f, true);
-    if (n < 6) continue;
-    const after = shoelace2(q, 0, n);
-    const before = runFloatArea;
-    if (after === 0 || Math.sign(after) !== Math.sign(before)) continue;
+    const s = g.start[r], e = g.end[r];
+    let n = quantizeRun(xy, s, e, f, true, f.sqTolerance);
+    let after = n < 6 ? 0 : shoelace2(q, 0, n);
+    if ((after === 0 || Math.sign(after) !== Math.sign(runFloatArea)) && f.sqTolerance > 0) {
+      // Simplified away: its three most important vertices stay (tippecanoe keeps four points of a
+      // ring, the closing one included), so that a county smaller than the tolerance is still drawn.
+      const t = retainedTolerance(xy, s, e, f.sqTolerance);
+      if (t < f.sqTolerance) {
+        n = quantizeRun(xy, s, e, f, true, t);
+        after = n < 6 ? 0 : shoelace2(q, 0, n);
+      }
+    }
+    if (after === 0 || Math.sign(after) !== Math.sign(runFloatArea)) {
+      // Rounded away: nothing to draw, but an exterior's area still counts towards the feature's squares.
+      if (isExterior && tinyLimit > 0) {
+        const area2 = Math.abs(trueArea2(xy, s, e)) * (f.scale * f.extent) ** 2;
+        if (area2 > 0) {
+          polygonStats.tinyRings++;
+          if ((tinyArea2 += area2) >= SQUARE_AREA2) {
+            tinyArea2 -= SQUARE_AREA2;
+            addSquare(qx(xy[s], f) - 1, qy(xy[s + 1], f) - 1);
+          }
+        }
+      }
+      continue;
+    }
     if (after > 0 !== isExterior) reversePairs(q, n);
     if (Math.abs(after) < tinyLimit) {
       // Too small to draw: gone, but the area of a feature's tiny parts is kept as squares.
@@ -211,10 +232,9 @@ function qy(v: number, f: TileFrame): number {
  * For rings it also sums, in the same pass, the area of the kept vertices before rounding (into
  * runFloatArea), to tell a ring that rounding flipped.
  */
-function quantizeRun(src: Float64Array, s: number, e: number, f: TileFrame, ring: boolean): number {
+function quantizeRun(src: Float64Array, s: number, e: number, f: TileFrame, ring: boolean, tol: number): number {
   if (q.length < ((e - s) / 3) * 2) grow(((e - s) / 3) * 2);
   const out = q;
-  const tol = f.sqTolerance;
   let n = 0;
   let px = NaN, py = NaN;
   const unspike = ring && f.repair !== false;
@@ -255,6 +275,32 @@ function quantizeRun(src: Float64Array, s: number, e: number, f: TileFrame, ring
     if (unspike) n = unspikeClosing(out, n);
   }
   return n;
+}
+
+/**
+ * The tolerance that keeps a ring's two most important vertices between its ends (and any tied
+ * with them): below `tol` when simplification at `tol` would keep fewer.
+ */
+function retainedTolerance(src: Float64Array, s: number, e: number, tol: number): number {
+  let v1 = 0, v2 = 0;
+  for (let i = s + 5; i < e - 3; i += 3) {
+    const v = src[i];
+    if (v > v1) (v2 = v1), (v1 = v);
+    else if (v > v2 && v < v1) v2 = v;
+  }
+  if (v2 >= tol || v2 === 0) return tol;
+  // The most important vertex below the second: kept vertices are those above it.
+  let v3 = 0;
+  for (let i = s + 5; i < e - 3; i += 3) if (src[i] < v2 && src[i] > v3) v3 = src[i];
+  // 0 would keep every vertex (tolerance off); the smallest positive number keeps those that matter.
+  return Math.max(v3, Number.MIN_VALUE);
+}
+
+/** Twice the signed area of every vertex of a run (scheme units, before simplification and rounding). */
+function trueArea2(src: Float64Array, s: number, e: number): number {
+  let a = 0;
+  for (let i = s; i < e - 3; i += 3) a += (src[i + 3] - src[i]) * (src[i + 4] + src[i + 1]);
+  return a;
 }
 
 /** Twice the signed area (shoelace) of a closed run of integer pairs; y down → positive = clockwise on screen. */

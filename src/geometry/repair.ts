@@ -214,33 +214,31 @@ function insertTouchingVertices(rs: RingSet): void {
 function relink(rs: RingSet): void {
   const xy = rs.xy, points = rs.n >> 1;
   const next = ringSuccessors(rs.start, rs.count, points);
-  const at = new Map<number, number[]>(); // vertex → the edges leaving it
-  let shared = false;
-  for (let r = 0; r < rs.count; r++) {
-    const p0 = rs.start[r] >> 1, p1 = rs.start[r + 1] >> 1;
-    for (let p = p0; p < p1; p++) {
-      const key = xy[2 * p] * 134217728 + xy[2 * p + 1];
-      const list = at.get(key);
-      if (list) {
-        list.push(p);
-        shared = true;
-      } else at.set(key, [p]);
-    }
+  // The points at each vertex, as chains through a hash table of flat arrays (a Map of arrays made
+  // an allocation per vertex): link[p] is the next point, in increasing order, of p's bucket.
+  const size = bucketsFor(points), head = new Int32Array(size).fill(-1), link = new Int32Array(points);
+  for (let p = points - 1; p >= 0; p--) {
+    const h = bucket(xy[2 * p], xy[2 * p + 1], size);
+    link[p] = head[h];
+    head[h] = p;
   }
-  if (!shared) return;
   const angle = (p: number) => Math.atan2(xy[2 * next[p] + 1] - xy[2 * p + 1], xy[2 * next[p]] - xy[2 * p]);
   const follow = new Int32Array(points);
+  let shared = false;
   for (let p = 0; p < points; p++) {
-    const v = next[p];
-    const leaving = at.get(xy[2 * v] * 134217728 + xy[2 * v + 1])!;
-    if (leaving.length === 1) {
+    const v = next[p], vx = xy[2 * v], vy = xy[2 * v + 1], first = head[bucket(vx, vy, size)];
+    let leaving = 0;
+    for (let e = first; e >= 0 && leaving < 2; e = link[e]) if (xy[2 * e] === vx && xy[2 * e + 1] === vy) leaving++;
+    if (leaving === 1) {
       follow[p] = v;
       continue;
     }
+    shared = true;
     // From the direction back along the incoming edge, turn clockwise (decreasing angle).
-    const back = Math.atan2(xy[2 * p + 1] - xy[2 * v + 1], xy[2 * p] - xy[2 * v]);
+    const back = Math.atan2(xy[2 * p + 1] - vy, xy[2 * p] - vx);
     let best = -1, bestTurn = Infinity;
-    for (const e of leaving) {
+    for (let e = first; e >= 0; e = link[e]) {
+      if (xy[2 * e] !== vx || xy[2 * e + 1] !== vy) continue;
       let turn = back - angle(e);
       while (turn <= 0) turn += 2 * Math.PI;
       while (turn > 2 * Math.PI) turn -= 2 * Math.PI;
@@ -248,6 +246,7 @@ function relink(rs: RingSet): void {
     }
     follow[p] = best;
   }
+  if (!shared) return;
   const old = xy.slice(0, rs.n);
   const seen = new Uint8Array(points);
   rs.reset();
@@ -263,6 +262,14 @@ function relink(rs: RingSet): void {
     if (rs.n - rs.start[rs.count] >= 6) rs.close(false);
     else rs.discard();
   }
+}
+
+/** A power of two at least twice `points`, for bucket(). */
+const bucketsFor = (points: number) => 2 ** Math.ceil(Math.log2(2 * points + 2));
+
+/** The hash bucket of a grid point, of `size` (a power of two). */
+function bucket(x: number, y: number, size: number): number {
+  return (Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca77)) & (size - 1);
 }
 
 /** Is (x, y) on the edge from (x0, y0) to (x1, y1), and not one of its ends? */

@@ -3,9 +3,9 @@
 // streamed in z, x, y order from every input at once; a tile only one input holds is copied as it is
 // (shards of one build never share one), a tile several hold is stacked into one (dimensions/stack.ts:
 // same-named layers concatenated, keys and values indexed anew), as tippecanoe's tile-join does.
-import { gzipSync } from 'node:zlib';
 import { stackTiles } from '../dimensions/stack.js';
 import { UsageError } from '../errors.js';
+import { gzipTile } from '../mvt/gzip.js';
 import type { BuildOptions, OutputFormat } from '../options.js';
 import { resolvePlan, sinkFor, tilesetMetadata } from '../pipeline/plan.js';
 import { WriteQueue } from '../pipeline/write-queue.js';
@@ -67,7 +67,7 @@ export async function mergeShards(o: MergeOptions): Promise<MergeSummary> {
         stacked++;
         // stackTiles puts its first tile on top (last): the first input's features come first here.
         const raw = stackTiles(same.map((t) => t.data).reverse());
-        data = plan.opts.compress ? gzipSync(raw) : raw;
+        data = plan.opts.compress ? gzipTile(raw, plan.opts.compressLevel) : raw;
       }
       queue.push(same[0].z, same[0].x, same[0].y, data);
       tiles++;

@@ -10,4 +10,6 @@ export interface FeatureRanks {
   order: Float64Array;
   /** Kept at zoom z while above that zoom's threshold. */
   value: Float64Array;
+  /** How many values are gaps where the ranking is by size (points, and lines of no length). */
+  byGap: number;
 }

@@ -9,7 +9,10 @@
 //             and moves to the mean of the points it stands for; a line or polygon is dropped
 //   coalesce  its geometry added to the last kept feature of its type before it, which keeps its own
 //             attributes (the merged feature's are lost, as tippecanoe documents); the union is drawn
-//             again with the tile's validity rules, so polygons are repaired (geometry/repair.ts)
+//             again with the tile's validity rules, so polygons are repaired (geometry/repair.ts).
+//             By size (coalesce-smallest), as in tippecanoe, a feature gives way only while its size
+//             and those merged since the last kept feature sum to no more than the threshold: what
+//             is merged into one feature never outweighs what the threshold lets stand alone
 // fitThreshold finds a threshold at which a tile fits the limits, as tippecanoe does; the encode phase
 // uses the highest any tile of the zoom needs (pipeline/as-needed-phase.ts).
 import type { TileFrame } from '../geometry/quantize.js';
@@ -65,6 +68,8 @@ export class TileChoice {
   /** The values of the features that can give way, ascending (fitThreshold picks from them). */
   readonly sorted: Float64Array;
   private readonly verb: 'drop' | 'cluster' | 'coalesce';
+  /** coalesce-smallest: the sizes merged since the last kept feature count with the next one's. */
+  private readonly summed: boolean;
 
   constructor(
     private readonly layers: ListLayer[],
@@ -74,6 +79,7 @@ export class TileChoice {
     private readonly frame: TileFrame,
   ) {
     this.verb = verbOf(strategy);
+    this.summed = this.verb === 'coalesce' && rankingOf(strategy) === 'smallest';
     const values: number[] = [];
     this.walks = layers.map((layer) => {
       const at = layer.features.map((f, i) => ({ i, order: ranks.order[f.seq!], value: ranks.value[f.seq!] }));
@@ -87,6 +93,9 @@ export class TileChoice {
         return { i, value, droppable };
       });
     });
+    // Summed, the largest value still leaves runs of small features that cannot all merge; the sum
+    // of them all merges every one, so that the tile can still fit without losing any area.
+    if (this.summed && values.length > 1) values.push(values.reduce((a, b) => a + b, 0));
     this.sorted = Float64Array.from(values).sort();
   }
 
@@ -97,20 +106,23 @@ export class TileChoice {
       const keep = new Uint8Array(layer.features.length);
       const last = new Map<number, number>(); // geometry type → the last kept feature of it
       const donors = new Map<number, number[]>(); // kept feature → those merged into it
+      let merged = 0; // sizes merged since the last kept feature (tippecanoe's coalesced_area)
       for (const s of this.walks[l]) {
         const type = layer.features[s.i].type;
-        if (s.droppable && s.value <= threshold) {
+        if (s.droppable && (this.summed ? s.value + merged : s.value) <= threshold) {
           if (this.verb === 'drop' || (this.verb === 'cluster' && type !== POINT)) c.dropped++;
           else {
             const into = last.get(type)!;
             let list = donors.get(into);
             if (!list) donors.set(into, (list = []));
             list.push(s.i);
+            merged += s.value;
           }
           continue;
         }
         keep[s.i] = 1;
         last.set(type, s.i);
+        merged = 0;
       }
       let clusters = 0;
       const features: TileFeature[] = [];

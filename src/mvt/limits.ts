@@ -4,13 +4,13 @@
 // one of tippecanoe's as-needed strategies (as-needed.ts) the tile first gives up, at full detail,
 // what its zoom's threshold says (encodeRanked), and the threshold a tile needs is found here too
 // (fitRanked); GDAL's way only cuts a tile that still does not fit.
-import { gzipSync } from 'node:zlib';
 import { ringArea, type TileFrame } from '../geometry/quantize.js';
 import { POINT, POLYGON } from '../model/geometry.js';
 import type { FeatureRanks } from '../model/feature-ranks.js';
 import { fitThreshold, TileChoice, type Choice, type ListLayer, type Ranked } from './as-needed.js';
 import { decodeCommands } from './commands.js';
 import { encodeTile, type TileFeature, type TileLayer } from './encode-tile.js';
+import { gzipTile } from './gzip.js';
 import { redraw } from './redraw.js';
 
 export { decodeCommands } from './commands.js';
@@ -20,7 +20,8 @@ export interface TileLimits {
   maxSize: number;
   /** Features per tile, all layers together (GDAL MAX_FEATURES, default 200000). */
   maxFeatures: number;
-  compress: boolean;
+  /** zlib level of each tile's gzip (1–9); 0: raw protobuf. */
+  gzipLevel: number;
   /** As TileFrame.tinyArea2, at the reduced extents. */
   tinyArea2: number;
   repair?: boolean;
@@ -46,16 +47,16 @@ export interface LimitReport {
   clusteredLayers?: string[];
 }
 
-const packer = (compress: boolean) => (ls: ListLayer[]) => {
+const packer = (level: number) => (ls: ListLayer[]) => {
   const raw = encodeTile(ls);
-  return compress ? gzipSync(raw) : raw;
+  return level ? gzipTile(raw, level) : raw;
 };
 
 /** Encodes (and compresses) a tile, applying the limits as GDAL does. */
 export function encodeWithinLimits(input: TileLayer[], lim: TileLimits): { data: Uint8Array; report: LimitReport } {
   let layers: ListLayer[] = input.map((l) => (Array.isArray(l.features) ? (l as ListLayer) : { ...l, features: [...l.features] }));
   const report: LimitReport = { droppedForSize: 0, droppedForCount: 0, droppedAsNeeded: 0, clustered: 0, coalesced: 0 };
-  const pack = packer(lim.compress);
+  const pack = packer(lim.gzipLevel);
   let total = 0;
   for (const l of layers) total += l.features.length;
   if (total > lim.maxFeatures) {
@@ -111,7 +112,7 @@ export function encodeRanked(layers: ListLayer[], lim: TileLimits, ranked: Ranke
 
 /** A threshold at which the tile fits both limits (fitThreshold). */
 export function fitRanked(layers: ListLayer[], lim: TileLimits, ranked: Omit<RankedTile, 'threshold'>): number {
-  const pack = packer(lim.compress);
+  const pack = packer(lim.gzipLevel);
   // A tile over the count is not encoded: the count alone says how far to go.
   const weigh = (c: Choice) => ({ features: c.kept, bytes: c.kept > lim.maxFeatures ? Infinity : pack(c.layers).length });
   const choice = new TileChoice(layers, ranked.ranks, ranked.strategy, fullFrame(lim));

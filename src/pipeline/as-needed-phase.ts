@@ -2,11 +2,12 @@
 // feature ranked once for the whole input (generalize/as-needed-rank.ts), then every tile read
 // through the threads to find the lowest threshold at which it fits the limits (stages/encode.ts
 // fitTiles), and each zoom given the highest its tiles need, carried from the deepest zoom up
-// (zoomThresholds), so a feature that gives way at zoom z gives way at every shallower zoom. The
+// (zoomThresholds), so a feature that gives way at zoom z for density gives way at every shallower
+// zoom (sizes are not carried: carriesThresholds). The
 // maximum does not depend on the order the tiles come back in, so neither do the thresholds on the
 // number of threads. This reads the store twice; GDAL's way (the default) needs no such phase.
 import { DEFAULTS } from '../defaults.js';
-import { rankFeatures, zoomThresholds } from '../generalize/as-needed-rank.js';
+import { carriesThresholds, rankFeatures, zoomThresholds } from '../generalize/as-needed-rank.js';
 import { squareLevels } from '../generalize/curve.js';
 import type { LayerSchema } from '../model/layer-schema.js';
 import { rankingOf } from '../mvt/as-needed.js';
@@ -46,7 +47,7 @@ export async function asNeededPhase(
     await fitting.submit(pool.run<FitResult>({ kind: 'fit', batch: b }), part.bytes);
   }
   await fitting.drain();
-  const thresholds = zoomThresholds(needs, opts.maxzoom);
+  const thresholds = zoomThresholds(needs, opts.maxzoom, carriesThresholds(rankingOf(strategy), ranks));
   summary.asNeeded = { strategy, thresholds: {} };
   thresholds.forEach((t, z) => {
     if (t !== -Infinity && z >= opts.minzoom) summary.asNeeded!.thresholds[z] = t;

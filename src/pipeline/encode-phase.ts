@@ -42,6 +42,8 @@ export async function encodePhase(
   const layers = encodeLayers(schemas);
   const queue = new WriteQueue(sink, DEFAULTS.writesInFlight);
   const writer = sink.threadWriter?.();
+  // A sink that takes whole runs stores identical tiles once: the threads hash the tiles for it.
+  const runs = !writer && sink.putRun !== undefined;
   let storedBytes = 0;
   const clustered = new Set<string>();
   const encoding = new OrderedWork<EncodedBatch>(Math.max(2, pool.threads * DEFAULTS.batchesPerThread), DEFAULTS.windowBytes, (r) => {
@@ -49,6 +51,7 @@ export async function encodePhase(
     for (const name of r.clusteredLayers) clustered.add(name);
     if (r.writeError) throw new InputError(r.writeError, summary.output);
     addEncoded(summary, r);
+    if (runs && !r.stored) return queue.pushRun({ data: r.data, index: r.index, ...(r.keys && { keys: r.keys }) });
     for (let i = 0; i < r.index.length; i += 5) {
       if (r.stored) queue.written++;
       else queue.push(r.index[i], r.index[i + 1], r.index[i + 2], r.data.subarray(r.index[i + 3], r.index[i + 3] + r.index[i + 4]));
@@ -57,7 +60,7 @@ export async function encodePhase(
   // Thinning's first zooms and the strategy's ranks go to every batch: shared memory, not copied.
   for await (const part of tileBatches(store)) {
     const b: EncodeBatch = { ...plan.encode, layers, ...(minzooms && { minzooms }), ...(ranked && { ranked }), tiles: part.tiles };
-    await encoding.submit(pool.run<EncodedBatch>({ kind: 'encode', batch: b, writer }), part.bytes);
+    await encoding.submit(pool.run<EncodedBatch>({ kind: 'encode', batch: b, writer, ...(runs && { keys: true }) }), part.bytes);
     // Writing is the slow end: do not let encoded tiles pile up in memory.
     await queue.waitBelow(4 * DEFAULTS.encodeTiles);
     progress.tilesWritten = queue.written;

@@ -80,7 +80,7 @@ export function resolvePlan(options: BuildOptions, shard?: ShardRegion): Plan {
     thinning: opts.thinning,
     ...(opts.asNeeded !== 'gdal' && { ranking: opts.asNeeded }),
     shard,
-    encode: { extent: opts.extent, compress: opts.compress, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tinyArea2, repair: opts.polygonRepair, ...(opts.order && { order: opts.order }) },
+    encode: { extent: opts.extent, gzipLevel: opts.compress ? opts.compressLevel : 0, maxSize: opts.maxSize, maxFeatures: opts.maxFeatures, tinyArea2, repair: opts.polygonRepair, ...(opts.order && { order: opts.order }) },
     contextFor(minzoom, maxzoom) {
       const tolerances = sqTolerances(opts, maxzoom);
       return {

@@ -42,15 +42,16 @@ export class WorkerPool {
 
 /**
  * Tile records go to the encoding thread moved, not copied (a zoom-0 tile of a big point layer holds
- * millions of them). The store hands out each tile's records in a buffer of its own; anything that is
- * a view into a bigger buffer is left to be copied.
+ * millions of them). The batch hands out each big tile's records in a buffer of its own and the small
+ * ones' as views of one shared buffer (batches.ts): a buffer that the task's records fill entirely is
+ * moved; anything that is a view into a bigger buffer is left to be copied.
  */
 function transfers(task: Task): ArrayBuffer[] {
   if (task.kind !== 'encode') return [];
-  const out = new Set<ArrayBuffer>();
+  const covered = new Map<ArrayBuffer, number>();
   for (const t of task.batch.tiles) {
     const b = t.records.buffer;
-    if (b instanceof ArrayBuffer && t.records.byteOffset === 0 && t.records.byteLength === b.byteLength) out.add(b);
+    if (b instanceof ArrayBuffer) covered.set(b, (covered.get(b) ?? 0) + t.records.byteLength);
   }
-  return [...out];
+  return [...covered].filter(([b, n]) => n === b.byteLength && n > 0).map(([b]) => b);
 }

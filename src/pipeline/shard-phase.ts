@@ -25,8 +25,8 @@ export async function shardPhase(options: BuildOptions, lateCrs: ReadonlyMap<str
   if (options.dropRate !== undefined || options.baseZoom !== undefined) throw new UsageError('--shard cannot be used with --drop-rate / --base-zoom (thinning ranks every feature against all others): build on one machine');
   // So do the as-needed strategies: each zoom's threshold is the one its most crowded tile needs.
   if (options.asNeeded !== undefined && options.asNeeded !== 'gdal') throw new UsageError('--shard cannot be used with the --*-as-needed strategies (each zoom\'s threshold is found over all its tiles): build on one machine');
-  const { plan, places, k } = await survey(options, lateCrs, '--shard');
-  const cut = cutTileTree({ places, k, count: spec.count, minzoom: plan.opts.minzoom, maxzoom: plan.opts.maxzoom, zoom: options.shardZoom });
+  const { plan, places, sized, sizes, k } = await survey(options, lateCrs, '--shard');
+  const cut = cutTileTree({ places, sized, sizes, k, count: spec.count, minzoom: plan.opts.minzoom, maxzoom: plan.opts.maxzoom, zoom: options.shardZoom });
   const { shard: _, ...rest } = options;
   const build = await buildIdentity(files, { ...rest, shardCount: spec.count, shardZoom: options.shardZoom } as Record<string, unknown>);
   return { spec, cut, region: regionOf(cut, spec.index), build };

@@ -47,19 +47,23 @@ export async function surveyPhase(options: BuildOptions, lateCrs: ReadonlyMap<st
  * bounding box, as gridIndex, sorted) and the spacing sums. `why` names what needs it, for the error
  * when an input cannot be read twice.
  */
-export async function survey(options: BuildOptions, lateCrs: ReadonlyMap<string, string>, why: string): Promise<{ plan: Plan; places: BigUint64Array; spacing: { withinSum: number; withinCount: number; area: number }; k: number }> {
+export async function survey(options: BuildOptions, lateCrs: ReadonlyMap<string, string>, why: string): Promise<{ plan: Plan; places: BigUint64Array; spacing: { withinSum: number; withinCount: number; area: number }; k: number; sized: BigUint64Array; sizes: Float64Array }> {
   const once = options.inputs.find((i) => typeof i !== 'string' && !Array.isArray(i.features));
   if (once) throw new UsageError(`${why} reads the input twice: layer "${(once as { name: string }).name}" must be a file or an array of features`);
   const plan = resolvePlan(options);
   const { scheme } = plan;
   const k = squareLevels(scheme.matrixWidthZ0, scheme.matrixHeightZ0);
   const places: BigUint64Array[] = [];
+  const sized: BigUint64Array[] = [];
+  const sizes: Float64Array[] = [];
   const spacing = { withinSum: 0, withinCount: 0, area: 0 };
   const pool = new WorkerPool(plan.opts.threads);
   try {
     // Sums in input order, so that the guess does not depend on the number of threads.
     const work = new OrderedWork<SurveyResult>(Math.max(2, pool.threads * DEFAULTS.batchesPerThread), DEFAULTS.windowBytes, (r) => {
       places.push(r.places);
+      sized.push(r.sized);
+      sizes.push(r.sizes);
       spacing.withinSum += r.withinSum;
       spacing.withinCount += r.withinCount;
       spacing.area += r.area;
@@ -79,11 +83,15 @@ export async function survey(options: BuildOptions, lateCrs: ReadonlyMap<string,
   } finally {
     await pool.stop();
   }
-  const all = new BigUint64Array(places.reduce((n, p) => n + p.length, 0));
+  return { plan, places: joined(places, BigUint64Array).sort(), spacing, k, sized: joined(sized, BigUint64Array), sizes: joined(sizes, Float64Array) };
+}
+
+function joined<T extends BigUint64Array | Float64Array>(parts: T[], Kind: { new (n: number): T }): T {
+  const all = new Kind(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of places) {
-    all.set(p, at);
+  for (const p of parts) {
+    all.set(p as never, at);
     at += p.length;
   }
-  return { plan, places: all.sort(), spacing, k };
+  return all;
 }

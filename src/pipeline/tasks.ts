@@ -1,16 +1,17 @@
 // What a worker thread (or the main thread, with --threads 1) runs: the pure stages composed with
 // where their output goes. Tiling returns fragments; encoding hands each tile to the sink's own
 // thread writer when the sink describes one (TileSink.threadWriter), else packs the bytes for the
-// main thread to put().
+// main thread to put(), with their content keys for a sink that stores identical tiles once.
 import { ByteWriter } from '../tiler/fragment-codec.js';
 import { encodeTiles, fitTiles, type EncodeBatch, type EncodeReport } from '../stages/encode.js';
 import { surveyBatch, type SurveyResult } from '../stages/survey.js';
 import { tileBatch, type BatchResult, type FeatureBatch } from '../stages/tile.js';
+import { contentKeys } from '../writers/content-ids.js';
 import type { ThreadTileWriter, ThreadWriterModule, ThreadWriterSpec } from '../writers/sink.js';
 
 export type Task =
   | { kind: 'tile'; batch: FeatureBatch }
-  | { kind: 'encode'; batch: EncodeBatch; writer?: ThreadWriterSpec }
+  | { kind: 'encode'; batch: EncodeBatch; writer?: ThreadWriterSpec; keys?: boolean }
   | { kind: 'survey'; batch: FeatureBatch }
   | { kind: 'fit'; batch: EncodeBatch };
 
@@ -24,6 +25,8 @@ export interface EncodedBatch {
   data: Uint8Array;
   /** Per tile: z, x, y, offset in data, length. */
   index: number[];
+  /** Each tile's content key (writers/content-ids.ts), when the task asked for them. */
+  keys?: Float64Array;
   /** True when the tiles went to the sink's thread writer (nothing left to put()). */
   stored: boolean;
   /** Tiles the limits or a strategy changed (EncodeReport.limited). */
@@ -42,10 +45,10 @@ export async function runTask(task: Task): Promise<BatchResult | EncodedBatch | 
   if (task.kind === 'tile') return tileBatch(task.batch);
   if (task.kind === 'survey') return surveyBatch(task.batch);
   if (task.kind === 'fit') return { needs: fitTiles(task.batch) };
-  return runEncode(task.batch, task.writer && (await threadWriter(task.writer)));
+  return runEncode(task.batch, task.writer && (await threadWriter(task.writer)), task.keys ?? false);
 }
 
-function runEncode(b: EncodeBatch, writer: ThreadTileWriter | undefined): EncodedBatch {
+function runEncode(b: EncodeBatch, writer: ThreadTileWriter | undefined, keyed: boolean): EncodedBatch {
   const out = new ByteWriter(writer ? 16 : 1 << 16);
   const index: number[] = [];
   let storedBytes = 0;
@@ -68,7 +71,8 @@ function runEncode(b: EncodeBatch, writer: ThreadTileWriter | undefined): Encode
     if (!(e instanceof WriteFailed)) throw e;
     return { data: new Uint8Array(0), index, stored: true, limited: [], clusteredLayers: [], zooms: [], storedBytes, writeError: e.message };
   }
-  return { data: out.finish(), index, stored: writer !== undefined, limited: report.limited, clusteredLayers: report.clusteredLayers, zooms: report.zooms, storedBytes };
+  const data = out.finish();
+  return { data, index, ...(keyed && !writer && { keys: contentKeys(data, index) }), stored: writer !== undefined, limited: report.limited, clusteredLayers: report.clusteredLayers, zooms: report.zooms, storedBytes };
 }
 
 class WriteFailed extends Error {}

@@ -1,5 +1,6 @@
-// Tiles on their way into a sink that takes them one by one (TileSink.put), a few at a time.
-import type { TileSink } from '../writers/sink.js';
+// Tiles on their way into a sink: one by one (TileSink.put), a few at a time, or a run of tiles at
+// once (TileSink.putRun), one run after the other.
+import type { TileRun, TileSink } from '../writers/sink.js';
 
 /**
  * Tiles waiting to be written, drained by a fixed number of concurrent writers. The first failed
@@ -11,17 +12,38 @@ export class WriteQueue {
   private running = 0;
   private failure: { error: unknown } | undefined;
   private waiters: (() => void)[] = [];
+  /** The putRun() calls, chained; and the tiles of the runs not yet stored. */
+  private runs: Promise<void> = Promise.resolve();
+  private runTiles = 0;
   written = 0;
 
   constructor(private readonly sink: TileSink, private readonly concurrency: number) {}
 
   get pending(): number {
-    return this.queue.length - this.head + this.running;
+    return this.queue.length - this.head + this.running + this.runTiles;
   }
 
   push(z: number, x: number, y: number, data: Uint8Array): void {
     this.queue.push({ z, x, y, data });
     if (this.running < this.concurrency) void this.drain();
+  }
+
+  /** A run of tiles for the sink's putRun(), after the runs before it. */
+  pushRun(run: TileRun): void {
+    const n = run.index.length / 5;
+    this.runTiles += n;
+    this.runs = this.runs.then(async () => {
+      if (!this.failure) {
+        try {
+          await this.sink.putRun!(run);
+          this.written += n;
+        } catch (e) {
+          this.failure ??= { error: e };
+        }
+      }
+      this.runTiles -= n;
+      this.wake();
+    });
   }
 
   private async drain(): Promise<void> {

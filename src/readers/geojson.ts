@@ -114,8 +114,10 @@ async function* readSeq(stream: AsyncIterable<Buffer>, path: string): AsyncGener
   };
   for await (const chunk of stream) {
     const text = rest + chunk.toString('utf8');
+    // Split at a string, not a pattern, unless the chunk holds a record separator: the pattern
+    // with its look-ahead cost 7% of a lines build (60 MB/s) on the main thread.
     // biome-ignore lint/suspicious/noControlCharactersInRegex: the record separator of GeoJSON text sequences (RFC 8142)
-    const parts = text.split(/\n|(?=\x1e)/);
+    const parts = text.includes('\x1e') ? text.split(/\n|(?=\x1e)/) : text.split('\n');
     rest = parts.pop()!;
     for (const p of parts) yield* parse(p);
   }

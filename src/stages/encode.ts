@@ -2,9 +2,9 @@
 // becomes MVT tiles, gzipped if asked and kept within GDAL's MAX_SIZE / MAX_FEATURES. Each finished
 // tile goes to `out` (pipeline/tasks.ts decides where: bytes back to the main thread, or a sink's own
 // thread writer). No I/O here.
-import { gzipSync } from 'node:zlib';
 import type { FieldType } from '../model/attributes.js';
 import { encodeTile, type TileFeature, type TileLayer } from '../mvt/encode-tile.js';
+import { gzipTile } from '../mvt/gzip.js';
 import { fitThreshold, verbOf, type ListLayer } from '../mvt/as-needed.js';
 import { keepRecords, walkRecords } from './ranked-records.js';
 import { compareOrder, orderKeys, type OrderField } from '../generalize/order.js';
@@ -24,7 +24,8 @@ export interface EncodeLayer {
 export interface EncodeBatch {
   layers: EncodeLayer[];
   extent: number;
-  compress: boolean;
+  /** zlib level 1–9 of each tile's gzip; 0: tiles stay raw protobuf. */
+  gzipLevel: number;
   /** GDAL's MAX_SIZE (bytes) and MAX_FEATURES. */
   maxSize: number;
   maxFeatures: number;
@@ -79,7 +80,7 @@ export function encodeTiles(b: EncodeBatch, out: TileOut): EncodeReport {
   const limited: number[] = [];
   const clusteredLayers = new Set<string>();
   const zooms = new Map<number, [number, number]>(); // z → features written, thinned
-  const limits = { maxSize: b.maxSize, maxFeatures: b.maxFeatures, compress: b.compress, tinyArea2: b.tinyArea2, repair: b.repair };
+  const limits = { maxSize: b.maxSize, maxFeatures: b.maxFeatures, gzipLevel: b.gzipLevel, tinyArea2: b.tinyArea2, repair: b.repair };
   for (const t of b.tiles) {
     let records = t.records;
     const counts = zooms.get(t.z) ?? [0, 0];
@@ -113,7 +114,7 @@ export function encodeTiles(b: EncodeBatch, out: TileOut): EncodeReport {
     let data: Uint8Array | undefined;
     if (n <= b.maxFeatures && threshold === -Infinity) {
       const raw = encodeTile(tileLayers(records, b, maps, true));
-      const packed = b.compress ? gzipSync(raw) : raw;
+      const packed = b.gzipLevel ? gzipTile(raw, b.gzipLevel) : raw;
       if (packed.length <= b.maxSize) data = packed;
     }
     if (droppedAsNeeded && data) limited.push(t.z, 0, 0, 0, droppedAsNeeded, 0, 0);
@@ -143,12 +144,12 @@ const changed = (r: LimitReport) => Boolean(r.reducedExtent || r.droppedForCount
 export function fitTiles(b: EncodeBatch): number[] {
   let maps = layerCache.get(b.layers);
   if (!maps) layerCache.set(b.layers, (maps = b.layers.map((l) => ({ fieldTypes: new Map(l.fieldTypes), realFields: new Set(l.realFields) }))));
-  const limits = { maxSize: b.maxSize, maxFeatures: b.maxFeatures, compress: b.compress, tinyArea2: b.tinyArea2, repair: b.repair };
+  const limits = { maxSize: b.maxSize, maxFeatures: b.maxFeatures, gzipLevel: b.gzipLevel, tinyArea2: b.tinyArea2, repair: b.repair };
   const needs: number[] = [];
   const { strategy, ranks } = b.ranked!;
   const pack = (records: Uint8Array) => {
     const raw = encodeTile(tileLayers(records, b, maps, true));
-    return (b.compress ? gzipSync(raw) : raw).length;
+    return (b.gzipLevel ? gzipTile(raw, b.gzipLevel) : raw).length;
   };
   for (const t of b.tiles) {
     const records = b.minzooms ? thinRecords(t.records, t.z, b.minzooms).records : t.records;

@@ -16,6 +16,13 @@ export interface SurveyResult {
   withinSum: number;
   withinCount: number;
   area: number;
+  /**
+   * Features with an extent (lines, polygons, several points): their places again, unsorted, and per
+   * feature its size in zoom-0 tile units, [area, span] (a polygon's area, 0 for a line; the box's
+   * width + height), from which the shard cut estimates the tiles each one is drawn in.
+   */
+  sized: BigUint64Array;
+  sizes: Float64Array;
 }
 
 const arena = new Float64Arena();
@@ -26,7 +33,9 @@ export function surveyBatch(b: FeatureBatch): SurveyResult {
   const k = squareLevels(scheme.matrixWidthZ0, scheme.matrixHeightZ0);
   const gridPerUnit = 2 ** (GRID_BITS - k);
   const places: bigint[] = [];
-  const r: SurveyResult = { places: new BigUint64Array(0), withinSum: 0, withinCount: 0, area: 0 };
+  const sized: bigint[] = [];
+  const sizes: number[] = [];
+  const r: SurveyResult = { places: new BigUint64Array(0), withinSum: 0, withinCount: 0, area: 0, sized: new BigUint64Array(0), sizes: new Float64Array(0) };
   // Every vertex kept: the spacing of vertices is what is measured.
   const cc: ConvertContext = { scheme, transform: proj.transform, minSqTolerance: 0, arena, clip: proj.clip };
   for (let i = 0; i < b.items.length; i++) {
@@ -42,6 +51,7 @@ export function surveyBatch(b: FeatureBatch): SurveyResult {
     if (!geoms.length) continue;
     const box = [Infinity, Infinity, -Infinity, -Infinity];
     const vertices: bigint[] = [];
+    let area = 0;
     for (const g of geoms) {
       const flats: Flat[] = g.type === POINT ? [g.points] : g.type === POLYGON ? g.polygons.flat() : g.lines;
       for (const f of flats) {
@@ -53,12 +63,20 @@ export function surveyBatch(b: FeatureBatch): SurveyResult {
           if (g.type !== POINT || geoms.length > 1 || f.length > STRIDE) vertices.push(gridIndex(f[j], f[j + 1], k));
         }
       }
-      if (g.type === POLYGON) for (const rings of g.polygons) r.area += polygonArea(rings) * gridPerUnit * gridPerUnit;
+      if (g.type === POLYGON) for (const rings of g.polygons) area += polygonArea(rings);
     }
-    places.push(gridIndex((box[0] + box[2]) / 2, (box[1] + box[3]) / 2, k));
+    r.area += area * gridPerUnit * gridPerUnit;
+    const place = gridIndex((box[0] + box[2]) / 2, (box[1] + box[3]) / 2, k);
+    places.push(place);
+    if (box[2] > box[0] || box[3] > box[1]) {
+      sized.push(place);
+      sizes.push(area, box[2] - box[0] + box[3] - box[1]);
+    }
     addWithin(r, vertices);
   }
   r.places = BigUint64Array.from(places);
+  r.sized = BigUint64Array.from(sized);
+  r.sizes = Float64Array.from(sizes);
   return r;
 }
 

@@ -74,15 +74,6 @@ export class ByteWriter {
     }
     this.buf[this.pos++] = v;
   }
-  /** Empties the writer, giving back a buffer grown past `limit` bytes. */
-  shrink(limit: number): void {
-    this.pos = 0;
-    if (this.buf.length > limit) {
-      this.buf = new Uint8Array(1 << 16);
-      this.view = new DataView(this.buf.buffer);
-    }
-  }
-
   /** A copy of what was written, in its own exactly-sized buffer (transferable). */
   finish(): Uint8Array {
     return this.buf.slice(0, this.pos);

@@ -6,6 +6,11 @@
 // longer runs on disk (a multi-level merge, as external sorts do), until few enough are left to
 // merge in one pass. The smallest record among the open runs comes from a binary heap: log2(k)
 // comparisons a record instead of k.
+//
+// A run file is its tiles in order, each a group: u32 bytes of its records, u32 record count, then
+// the records. The merge reads those sizes before it copies a tile, so each tile it hands out is
+// allocated once at its exact size: a zoom-0 tile of ten million points is hundreds of megabytes,
+// and growing a buffer by doubling would hold up to twice that, plus the exact copy handed on.
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { AT_LENGTH, AT_X, AT_Y, AT_Z, ByteWriter, compareRecords } from './fragment-codec.js';
 import type { TileRecords } from './tile-store.js';
@@ -13,8 +18,55 @@ import type { TileRecords } from './tile-store.js';
 /** Runs open at once. 16 × READ_BUFFER = 32 MiB of read buffers, whatever the input's size. */
 export const MERGE_FAN_IN = 16;
 const READ_BUFFER = 2 << 20;
-/** Writes of an intermediate run are gathered into blocks of this size. */
+/** Writes of a run are gathered into blocks of this size: tiles are mostly small. */
 const WRITE_BUFFER = 4 << 20;
+/** Each tile's group in a run file starts with its records' bytes and count (u32 each). */
+const GROUP_HEADER = 8;
+
+/** Writes one run file, tile after tile in z, x, y order (each tile's records sorted). */
+export class RunWriter {
+  private readonly fd: number;
+  private readonly w = new ByteWriter(WRITE_BUFFER);
+  /** Bytes of records written (group headers not counted). */
+  bytes = 0;
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'w');
+  }
+
+  /** Starts a tile of `count` records, `bytes` long in all; record() then takes them. */
+  tile(bytes: number, count: number): void {
+    this.room(GROUP_HEADER);
+    this.w.u32(bytes);
+    this.w.u32(count);
+    this.bytes += bytes;
+  }
+
+  /** One or more records of the current tile. */
+  record(rec: Uint8Array): void {
+    const w = this.w;
+    this.room(rec.length);
+    if (rec.length >= w.buf.length) writeSync(this.fd, rec);
+    else w.bytes(rec);
+  }
+
+  private room(n: number): void {
+    const w = this.w;
+    if (w.pos + n > w.buf.length && w.pos > 0) {
+      writeSync(this.fd, w.buf, 0, w.pos);
+      w.pos = 0;
+    }
+  }
+
+  /** Writes what is buffered and closes the file. */
+  close(): void {
+    try {
+      if (this.w.pos > 0) writeSync(this.fd, this.w.buf, 0, this.w.pos);
+    } finally {
+      closeSync(this.fd);
+    }
+  }
+}
 
 /** Reads one run file record by record through a buffer. */
 class RunReader {
@@ -24,14 +76,29 @@ class RunReader {
   pos = 0;
   private end = 0;
   private eof = false;
+  /** The current record's tile in this run: bytes and records in all (as its group header says). */
+  tileBytes = 0;
+  tileCount = 0;
+  /** Bytes of the current tile's group from the current record on. */
+  private left = 0;
 
   constructor(path: string) {
     this.fd = openSync(path, 'r');
     this.fill();
   }
 
-  /** Makes sure the whole current record is in the buffer; false at the end of the file. */
+  /** Makes sure the whole current record is in the buffer (after a group's header); false at the end of the file. */
   private fill(): boolean {
+    if (this.left === 0) {
+      if (!this.need(GROUP_HEADER)) {
+        if (this.end > this.pos) throw new Error('truncated run file');
+        return false;
+      }
+      this.tileBytes = this.left = this.view.getUint32(this.pos, true);
+      this.tileCount = this.view.getUint32(this.pos + 4, true);
+      this.pos += GROUP_HEADER;
+      if (this.left === 0) throw new Error('corrupt run file: an empty tile');
+    }
     if (!this.need(4)) return false;
     return this.need(this.view.getUint32(this.pos + AT_LENGTH, true));
   }
@@ -64,8 +131,16 @@ class RunReader {
   current(): Uint8Array {
     return this.buf.subarray(this.pos, this.pos + this.view.getUint32(this.pos + AT_LENGTH, true));
   }
+  /** True when the current record lies in tile z/x/y. */
+  holds(z: number, x: number, y: number): boolean {
+    const v = this.view, p = this.pos;
+    return v.getUint8(p + AT_Z) === z && v.getFloat64(p + AT_X, true) === x && v.getFloat64(p + AT_Y, true) === y;
+  }
   next(): void {
-    this.pos += this.view.getUint32(this.pos + AT_LENGTH, true);
+    const length = this.view.getUint32(this.pos + AT_LENGTH, true);
+    if (length > this.left) throw new Error('corrupt run file: a record past its tile');
+    this.pos += length;
+    this.left -= length;
     if (!this.fill() && this.end - this.pos > 0) throw new Error('truncated run file');
   }
   close(): void {
@@ -117,31 +192,50 @@ class RunHeap {
 }
 
 /**
+ * The merged tiles of open runs, in order: for each, its z/x/y, bytes and record count; `take` then
+ * gets each of its records in order (a view valid until the next record is taken).
+ */
+function* mergedTiles(readers: RunReader[], take: (rec: Uint8Array) => void): Generator<{ z: number; x: number; y: number; bytes: number; count: number }> {
+  const heap = new RunHeap(readers);
+  while (heap.size) {
+    const top = heap.top();
+    const v = top.view, p = top.pos;
+    const z = v.getUint8(p + AT_Z), x = v.getFloat64(p + AT_X, true), y = v.getFloat64(p + AT_Y, true);
+    // The tile begins: every run that holds it is at the first of its records, its group's header read.
+    let bytes = 0, count = 0;
+    for (const r of readers) {
+      if (!r.done && r.holds(z, x, y)) {
+        bytes += r.tileBytes;
+        count += r.tileCount;
+      }
+    }
+    yield { z, x, y, bytes, count };
+    // Its records are the smallest left in every run, so the heap gives all of them next.
+    for (let i = 0; i < count; i++) {
+      const r = heap.top();
+      if (!r?.holds(z, x, y)) throw new Error(`corrupt run file: tile ${z}/${x}/${y} holds fewer records than its headers say`);
+      take(r.current());
+      r.next();
+      heap.advanced();
+    }
+  }
+}
+
+/**
  * Merges runs into one longer run at `out`, record by record; the inputs are deleted once merged,
  * so the disk holds each record about once (plus the group being merged).
  */
 function mergeInto(paths: string[], out: string): void {
   const readers = paths.map((p) => new RunReader(p));
-  const fd = openSync(out, 'w');
-  const w = new ByteWriter(WRITE_BUFFER);
+  const w = new RunWriter(out);
   try {
-    const heap = new RunHeap(readers);
-    while (heap.size) {
-      const r = heap.top();
-      const rec = r.current();
-      if (w.pos + rec.length > w.buf.length && w.pos > 0) {
-        writeSync(fd, w.buf, 0, w.pos);
-        w.pos = 0;
-      }
-      if (rec.length >= w.buf.length) writeSync(fd, rec);
-      else w.bytes(rec);
-      r.next();
-      heap.advanced();
-    }
-    if (w.pos > 0) writeSync(fd, w.buf, 0, w.pos);
+    for (const t of mergedTiles(readers, (rec) => w.record(rec))) w.tile(t.bytes, t.count);
   } finally {
-    closeSync(fd);
-    for (const r of readers) r.close();
+    try {
+      w.close();
+    } finally {
+      for (const r of readers) r.close();
+    }
   }
   for (const p of paths) rmSync(p, { force: true });
 }
@@ -168,31 +262,27 @@ export function* mergeRuns(runs: readonly string[]): Generator<TileRecords> {
   if (runs.length > MERGE_FAN_IN) throw new Error(`${runs.length} runs to merge at once: reduceRuns first`);
   const readers = runs.map((p) => new RunReader(p));
   try {
-    const heap = new RunHeap(readers);
-    // A tile's records are copied straight into one buffer: a zoom-0 tile may hold millions.
-    const out = new ByteWriter(1 << 16);
-    let count = 0;
-    let z = -1, x = 0, y = 0;
-    while (heap.size) {
-      const r = heap.top();
-      const v = r.view, p = r.pos;
-      const rz = v.getUint8(p + AT_Z), rx = v.getFloat64(p + AT_X, true), ry = v.getFloat64(p + AT_Y, true);
-      if (count && (rz !== z || rx !== x || ry !== y)) {
-        yield { z, x, y, records: out.finish(), count };
-        out.pos = 0;
-        count = 0;
-        out.shrink(16 << 20); // after a huge low-zoom tile
-      }
-      z = rz;
-      x = rx;
-      y = ry;
-      out.bytes(r.current());
-      count++;
-      r.next();
-      heap.advanced();
+    // Each tile's records go straight into one buffer of the size the runs' group headers give.
+    let out = new Uint8Array(0);
+    let o = 0;
+    const take = (rec: Uint8Array) => {
+      out.set(rec, o);
+      o += rec.length;
+    };
+    let last: TileRecords | undefined;
+    for (const t of mergedTiles(readers, take)) {
+      if (last) yield finished(last, o);
+      out = new Uint8Array(t.bytes);
+      o = 0;
+      last = { z: t.z, x: t.x, y: t.y, records: out, count: t.count };
     }
-    if (count) yield { z, x, y, records: out.finish(), count };
+    if (last) yield finished(last, o);
   } finally {
     for (const r of readers) r.close();
   }
+}
+
+function finished(t: TileRecords, filled: number): TileRecords {
+  if (filled !== t.records.length) throw new Error(`corrupt run file: tile ${t.z}/${t.x}/${t.y} holds ${filled} bytes, its headers say ${t.records.length}`);
+  return t;
 }

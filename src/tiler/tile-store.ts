@@ -3,14 +3,14 @@
 // sorts what it holds into a run file on disk and starts again; at the end the runs are merged, so
 // memory stays flat however large the input (GDAL's TEMPORARY_DB does the same job with SQLite);
 // run-merge.ts merges them with a bounded number of files open.
-import { closeSync, mkdirSync, openSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
+import { mkdirSync, rmSync, statSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULTS } from '../defaults.js';
 import { InputError } from '../errors.js';
 import { ownedName, releaseName } from '../temporaries.js';
-import { AT_LAYER, AT_LENGTH, AT_SEQ, AT_X, AT_Y, AT_Z, ByteWriter } from './fragment-codec.js';
-import { mergeRuns, reduceRuns } from './run-merge.js';
+import { AT_LAYER, AT_LENGTH, AT_SEQ, AT_X, AT_Y, AT_Z } from './fragment-codec.js';
+import { mergeRuns, reduceRuns, RunWriter } from './run-merge.js';
 
 export interface TileRecords {
   z: number;
@@ -50,11 +50,20 @@ export interface StoreOptions {
 export const SPILL_PREFIX = 'mvt-build-spill-';
 
 const REF_BATCH = 2 ** 32; // a ref is batch · 2^32 + offset
+/**
+ * Heap bytes the index costs on top of the records themselves, counted against the budget: a ref
+ * in a tile's array (with the array's spare room), and a tile's map entry. Without the tiles
+ * counted, a polygon of millions of vertices at z0–12 (half a million tiles of one record each)
+ * held a few tens of megabytes of records and hundreds of megabytes of index.
+ */
+const RECORD_COST = 40;
+const TILE_COST = 100;
 
 export class SpillingTileStore implements TileStore {
   private batches: Buffer[] = [];
   private views: DataView[] = [];
-  private zooms: Map<number | string, number[]>[] = [];
+  /** Per zoom, each tile's record refs (one ref, or several in an array). */
+  private zooms: Map<number | string, number | number[]>[] = [];
   private tiles_ = 0;
   private bytes = 0;
   private records = 0;
@@ -98,18 +107,19 @@ export class SpillingTileStore implements TileStore {
       const y = view.getFloat64(pos + AT_Y, true);
       const zoom = (this.zooms[z] ??= new Map());
       const key = this.key(z, x, y);
-      let refs = zoom.get(key);
-      if (!refs) {
-        zoom.set(key, (refs = []));
+      const ref = b * REF_BATCH + pos;
+      // Most tiles of a detailed feature at deep zooms hold one record: its ref alone, no array.
+      const refs = zoom.get(key);
+      if (refs === undefined) {
+        zoom.set(key, ref);
         this.tiles_++;
-      }
-      refs.push(b * REF_BATCH + pos);
+      } else if (typeof refs === 'number') zoom.set(key, [refs, ref]);
+      else refs.push(ref);
       this.records++;
       pos += len;
     }
     this.bytes += buf.length;
-    // Index entries cost about 40 bytes a record on top of the records themselves.
-    if (this.bytes + this.records * 40 > this.budget) this.spill();
+    if (this.bytes + this.records * RECORD_COST + this.tiles_ * TILE_COST > this.budget) this.spill();
   }
 
   private key(z: number, x: number, y: number): number | string {
@@ -123,17 +133,10 @@ export class SpillingTileStore implements TileStore {
     for (let z = 0; z < this.zooms.length; z++) {
       const zoom = this.zooms[z];
       if (!zoom) continue;
-      const h = this.o.matrixHeightZ0 * 2 ** z;
-      const entries = [...zoom.keys()].map((key) => {
-        if (typeof key === 'number') return { key, x: Math.floor(key / h), y: key % h };
-        const [x, y] = key.split('/').map(Number);
-        return { key, x, y };
-      });
-      entries.sort((a, b) => a.x - b.x || a.y - b.y);
-      for (const { key, x, y } of entries) {
+      for (const { key, x, y } of this.tileOrder(z, zoom)) {
         const refs = zoom.get(key)!;
         if (!again) zoom.delete(key);
-        yield { z, x, y, records: this.gather(refs), count: refs.length };
+        yield { z, x, y, records: this.gather(refs), count: typeof refs === 'number' ? 1 : refs.length };
       }
       if (!again) delete this.zooms[z];
     }
@@ -141,6 +144,23 @@ export class SpillingTileStore implements TileStore {
     this.batches = [];
     this.views = [];
     this.tiles_ = this.bytes = this.records = 0;
+  }
+
+  /** The tiles of zoom z in x, y order. */
+  private *tileOrder(z: number, zoom: Map<number | string, unknown>): Generator<{ key: number | string; x: number; y: number }> {
+    const h = this.o.matrixHeightZ0 * 2 ** z;
+    if (typeof this.key(z, 0, 0) === 'number') {
+      // Numeric keys x · h + y with y < h sort as (x, y) do: a typed array's sort, no object per tile.
+      const keys = Float64Array.from(zoom.keys() as Iterable<number>).sort();
+      for (const key of keys) yield { key, x: Math.floor(key / h), y: key % h };
+      return;
+    }
+    const entries = [...(zoom.keys() as Iterable<string>)].map((key) => {
+      const [x, y] = key.split('/').map(Number);
+      return { key, x, y };
+    });
+    entries.sort((a, b) => a.x - b.x || a.y - b.y);
+    yield* entries;
   }
 
   /** Batch numbers in record order, and each batch's place in it (see rankBatches). */
@@ -160,7 +180,13 @@ export class SpillingTileStore implements TileStore {
     sorted.forEach((e, i) => (this.rank[e.b] = i));
   }
 
-  private gather(refs: number[]): Uint8Array {
+  private gather(refs: number | number[]): Uint8Array {
+    if (typeof refs === 'number') {
+      const b = Math.floor(refs / REF_BATCH), pos = refs % REF_BATCH;
+      const out = new Uint8Array(this.views[b].getUint32(pos + AT_LENGTH, true));
+      this.batches[b].copy(out, 0, pos, pos + out.length);
+      return out;
+    }
     // Keys in record order: rank · 2^32 + offset (below 2^53). Arrival order is usually right already.
     const keys = new Float64Array(refs.length);
     let sorted = true;
@@ -192,22 +218,15 @@ export class SpillingTileStore implements TileStore {
       this.dir = dir;
     }
     const path = join(this.dir, `run-${this.runs.length}.bin`);
-    const fd = openSync(path, 'w');
-    // Tiles are mostly small: gathered into 4 MiB writes rather than one system call each.
-    const out = new ByteWriter(4 << 20);
+    const out = new RunWriter(path);
     try {
       for (const t of this.memoryTiles()) {
-        if (out.pos + t.records.length > out.buf.length && out.pos > 0) {
-          writeSync(fd, out.buf, 0, out.pos);
-          out.pos = 0;
-        }
-        if (t.records.length >= out.buf.length) writeSync(fd, t.records);
-        else out.bytes(t.records);
-        this.spilledBytes += t.records.length;
+        out.tile(t.records.length, t.count);
+        out.record(t.records);
       }
-      if (out.pos > 0) writeSync(fd, out.buf, 0, out.pos);
     } finally {
-      closeSync(fd);
+      out.close();
+      this.spilledBytes += out.bytes;
     }
     this.runs.push(path);
   }

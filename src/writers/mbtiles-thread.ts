@@ -2,9 +2,10 @@
 // message in order, so the main thread only packs tiles and posts them. The sink ends it with
 // terminate(), after `finish` or to abort.
 import { parentPort, workerData } from 'node:worker_threads';
-import { MbtilesFile, type TileBatch } from './mbtiles-file.js';
+import { MbtilesFile } from './mbtiles-file.js';
+import type { TileRun } from './sink.js';
 
-export type ToWriter = { kind: 'tiles'; batch: TileBatch } | { kind: 'finish'; rows: [string, string][] };
+export type ToWriter = { kind: 'tiles'; runs: TileRun[] } | { kind: 'finish'; rows: [string, string][] };
 export type FromWriter = { kind: 'ok' } | { kind: 'error'; message: string };
 
 const port = parentPort!;
@@ -23,6 +24,6 @@ reply(() => {
   file = new MbtilesFile(path, dedupe);
 });
 port.on('message', (m: ToWriter) => {
-  if (m.kind === 'tiles') reply(() => file!.add(m.batch));
+  if (m.kind === 'tiles') reply(() => file!.add(m.runs));
   else reply(() => file!.finish(m.rows));
 });

@@ -8,10 +8,10 @@ import { isWebMercatorQuad } from '../scheme/tiling-scheme.js';
 import { describeTileset } from '../describe/descriptors.js';
 import { FileOutput } from './file-output.js';
 import { gdalStringify, type JsonValue } from './gdal-json.js';
-import { loadDatabase, type TileBatch } from './mbtiles-file.js';
+import { loadDatabase } from './mbtiles-file.js';
 import type { FromWriter, ToWriter } from './mbtiles-thread.js';
 import { vectorLayersJson, type TilesetMetadata } from './metadata.js';
-import type { TileSink } from './sink.js';
+import type { TileRun, TileSink } from './sink.js';
 
 export interface MbtilesOptions {
   /** Replace an existing output file. Default false. */
@@ -47,8 +47,13 @@ export class MbtilesSink implements TileSink {
   /** Answers the writer owes, in order: one per message posted. */
   private waiting: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private inFlight = 0;
-  private pending: { z: number; x: number; row: number; data: Uint8Array }[] = [];
-  private pendingBytes = 0;
+  /** Runs gathered for the next batch, and their tiles and bytes. */
+  private runs: TileRun[] = [];
+  private runTiles = 0;
+  private runBytes = 0;
+  /** Tiles of put() not yet gathered into a run. */
+  private single: { z: number; x: number; y: number; data: Uint8Array }[] = [];
+  private singleBytes = 0;
   /** Tiles inserted, to check the file once it is in place. */
   private tileCount = 0;
   /** The first failed put(): the tileset is incomplete and must not be committed. */
@@ -109,44 +114,73 @@ export class MbtilesSink implements TileSink {
     if (!this.writer) throw new Error('MbtilesSink.put() before open()');
     if (this.failure) throw this.failure;
     try {
-      const n = 2 ** z;
-      if (!(x >= 0 && x < n && y >= 0 && y < n)) {
-        throw new UsageError(`MBTiles holds only the WebMercatorQuad grid: tile ${z}/${x}/${y} is outside it`);
-      }
-      // MBTiles rows count from the south (TMS): row = 2^z - 1 - y. The bytes are copied: put() resolves
-      // before they are written, and the caller may reuse its buffer (or it may be a view of a big one).
-      this.pending.push({ z, x, row: n - 1 - y, data: Buffer.from(data) });
-      this.pendingBytes += data.byteLength;
-      if (this.pending.length >= FLUSH_TILES || this.pendingBytes >= FLUSH_BYTES) await this.flush();
+      inGrid(z, x, y);
+      // The bytes are copied: put() resolves before they are written, and the caller may reuse its
+      // buffer (or it may be a view of a big one).
+      this.single.push({ z, x, y, data: Buffer.from(data) });
+      this.singleBytes += data.byteLength;
+      if (this.single.length >= 1000) await this.gather(this.singleRun());
     } catch (e) {
-      // Remembered so that commit() refuses a file with tiles missing even if the caller lost this rejection.
-      this.failure = e instanceof UsageError ? e : new InputError(`cannot write output: ${(e as Error).message}`, this.path);
-      throw this.failure;
+      throw this.failed(e);
     }
   }
 
+  async putRun(run: TileRun): Promise<void> {
+    if (!this.writer) throw new Error('MbtilesSink.putRun() before open()');
+    if (this.failure) throw this.failure;
+    try {
+      for (let i = 0; i < run.index.length; i += 5) inGrid(run.index[i], run.index[i + 1], run.index[i + 2]);
+      await this.gather(run);
+    } catch (e) {
+      throw this.failed(e);
+    }
+  }
+
+  /** Remembered so that commit() refuses a file with tiles missing even if the caller lost this rejection. */
+  private failed(e: unknown): Error {
+    this.failure ??= e instanceof UsageError ? e : new InputError(`cannot write output: ${(e as Error).message}`, this.path);
+    return this.failure;
+  }
+
+  /** The tiles of put() gathered as one run. */
+  private singleRun(): TileRun {
+    const data = new Uint8Array(this.singleBytes);
+    const index: number[] = [];
+    let at = 0;
+    for (const t of this.single) {
+      data.set(t.data, at);
+      index.push(t.z, t.x, t.y, at, t.data.length);
+      at += t.data.length;
+    }
+    this.single = [];
+    this.singleBytes = 0;
+    return { data, index };
+  }
+
+  private async gather(run: TileRun): Promise<void> {
+    this.runs.push(run);
+    this.runTiles += run.index.length / 5;
+    this.runBytes += run.data.byteLength;
+    if (this.runTiles >= FLUSH_TILES || this.runBytes >= FLUSH_BYTES) await this.flush();
+  }
+
   /**
-   * Posts the gathered tiles to the writer thread as one packed, transferred batch; waits while
+   * Posts the gathered runs to the writer thread, their buffers moved, not copied; waits while
    * BATCHES_IN_FLIGHT are still being written.
    */
   private async flush(): Promise<void> {
-    if (!this.pending.length) return;
-    const tiles = this.pending;
-    this.pending = [];
-    const n = tiles.length;
-    const b: TileBatch = { z: new Uint32Array(n), x: new Uint32Array(n), row: new Uint32Array(n), ends: new Float64Array(n), data: new Uint8Array(this.pendingBytes) };
-    this.pendingBytes = 0;
-    let at = 0;
-    tiles.forEach((t, i) => {
-      b.z[i] = t.z;
-      b.x[i] = t.x;
-      b.row[i] = t.row;
-      b.data.set(t.data, at);
-      b.ends[i] = at += t.data.length;
-    });
-    this.tileCount += n;
+    if (this.single.length) this.runs.push(this.singleRun());
+    if (!this.runs.length) return;
+    const runs = this.runs;
+    this.runs = [];
+    for (const r of runs) this.tileCount += r.index.length / 5;
+    this.runTiles = this.runBytes = 0;
+    const transfer = new Set<ArrayBuffer>();
+    for (const r of runs) {
+      for (const a of [r.data, r.keys]) if (a && a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) transfer.add(a.buffer);
+    }
     this.inFlight++;
-    const written = this.post({ kind: 'tiles', batch: b }, [b.z.buffer, b.x.buffer, b.row.buffer, b.ends.buffer, b.data.buffer] as ArrayBuffer[]);
+    const written = this.post({ kind: 'tiles', runs }, [...transfer]);
     const settled = written.finally(() => this.inFlight--);
     settled.catch((e: Error) => (this.failure ??= new InputError(`cannot write output: ${e.message}`, this.path)));
     if (this.inFlight > BATCHES_IN_FLIGHT) await settled.catch(() => undefined);
@@ -223,7 +257,8 @@ export class MbtilesSink implements TileSink {
   }
 
   async abort(): Promise<void> {
-    this.pending = [];
+    this.runs = [];
+    this.single = [];
     try {
       await this.stopWriter();
     } finally {
@@ -231,6 +266,12 @@ export class MbtilesSink implements TileSink {
       await this.file.discard();
     }
   }
+}
+
+/** MBTiles holds the WebMercatorQuad grid, whose zoom z is 2^z tiles square. */
+function inGrid(z: number, x: number, y: number): void {
+  const n = 2 ** z;
+  if (!(x >= 0 && x < n && y >= 0 && y < n)) throw new UsageError(`MBTiles holds only the WebMercatorQuad grid: tile ${z}/${x}/${y} is outside it`);
 }
 
 const f7 = (n: number) => n.toFixed(7);

@@ -6,7 +6,6 @@
 // output (`-tiles`, removed at the end) and keeps only numbers per tile — z, x, y and which content
 // it is: 600k tiles are a few tens of MB, never their bytes. commit() orders them by tile id, lays out
 // directories and metadata, then copies each content from the spool once, in tile-id order.
-import { createHash, hash as oneShotHash } from 'node:crypto';
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
@@ -19,7 +18,8 @@ import { gdalStringify, type JsonValue } from './gdal-json.js';
 import { vectorLayersJson, type TilesetMetadata } from './metadata.js';
 import { PMTILES_HEADER_BYTES as HEADER_BYTES, pmtilesHeaderBytes } from '../model/pmtiles-header.js';
 import { buildDirectories, PMTILES_MAX_ZOOM, tileId, type Entries } from './pmtiles-format.js';
-import type { TileSink } from './sink.js';
+import { ContentIds, contentKey } from './content-ids.js';
+import type { TileRun, TileSink } from './sink.js';
 
 export interface PmtilesOptions {
   /** Replace an existing output file. Default false. */
@@ -37,9 +37,8 @@ export function zoomOffset(s: TilingScheme): number {
   return Math.ceil(Math.log2(Math.max(s.matrixWidthZ0, s.matrixHeightZ0)));
 }
 
-/** The one-shot hash (Node ≥ 20.12) or the streaming one: a tile's content key. */
-const digest = (data: Uint8Array): string =>
-  typeof oneShotHash === 'function' ? oneShotHash('sha1', data, 'base64') : createHash('sha1').update(data).digest('base64');
+/** Bytes of new contents gathered before one write to the spool. */
+const SPOOL_CHUNK = 1 << 20;
 
 /** Growable columns of numbers. */
 class Column<T extends Float64Array | Uint32Array | Uint8Array> {
@@ -67,10 +66,16 @@ export class PmtilesSink implements TileSink {
   private readonly y = new Column(new Uint32Array(1024));
   private readonly content = new Column(new Uint32Array(1024));
   /** Per content: where it is in the spool and how long. */
-  private contents = 0;
+  private readonly ids = new ContentIds();
   private readonly spoolOffset = new Column(new Float64Array(1024));
   private readonly length = new Column(new Uint32Array(1024));
-  private readonly byHash = new Map<string, number>();
+  /** Contents not yet known to be in the spool (gathered, or their write in flight): compared from here. */
+  private readonly unwritten = new Map<number, Uint8Array>();
+  /** New contents gathered for the next write, from spool offset chunkAt. */
+  private chunk: { id: number; data: Uint8Array }[] = [];
+  private chunkAt = 0;
+  /** The spool's writes, one after the other. */
+  private writing: Promise<void> = Promise.resolve();
   /** Whether tiles are gzipped (sniffed from the first: an MVT tile never starts with gzip's 1f 8b). */
   private gzipped: boolean | undefined;
   private failure: Error | undefined;
@@ -104,32 +109,80 @@ export class PmtilesSink implements TileSink {
     if (!this.spool) throw new Error('PmtilesSink.put() before open()');
     if (this.failure) throw this.failure;
     try {
-      if (data.length === 0) throw new UsageError(`tile ${z}/${x}/${y} is empty: PMTiles entries must have a length`);
-      const gz = data[0] === 0x1f && data[1] === 0x8b;
-      if (this.gzipped === undefined) this.gzipped = gz;
-      else if (gz !== this.gzipped) throw new UsageError(`tile ${z}/${x}/${y} is ${gz ? '' : 'not '}gzipped and earlier tiles are ${gz ? 'not' : ''}: one PMTiles archive has one tile compression`);
-      const key = digest(data);
-      let c = this.byHash.get(key);
-      if (c === undefined) {
-        c = this.contents++;
-        this.byHash.set(key, c);
-        this.spoolOffset.set(c, this.spoolBytes);
-        this.length.set(c, data.length);
-        const at = this.spoolBytes;
-        this.spoolBytes += data.length;
-        // Positioned writes: many put()s may be in flight, each owns its range of the spool.
-        await this.spool.write(data, 0, data.length, at);
-      }
-      const i = this.tiles++;
-      this.z.set(i, z);
-      this.x.set(i, x);
-      this.y.set(i, y);
-      this.content.set(i, c);
+      // Copied: a new content is kept until written, and the caller may reuse its buffer.
+      const own = Buffer.from(data);
+      this.place(z, x, y, own, contentKey(own));
+      if (this.spoolBytes - this.chunkAt >= SPOOL_CHUNK) await this.writeChunk();
     } catch (e) {
-      // Remembered so that commit() refuses an archive with tiles missing even if the caller lost this rejection.
-      this.failure = e instanceof UsageError ? e : new InputError(`cannot write output: ${(e as Error).message}`, this.path);
-      throw this.failure;
+      throw this.failed(e);
     }
+  }
+
+  async putRun(run: TileRun): Promise<void> {
+    if (!this.spool) throw new Error('PmtilesSink.putRun() before open()');
+    if (this.failure) throw this.failure;
+    try {
+      const { index, keys } = run;
+      for (let i = 0, t = 0; i < index.length; i += 5, t++) {
+        const data = run.data.subarray(index[i + 3], index[i + 3] + index[i + 4]);
+        this.place(index[i], index[i + 1], index[i + 2], data, keys ? keys[t] : contentKey(data));
+      }
+      await this.writeChunk();
+    } catch (e) {
+      throw this.failed(e);
+    }
+  }
+
+  /** Remembered so that commit() refuses an archive with tiles missing even if the caller lost this rejection. */
+  private failed(e: unknown): Error {
+    this.failure ??= e instanceof UsageError ? e : new InputError(`cannot write output: ${(e as Error).message}`, this.path);
+    return this.failure;
+  }
+
+  /** Numbers the tile and its content; a new content is gathered for the spool. */
+  private place(z: number, x: number, y: number, data: Uint8Array, key: number): void {
+    if (data.length === 0) throw new UsageError(`tile ${z}/${x}/${y} is empty: PMTiles entries must have a length`);
+    const gz = data[0] === 0x1f && data[1] === 0x8b;
+    if (this.gzipped === undefined) this.gzipped = gz;
+    else if (gz !== this.gzipped) throw new UsageError(`tile ${z}/${x}/${y} is ${gz ? '' : 'not '}gzipped and earlier tiles are ${gz ? 'not' : ''}: one PMTiles archive has one tile compression`);
+    const { id: c, fresh } = this.ids.idOf(key, data, (id) => this.stored(id));
+    if (fresh) {
+      this.spoolOffset.set(c, this.spoolBytes);
+      this.length.set(c, data.length);
+      this.spoolBytes += data.length;
+      this.unwritten.set(c, data);
+      this.chunk.push({ id: c, data });
+    }
+    const i = this.tiles++;
+    this.z.set(i, z);
+    this.x.set(i, x);
+    this.y.set(i, y);
+    this.content.set(i, c);
+  }
+
+  /** A content's bytes, to compare with a tile of the same key. */
+  private stored(c: number): Uint8Array {
+    const pending = this.unwritten.get(c);
+    if (pending) return pending;
+    const buf = Buffer.allocUnsafe(this.length.data[c]);
+    if (readSync(this.spool!.fd, buf, 0, buf.length, this.spoolOffset.data[c]) !== buf.length) throw new Error('the tile spool is shorter than written');
+    return buf;
+  }
+
+  /** Writes the gathered contents to the spool as one write, after the writes before it. */
+  private writeChunk(): Promise<void> {
+    if (this.chunk.length) {
+      const chunk = this.chunk, at = this.chunkAt;
+      this.chunk = [];
+      this.chunkAt = this.spoolBytes;
+      const spool = this.spool!;
+      const bytes = Buffer.concat(chunk.map((c) => c.data));
+      this.writing = this.writing.then(async () => {
+        await spool.write(bytes, 0, bytes.length, at);
+        for (const c of chunk) this.unwritten.delete(c.id);
+      });
+    }
+    return this.writing;
   }
 
   async commit(metadata: TilesetMetadata): Promise<void> {
@@ -141,6 +194,7 @@ export class PmtilesSink implements TileSink {
     }
     if (this.tiles === 0) throw new UsageError('no tile to write: a PMTiles archive must hold at least one tile (is the data outside the tiling scheme?)');
     try {
+      await this.writeChunk();
       await this.spool.close();
       this.spool = undefined;
       const { entries, order } = this.entries(k);
@@ -196,8 +250,8 @@ export class PmtilesSink implements TileSink {
     const byId = new Uint32Array(n);
     for (let i = 0; i < n; i++) byId[i] = i;
     byId.sort((a, b) => ids[a] - ids[b]);
-    const offsetOf = new Float64Array(this.contents).fill(-1);
-    const order = new Uint32Array(this.contents);
+    const offsetOf = new Float64Array(this.ids.count).fill(-1);
+    const order = new Uint32Array(this.ids.count);
     let placed = 0, dataAt = 0;
     const e: Entries = { ids: new Float64Array(n), offsets: new Float64Array(n), lengths: new Uint32Array(n), runs: new Uint32Array(n), count: 0 };
     let last = -1;

@@ -6,6 +6,12 @@ export interface TileSink {
   open(): Promise<void>;
   /** Stores one encoded (and, if asked, compressed) tile. May be called concurrently. */
   put(z: number, x: number, y: number, data: Uint8Array): Promise<void>;
+  /**
+   * Optional: stores the tiles of one encoding batch at once (instead of a put() each), in order.
+   * The caller gives up `run` and its buffers (they may be moved to another thread). Calls are not
+   * concurrent: the next comes once this one resolves.
+   */
+  putRun?(run: TileRun): Promise<void>;
   /** Writes metadata and makes the tileset appear at its final place in one step. */
   commit(metadata: TilesetMetadata): Promise<void>;
   /** Removes everything written so far; the previous output, if any, is left as it was. */
@@ -24,6 +30,16 @@ export interface TileSink {
    * tile payload). `threadBytes` is the sum of what the thread writers' write() returned.
    */
   diskBytes?(threadBytes: number): Promise<number>;
+}
+
+/**
+ * Tiles back to back in `data`; per tile, `index` holds z, x, y, its offset in `data` and its length.
+ * `keys`, when the encoding threads computed them (contentKey), holds each tile's content key.
+ */
+export interface TileRun {
+  data: Uint8Array;
+  index: number[];
+  keys?: Float64Array;
 }
 
 /**

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { fixture, listTiles, readTile, ROOT as ROOT_DIR, runCli, tempDir } from '../helpers.js';
 
 test('builds the sample: tiles at every zoom, gzip by default, metadata, a one-line summary', () => {
@@ -178,4 +178,23 @@ test('on a terminal: a reading bar with an ETA, then a writing bar, then the sum
   assert.doesNotMatch(r.stdout, /ETA (NF|INF|NULL)/);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the terminal's control sequences
   assert.doesNotMatch(r.stdout, / 0% \|[^\n\r\x1b]*ETA 0s/);
+});
+
+test('--compress-level: each level gives zlib gzipSync\'s bytes of the raw tile; the default is level 1, 6 is zlib\'s own', () => {
+  const dir = tempDir();
+  const build = (name: string, args: string[]) => {
+    const out = join(dir, name);
+    const r = runCli([fixture('finland-sample.geojson'), '-o', out, '-z', '3', '-q', ...args]);
+    assert.equal(r.status, 0, r.stderr);
+    return out;
+  };
+  const raw = build('raw', ['--no-compress']), byDefault = build('default', []), six = build('six', ['--compress-level', '6']), nine = build('nine', ['--compress-level', '9']);
+  const tiles = listTiles(raw);
+  assert.ok(tiles.length > 5);
+  for (const t of tiles) {
+    const plain = readFileSync(join(raw, t + '.pbf'));
+    assert.deepEqual(readFileSync(join(byDefault, t + '.pbf')), gzipSync(plain, { level: 1 }), `${t} default`);
+    assert.deepEqual(readFileSync(join(six, t + '.pbf')), gzipSync(plain), `${t} level 6`);
+    assert.deepEqual(readFileSync(join(nine, t + '.pbf')), gzipSync(plain, { level: 9 }), `${t} level 9`);
+  }
 });

@@ -157,6 +157,8 @@ test('option errors, as GDAL refuses them: clear message, exit 2, nothing writte
     [['--format', 'mbtiles', '-o', join(dir, 'x.bar')], /MBTiles output needs a file name ending in \.mbtiles/],
     [['--max-size', '10'], /max-size must be an integer 100\.\./],
     [['--max-features', '0'], /max-features must be an integer 1\.\./],
+    [['--compress-level', '0'], /compress-level must be an integer 1\.\.9, got 0/],
+    [['--compress-level', '10'], /compress-level must be an integer 1\.\.9, got 10/],
     [['--bounds', '1,2,3'], /bounds must be 4 comma-separated numbers/],
     [['--bounds', '10,0,5,1'], /bounds must be minlon,minlat,maxlon,maxlat with min <= max/],
     [['--center', '1,2'], /center must be 3 comma-separated numbers/],

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { test } from 'node:test';
-import { buildTileset } from '../../dist/index.js';
-import { abbreviate, bitReverse32, zoomThresholds } from '../../dist/internals.js';
+import { buildTileset, POLYGON } from '../../dist/index.js';
+import { abbreviate, bitReverse32, carriesThresholds, rankFeatures, ThinningKeys, TileChoice, zoomThresholds } from '../../dist/internals.js';
 import { MemorySink } from '../memory-sink.js';
 
 /** 100 points on a 10 × 10 grid over a wide box, and 1000 in a tight cluster inside it. */
@@ -182,6 +182,44 @@ test('zoom thresholds: the most any tile of the zoom needs, carried to shallower
   // pairs z, threshold: zoom 3 needs nothing, zoom 2's tiles need 5 and 9, zoom 1's 4, zoom 0 none
   assert.deepEqual(zoomThresholds([3, -Infinity, 2, 5, 2, 9, 1, 4, 0, -Infinity], 3), [9, 9, 9, -Infinity]);
   assert.deepEqual(zoomThresholds([], 1), [-Infinity, -Infinity]);
+  // Not carried (sizes of lines and polygons): each zoom its own, zoom 0 the none it needs.
+  assert.deepEqual(zoomThresholds([3, -Infinity, 2, 5, 2, 9, 1, 4, 0, -Infinity], 3, false), [-Infinity, 4, 9, -Infinity]);
   // drop-fraction's walk: raising the threshold keeps every 2nd, then every 4th … feature
   assert.deepEqual([0, 1, 2, 3, 4, 6].map(bitReverse32), [0, 2 ** 31, 2 ** 30, 2 ** 31 + 2 ** 30, 2 ** 29, 2 ** 30 + 2 ** 29]);
+});
+
+test('sizes are not carried to shallower zooms, densities are: points under drop-smallest rank by their gap', () => {
+  // Three features along the curve (keys 10, 20, 40), the last a point (size 0).
+  const keys = new ThinningKeys(true);
+  keys.add(Float64Array.from([10, 0, 0, 2, 20, 1, 0, 0.5, 40, 2, 0, 0]), (l: number) => l);
+  const smallest = rankFeatures(keys, 'smallest', 3, 0);
+  assert.equal(smallest.byGap, 1);
+  assert.deepEqual([...smallest.value], [2 * 4 ** 26, 0.5 * 4 ** 26, 20]); // sizes in curve cells; the point its gap
+  assert.equal(carriesThresholds('smallest', smallest), true, 'a point among them: carried');
+  const polygons = new ThinningKeys(true);
+  polygons.add(Float64Array.from([10, 0, 0, 2, 20, 1, 0, 0.5]), (l: number) => l);
+  assert.equal(carriesThresholds('smallest', rankFeatures(polygons, 'smallest', 2, 0)), false);
+  for (const by of ['densest', 'fraction'] as const) assert.equal(carriesThresholds(by, rankFeatures(polygons, by, 2, 0)), true);
+  // densest: a sized feature's gap is at least its size over π (the square of half its extent)
+  const densest = rankFeatures(keys, 'densest', 3, 0);
+  assert.deepEqual([...densest.value], [Infinity, (0.5 * 4 ** 26) / Math.PI, 20]);
+});
+
+test('coalesce-smallest: a feature gives way only while it and those merged since the last kept one sum to the threshold', () => {
+  // Five squares of size 3 in a row, side by side (in curve order); threshold 7: the first always
+  // stays, the 2nd (3) and 3rd (3 + 3 = 6) merge into it, the 4th (6 + 3 = 9 > 7) stands and takes the 5th.
+  const square = (x: number) => [9, (x * 20) << 1, 0, 26, 20, 0, 0, 40, 39, 0, 15];
+  const features = [0, 1, 2, 3, 4].map((i) => ({ type: POLYGON as typeof POLYGON, geometry: square(i), properties: [] as [string, string][], seq: i }));
+  const ranks = { order: Float64Array.from([0, 1, 2, 3, 4]), value: Float64Array.from([3, 3, 3, 3, 3]), byGap: 0 };
+  const frame = { scale: 1, x: 0, y: 0, extent: 4096, sqTolerance: 0 };
+  const layers = [{ name: 'l', extent: 4096, features }];
+  const summed = new TileChoice(layers, ranks, 'coalesce-smallest', frame).at(7);
+  assert.deepEqual([summed.kept, summed.coalesced], [2, 3]);
+  // The search may go on to the sum of them all, which merges every one (no area lost to the limits).
+  const choice = new TileChoice(layers, ranks, 'coalesce-smallest', frame);
+  assert.deepEqual([...choice.sorted], [3, 3, 3, 3, 12]);
+  assert.deepEqual([choice.at(12).kept, choice.at(12).coalesced], [1, 4]);
+  // drop-smallest has no such sum: everything that can go goes.
+  const dropped = new TileChoice(layers, ranks, 'drop-smallest', frame).at(7);
+  assert.deepEqual([dropped.kept, dropped.dropped], [1, 4]);
 });

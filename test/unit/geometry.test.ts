@@ -122,6 +122,33 @@ test('quantize: an exterior that collapses takes its holes with it; nothing left
   assert.equal(encodeGeometry({ type: POLYGON, polygons: [[ext]] }, frame), null);
 });
 
+test('quantize: a ring smaller than the tolerance keeps its three most important vertices, as tippecanoe keeps four points', () => {
+  // An octagon 12 tile units across, simplified at a tolerance of 20 units: Douglas–Peucker keeps
+  // its first vertex and the farthest one, nothing to draw; the next most important one stays too.
+  const u = 1 / 4096;
+  const ring = flat([[0, 0], [5, -4], [8, -3], [12, 0], [13, 5], [8, 8], [3, 7], [0, 4], [0, 0]].map(([x, y]) => [0.5 + x * u, 0.5 + y * u]));
+  computeImportance(ring, 0);
+  const f = { ...frame, sqTolerance: (20 * u) ** 2 };
+  const parts = decode(encodeGeometry({ type: POLYGON, polygons: [[ring]] }, f)!);
+  assert.equal(parts.length, 1);
+  assert.equal(parts[0].length, 3, 'a triangle');
+  assert.ok(ringArea(parts[0].flat()) > 0);
+  // A bigger tolerance changes nothing more: the same three stay.
+  assert.deepEqual(decode(encodeGeometry({ type: POLYGON, polygons: [[ring]] }, { ...frame, sqTolerance: (200 * u) ** 2 })!), parts);
+});
+
+test('quantize: a sliver that rounds away keeps its area as a 2 × 2 square; without tiny-polygon reduction it goes', () => {
+  // 400 units long, 0.02 wide: twice its area is 16 tile units², two squares' worth is 16.
+  const u = 1 / 4096;
+  const sliver = flat([[0, 0], [400, 0], [400, 0.02], [0, 0.02], [0, 0]].map(([x, y]) => [0.25 + x * u, 0.5 + y * u]));
+  const parts = decode(encodeGeometry({ type: POLYGON, polygons: [[sliver]] }, { ...frame, tinyArea2: 4 })!);
+  assert.deepEqual(parts, [[[1023, 2047], [1025, 2047], [1025, 2049], [1023, 2049]]]);
+  assert.equal(encodeGeometry({ type: POLYGON, polygons: [[sliver]] }, frame), null);
+  // Half as wide: under one square's area, nothing is drawn.
+  const thinner = flat([[0, 0], [400, 0], [400, 0.009], [0, 0.009], [0, 0]].map(([x, y]) => [0.25 + x * u, 0.5 + y * u]));
+  assert.equal(encodeGeometry({ type: POLYGON, polygons: [[thinner]] }, { ...frame, tinyArea2: 4 }), null);
+});
+
 test('quantize: a hole whose winding flips through rounding is dropped', () => {
   const ext = flat([[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]);
   // A sliver triangle: in float it winds one way, rounded its apex moves across the base.

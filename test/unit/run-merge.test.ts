@@ -2,11 +2,11 @@
 // (z, x, y, layer, input order), grouped into tiles — also when runs must first be merged into
 // longer runs because there are more than the files it keeps open.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { mergeRuns, reduceRuns } from '../../dist/internals.js';
+import { mergeRuns, reduceRuns, RunWriter } from '../../dist/internals.js';
 
 const SIZE = 48; // a record's fixed head (fragment-codec.ts) and nothing else: enough to sort
 
@@ -23,6 +23,19 @@ function record(z: number, x: number, y: number, layer: number, seq: number): Ui
 }
 
 const key = (r: number[]) => r.join('/');
+
+/** A run file as the store writes one: sorted records [z, x, y, layer, seq], grouped by tile. */
+function writeRun(path: string, sorted: number[][]): string {
+  const w = new RunWriter(path);
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j < sorted.length && key(sorted[j].slice(0, 3)) === key(sorted[i].slice(0, 3))) j++;
+    w.tile((j - i) * SIZE, j - i);
+    for (; i < j; i++) w.record(record(sorted[i][0], sorted[i][1], sorted[i][2], sorted[i][3], sorted[i][4]));
+  }
+  w.close();
+  return path;
+}
 const cmp = (a: number[], b: number[]) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3] || a[4] - b[4];
 
 for (const [runCount, fanIn] of [[1, 4], [4, 4], [5, 4], [23, 4], [40, 3]]) {
@@ -39,14 +52,7 @@ for (const [runCount, fanIn] of [[1, 4], [4, 4], [5, 4], [23, 4], [40, 3]]) {
         all.push(r);
         runs[rnd(runCount)].push(r);
       }
-      const paths = runs.map((run, i) => {
-        const p = join(dir, `run-${i}.bin`);
-        run.sort(cmp);
-        const buf = new Uint8Array(run.length * SIZE);
-        run.forEach((r, j) => buf.set(record(r[0], r[1], r[2], r[3], r[4]), j * SIZE));
-        writeFileSync(p, buf);
-        return p;
-      });
+      const paths = runs.map((run, i) => writeRun(join(dir, `run-${i}.bin`), run.sort(cmp)));
       let scratch = 0;
       const got: number[][] = [];
       const tiles: string[] = [];
@@ -54,6 +60,7 @@ for (const [runCount, fanIn] of [[1, 4], [4, 4], [5, 4], [23, 4], [40, 3]]) {
       assert.ok(reduced.length <= fanIn);
       for (const t of mergeRuns(reduced)) {
         assert.equal(t.records.length, t.count * SIZE);
+        assert.equal(t.records.buffer.byteLength, t.records.length, 'each tile in a buffer of its exact size');
         tiles.push(`${t.z}/${t.x}/${t.y}`);
         const v = new DataView(t.records.buffer, t.records.byteOffset, t.records.byteLength);
         for (let o = 0; o < t.records.length; o += SIZE) {
@@ -100,6 +107,28 @@ test('a store that spilled more runs than it opens at once can be read twice (as
     assert.deepEqual(await read(), first);
   } finally {
     store.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a run file cut short or whose tile headers disagree with its records is an error, not a smaller tile', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mvt-merge-corrupt-'));
+  try {
+    const good = writeRun(join(dir, 'good.bin'), [[0, 0, 0, 0, 1], [0, 0, 0, 0, 2], [1, 0, 0, 0, 3]]);
+    const bytes = readFileSync(good);
+    assert.equal(bytes.length, 2 * 8 + 3 * SIZE, 'two tile headers and three records');
+    assert.equal([...mergeRuns([good])].map((t) => `${t.z}/${t.x}/${t.y}:${t.count}`).join(' '), '0/0/0:2 1/0/0:1');
+    const cut = join(dir, 'cut.bin');
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 10));
+    assert.throws(() => [...mergeRuns([cut])], /truncated run file/);
+    // The first tile's header claims three records: the third is not in that tile.
+    const lying = Buffer.from(bytes);
+    lying.writeUInt32LE(3 * SIZE, 0);
+    lying.writeUInt32LE(3, 4);
+    const bad = join(dir, 'bad.bin');
+    writeFileSync(bad, lying);
+    assert.throws(() => [...mergeRuns([bad])], /corrupt run file/);
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -68,3 +68,19 @@ test('the cut covers every subtree once, balances the features, and depends on t
   assert.equal(cutTileTree({ places, k: 1, count: 3, minzoom: 0, maxzoom: 10, zoom: 4 }).levels, 5);
   assert.throws(() => cutTileTree({ places, k: 0, count: 3, minzoom: 0, maxzoom: 6, zoom: 7 }), /--shard-zoom must be 0\.\.6/);
 });
+
+test('the cut weighs a feature by the tiles it is drawn in, not as one', () => {
+  // 100 polygons of 0.01 zoom-0 tiles² in the top half (subtrees 0–7 at zoom 2), 3000 points in the bottom half (8–15).
+  const top = Array.from({ length: 100 }, (_, i) => gridIndex(0.05 + (i % 10) / 11, 0.05 + Math.floor(i / 10) / 25, 0));
+  const bottom = Array.from({ length: 3000 }, (_, i) => gridIndex(((i * 7) % 997) / 997, 0.55 + (i % 60) / 140, 0));
+  const places = BigUint64Array.from([...top, ...bottom]).sort();
+  const r = { places, k: 0, count: 2, minzoom: 0, maxzoom: 8, zoom: 2 };
+  // Counted as features, the 100 polygons are a thirtieth of the work: shard 0 takes them and some points too.
+  const counted = cutTileTree(r);
+  assert.ok(counted.ranges[0][1] > 8, JSON.stringify(counted.ranges));
+  // Weighed, each polygon is drawn in about 0.01·4^z + 0.2·2^z + 1 tiles at zoom z, ~1000 over zooms 2–8,
+  // against 7 for a point: the polygons are four fifths of the work, and the two shards share them.
+  const weighed = cutTileTree({ ...r, sized: BigUint64Array.from(top), sizes: Float64Array.from(top.flatMap(() => [0.01, 0.2])) });
+  assert.ok(weighed.ranges[0][1] > 0 && weighed.ranges[0][1] < 8, JSON.stringify(weighed.ranges));
+  assert.deepEqual(weighed.ranges[1][1], 16);
+});
