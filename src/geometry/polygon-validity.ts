@@ -11,6 +11,7 @@
 //    inside another polygon's exterior lies in one of that polygon's holes (an island in a lake).
 //
 // Coordinates are integers of magnitude ≤ 2^25, so every orientation product is exact in a double.
+import { BoxIndex } from './box-index.js';
 import type { RingSet } from './ring-set.js';
 import { ringSuccessors, someEdgePair } from './segment-grid.js';
 import { EdgeBands, isValidPolygon, pointInRing, within } from './validity.js';
@@ -79,7 +80,9 @@ export function exactProblem(rs: RingSet, ringIndex?: ArrayLike<number>): Polygo
     const same = ra === rc;
     if (same && (cn === a || an === c)) {
       // Consecutive edges share a vertex; they may only meet there, not fold back along each other.
-      const [px, py, qx, qy, sx, sy] = cn === a ? [cx, cy, ax, ay, bx, by] : [ax, ay, bx, by, dx, dy];
+      // (Every vertex comes here: no array is made for it.)
+      const c1 = cn === a;
+      const px = c1 ? cx : ax, py = c1 ? cy : ay, qx = c1 ? ax : bx, qy = c1 ? ay : by, sx = c1 ? bx : dx, sy = c1 ? by : dy;
       if (cross(px, py, qx, qy, sx, sy) === 0 && (px - qx) * (sx - qx) + (py - qy) * (sy - qy) > 0) {
         problem = { rule: 'polygon-self-intersection', message: `${name(ra)} folds back on itself at (${qx}, ${qy}) (a spike)`, at: [qx, qy] };
         return true;
@@ -202,30 +205,28 @@ function nestingProblem(rs: RingSet, owner: Int32Array, name: (r: number) => str
       return { rule: 'polygon-hole-outside', message: `${name(r)} (a hole) is not inside its exterior ${name(owner[r])}`, at: [rs.xy[rs.start[r]], rs.xy[rs.start[r] + 1]] };
     }
   }
-  const order = Array.from({ length: count }, (_, r) => r).sort((a, b) => box[4 * a] - box[4 * b] || a - b);
-  for (let i = 0; i < count; i++) {
-    const a = order[i];
-    for (let j = i + 1; j < count; j++) {
-      const b = order[j];
-      if (box[4 * b] > box[4 * a + 2]) break;
-      for (const [outer, inner] of [[a, b], [b, a]]) {
-        if (owner[inner] === outer || !inside(inner, outer)) continue;
-        const at: [number, number] = [rs.xy[rs.start[inner]], rs.xy[rs.start[inner] + 1]];
-        if (!rs.exterior[outer]) {
-          if (owner[outer] === owner[inner]) return { rule: 'polygon-nested-holes', message: `${name(inner)} lies inside ${name(outer)}, another hole of the same polygon`, at };
-          continue;
-        }
-        // Inside another polygon's exterior: only within one of its holes.
-        const ext = rs.exterior[inner] ? inner : owner[inner];
-        let inHole = false;
-        for (let h = outer + 1; h < count && !rs.exterior[h] && !inHole; h++) inHole = inside(ext, h);
-        if (!inHole) {
-          return { rule: 'polygon-overlap', message: `the polygon of ${name(ext)} lies inside the polygon of ${name(outer)} (not in one of its holes): polygons overlap`, at };
-        }
+  // Pairs where one ring's box holds the other's: only those can nest.
+  const index = new BoxIndex(box, count);
+  let problem: PolygonProblem | undefined;
+  for (let inner = 0; inner < count && !problem; inner++) {
+    index.containing(box[4 * inner], box[4 * inner + 1], box[4 * inner + 2], box[4 * inner + 3], (outer) => {
+      if (outer === inner || owner[inner] === outer || !inside(inner, outer)) return false;
+      const at: [number, number] = [rs.xy[rs.start[inner]], rs.xy[rs.start[inner] + 1]];
+      if (!rs.exterior[outer]) {
+        if (owner[outer] !== owner[inner]) return false;
+        problem = { rule: 'polygon-nested-holes', message: `${name(inner)} lies inside ${name(outer)}, another hole of the same polygon`, at };
+        return true;
       }
-    }
+      // Inside another polygon's exterior: only within one of its holes.
+      const ext = rs.exterior[inner] ? inner : owner[inner];
+      let inHole = false;
+      for (let h = outer + 1; h < count && !rs.exterior[h] && !inHole; h++) inHole = inside(ext, h);
+      if (inHole) return false;
+      problem = { rule: 'polygon-overlap', message: `the polygon of ${name(ext)} lies inside the polygon of ${name(outer)} (not in one of its holes): polygons overlap`, at };
+      return true;
+    });
   }
-  return undefined;
+  return problem;
 }
 
 /** (q - p) × (s - p): > 0 when s is to the left of p → q (in x-right, y-up terms). */

@@ -12,6 +12,7 @@
 //    twice, and each hole goes to the smallest exterior holding it. Rings then meet only at shared
 //    vertices, which OGC allows and which no transformation moves apart.
 import { Clipper64, ClipType, FillRule, type Path64, type Paths64 } from 'clipper2-ts';
+import { BoxIndex } from './box-index.js';
 import { exactProblem } from './polygon-validity.js';
 import { removeSpikes, type RingSet, shoelace2 } from './ring-set.js';
 import { ringSuccessors, someEdgePair } from './segment-grid.js';
@@ -345,19 +346,18 @@ function assignHoles(rings: Ring[], rs: RingSet): void {
     if (!b) bands.set(ext, (b = new EdgeBands(ext.xy)));
     return b.pointInRing(x, y);
   };
+  const index = new BoxIndex(boxes, bySize.length);
   for (const hole of rings) {
     if (hole.area2 > 0) continue;
     const [hx0, hy0, hx1, hy1] = hole.box;
-    for (let k = 0; k < bySize.length; k++) {
-      if (hx0 < boxes[4 * k] || hy0 < boxes[4 * k + 1] || hx1 > boxes[4 * k + 2] || hy1 > boxes[4 * k + 3]) continue;
+    index.containing(hx0, hy0, hx1, hy1, (k) => {
       const ext = exteriors[bySize[k]];
       let inside = 0;
       for (let i = 0; i < hole.xy.length && inside === 0; i += 2) inside = where(ext, hole.xy[i], hole.xy[i + 1]);
-      if (inside > 0) {
-        holesOf[bySize[k]].push(hole);
-        break;
-      }
-    }
+      if (inside <= 0) return false;
+      holesOf[bySize[k]].push(hole);
+      return true;
+    });
   }
   rs.reset();
   exteriors.forEach((ext, e) => {
