@@ -15,22 +15,20 @@ export class BoxIndex {
   private readonly first: Int32Array;
   private readonly items: Int32Array;
 
-  /** `box[4i … 4i + 3]` is item i's minX, minY, maxX, maxY; `use(i)` false leaves item i out. */
-  constructor(private readonly box: ArrayLike<number>, count: number, use: (i: number) => boolean = () => true) {
-    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity, used = 0;
+  /** `box[4i … 4i + 3]` is item i's minX, minY, maxX, maxY. */
+  constructor(private readonly box: ArrayLike<number>, count: number) {
+    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
     for (let i = 0; i < count; i++) {
-      if (!use(i)) continue;
-      used++;
       if (box[4 * i] < minX) minX = box[4 * i];
       if (box[4 * i + 1] < minY) minY = box[4 * i + 1];
       if (box[4 * i + 2] > maxX) maxX = box[4 * i + 2];
       if (box[4 * i + 3] > maxY) maxY = box[4 * i + 3];
     }
-    if (!used) minX = minY = maxX = maxY = 0;
+    if (!count) minX = minY = maxX = maxY = 0;
     // About as many cells as items: rings here are mostly small islands and lakes, so most cover
     // one cell; the few large ones cover many.
     const span = Math.max(maxX - minX, maxY - minY, 1);
-    this.cell = Math.max(1, Math.ceil(span / Math.max(1, Math.floor(Math.sqrt(used)))));
+    this.cell = Math.max(1, Math.ceil(span / Math.max(1, Math.floor(Math.sqrt(count)))));
     this.minX = minX;
     this.minY = minY;
     this.cols = Math.floor((maxX - minX) / this.cell) + 1;
@@ -39,7 +37,6 @@ export class BoxIndex {
     const first = new Int32Array(cells + 1);
     const each = (f: (i: number, k: number) => void) => {
       for (let i = 0; i < count; i++) {
-        if (!use(i)) continue;
         const x0 = this.col(box[4 * i]), y0 = this.row(box[4 * i + 1]), x1 = this.col(box[4 * i + 2]), y1 = this.row(box[4 * i + 3]);
         for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) f(i, y * this.cols + x);
       }
