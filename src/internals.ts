@@ -17,7 +17,7 @@ export { clipGeometry } from './geometry/clip.js';
 export { encodeGeometry, ringArea, TINY_AREA2, type TileFrame } from './geometry/quantize.js';
 export { RingSet } from './geometry/ring-set.js';
 export { isValidPolygon } from './geometry/validity.js';
-export { repairPolygon } from './geometry/repair.js';
+export { relink, repairPolygon } from './geometry/repair.js';
 export { tileGeometry, trimTilerBuffers, type TilerOptions, type FragmentSink } from './tiler/tile-feature.js';
 export { encodeProperties, decodeProperties, writeFragment, readHead } from './tiler/fragment-codec.js';
 export { SpillingTileStore, type TileStore, type TileRecords, type StoreOptions } from './tiler/tile-store.js';

@@ -77,6 +77,22 @@ export const cases: { name: string; rings: number[][][]; area: number; exteriors
     exteriors: 1,
     holes: 1,
   },
+  // Rings meeting no other are kept as they are, by the winding number of the others at a vertex
+  // (repair.ts repairPass), while the union redraws the rings that meet (here a bowtie).
+  {
+    name: 'rings meeting nothing: a part inside another part and a hole outside every part go',
+    rings: [[[0, 0], [10, 10], [10, 0], [0, 10]], [[100, 0], [120, 0], [140, 0], [140, 40], [100, 40]], sq(110, 10, 120, 20), sq(200, 0, 210, 10, false)],
+    area: 25 + 1600,
+    exteriors: 2,
+    holes: 0,
+  },
+  {
+    name: 'a lake and its island stay while the union redraws the spiked shore around them',
+    rings: [[[0, 0], [100, 0], [100, 100], [50, 100], [50, 110], [50, 100], [0, 100]], sq(10, 10, 90, 90, false), sq(20, 20, 30, 30)],
+    area: 10000 - 6400 + 100,
+    exteriors: 2,
+    holes: 1,
+  },
 ];
 
 export const repaired = cases.map((c) => {

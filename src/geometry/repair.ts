@@ -14,10 +14,11 @@
 import { Clipper64, ClipType, FillRule, type Path64, type Paths64 } from 'clipper2-ts';
 import { BoxIndex } from './box-index.js';
 import { exactProblem } from './polygon-validity.js';
-import { removeSpikes, type RingSet, shoelace2 } from './ring-set.js';
+import { RingSet, removeSpikes, shoelace2 } from './ring-set.js';
 import { ringSuccessors, someEdgePair } from './segment-grid.js';
 import { snapRound } from './snap-round.js';
-import { EdgeBands, pointInRing, within } from './validity.js';
+import { EdgeBands, edgesMeet, pointInRing, within } from './validity.js';
+import { WindingBands } from './winding.js';
 
 /**
  * Replaces the rings of `rs` with a valid equivalent: each exterior followed by its holes. Rings
@@ -39,17 +40,16 @@ export function repairPolygon(rs: RingSet, tinyArea2 = 0): number {
 }
 
 function repairRings(rs: RingSet, tinyArea2: number): number {
-  // First without taking spikes out: that keeps the most of each part. Spikes run back along the
-  // buffered clip edge can make Clipper2 round a sliver shell inside its own part (countries
+  const given = { xy: rs.xy.slice(0, rs.n), start: rs.start.slice(0, rs.count + 1), exterior: rs.exterior.slice(0, rs.count) };
+  // First the rings that need it only (see repairPass); where that leaves the result invalid, every
+  // ring. First without taking spikes out: that keeps the most of each part. Spikes run back along
+  // the buffered clip edge can make Clipper2 round a sliver shell inside its own part (countries
   // 6/17/8); where that leaves the result invalid, the repair starts again from the same rings
   // with the spikes removed before each union.
-  const given = { xy: rs.xy.slice(0, rs.n), start: rs.start.slice(0, rs.count + 1), exterior: rs.exterior.slice(0, rs.count) };
-  for (const spikes of [false, true]) {
-    if (spikes) {
-      rs.reset();
-      for (let r = 0; r < given.exterior.length; r++) rs.add(given.xy.subarray(given.start[r], given.start[r + 1]), given.start[r + 1] - given.start[r], given.exterior[r] === 1);
-    }
-    const dropped = repairPasses(rs, tinyArea2, spikes);
+  for (const [spikes, everyRing] of [[false, false], [false, true], [true, true]]) {
+    rs.reset();
+    for (let r = 0; r < given.exterior.length; r++) rs.add(given.xy.subarray(given.start[r], given.start[r + 1]), given.start[r + 1] - given.start[r], given.exterior[r] === 1);
+    const dropped = repairPasses(rs, tinyArea2, spikes, everyRing);
     if (dropped >= 0) return dropped;
   }
   keepValidParts(rs);
@@ -57,25 +57,119 @@ function repairRings(rs: RingSet, tinyArea2: number): number {
 }
 
 /** Up to three passes; how many tiny rings went, or −1 when the result is still invalid. */
-function repairPasses(rs: RingSet, tinyArea2: number, spikes: boolean): number {
+function repairPasses(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing: boolean): number {
   let dropped = 0;
   // Rarely (an island and its lake left sharing an edge, a part that Clipper2 rounds onto another
   // near a fold) one pass leaves rings that still run along, across or inside each other; the next
   // pass, from a cleaner start, resolves them. Each pass is judged by the exact OGC check, so what
   // the build writes is what `mvt-build validate` accepts.
   for (let pass = 0; pass < 3; pass++) {
-    snapRound(rs);
-    if (spikes) removeSpikes(rs);
-    union(rs);
-    insertTouchingVertices(rs);
-    relink(rs);
-    assignHoles(splitPinches(rs), rs);
-    // A tiny lake going with an island in it leaves the island inside the land: judged after.
-    if (tinyArea2 > 0) dropped += dropTinyRings(rs, tinyArea2);
+    dropped += repairPass(rs, tinyArea2, spikes, everyRing);
     if (!exactProblem(rs)) return dropped;
   }
   return -1;
 }
+
+/**
+ * One pass: snap rounding, the union, and rings re-traced where they meet. Only over the rings that
+ * meet another ring or themselves (the "dirty" ones) unless `everyRing`: at low zooms a country is
+ * thousands of rings of which a tenth meet another, holding 40% of the points, and the union is
+ * most of the repair's cost. A clean ring meets no edge, so the union of all the rings either has
+ * it whole for a boundary or not at all: it has when the filled side changes across it, which the
+ * winding number of the other rings at one of its vertices tells (0 outside an exterior, 1 outside
+ * a hole). A tiny lake going with an island in it leaves the island inside the land: tiny rings
+ * (under `tinyArea2`) go after, and the pass returns how many went.
+ */
+function repairPass(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing: boolean): number {
+  const xy = rs.xy, points = rs.n >> 1, count = rs.count;
+  const dirty = new Uint8Array(count);
+  if (everyRing) dirty.fill(1);
+  else {
+    const next = ringSuccessors(rs.start, count, points);
+    const ringOf = new Int32Array(points);
+    for (let r = 0; r < count; r++) ringOf.fill(r, rs.start[r] >> 1, rs.start[r + 1] >> 1);
+    someEdgePair(xy, points, next, (a, c) => {
+      if (edgesMeet(xy, next, a, c)) dirty[ringOf[a]] = dirty[ringOf[c]] = 1;
+      return false;
+    });
+  }
+  const d = dirtyRings, all = allRings;
+  const kept: Ring[] = [];
+  for (let again = true; again; ) {
+    d.reset();
+    for (let r = 0; r < count; r++) if (dirty[r]) d.add(xy.subarray(rs.start[r], rs.start[r + 1]), rs.start[r + 1] - rs.start[r], true);
+    if (d.count) snapRound(d);
+    if (spikes) removeSpikes(d);
+    kept.length = 0;
+    if (d.count === count) break;
+    // The rings the union sees: the dirty ones as snapped, and the clean ones.
+    all.reset();
+    for (let r = 0; r < d.count; r++) all.add(d.xy.subarray(d.start[r], d.start[r + 1]), d.start[r + 1] - d.start[r], true);
+    const firstClean = all.count, cleanPoint = all.n >> 1;
+    const cleanRing: number[] = []; // all's clean rings → rs's
+    for (let r = 0; r < count; r++) {
+      if (dirty[r]) continue;
+      cleanRing.push(r);
+      all.add(xy.subarray(rs.start[r], rs.start[r + 1]), rs.start[r + 1] - rs.start[r], true);
+    }
+    const winding = new WindingBands(all.xy, all.n >> 1, ringSuccessors(all.start, all.count, all.n >> 1));
+    /** The clean ring (in rs) of one of all's points. */
+    const cleanOf = (p: number) => {
+      let lo = firstClean, hi = all.count - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (all.start[mid] <= 2 * p) lo = mid;
+        else hi = mid - 1;
+      }
+      return cleanRing[lo - firstClean];
+    };
+    again = false;
+    for (let r = firstClean; r < all.count; r++) {
+      const s = all.start[r], e = all.start[r + 1];
+      const w = winding.windingAt(all.xy[s], all.xy[s + 1], s >> 1, e >> 1);
+      if (Number.isNaN(w)) {
+        // On a snapped edge: the snapping bent an edge onto it, so it is dirty too.
+        dirty[cleanRing[r - firstClean]] = 1;
+        again = true;
+      } else if (shoelace2(all.xy, s, e) > 0 ? w === 0 : w === 1) kept.push(makeRing(Array.from(all.xy.subarray(s, e))));
+    }
+    // A dirty ring inside clean ones (an island and its lake inside the land) is filled or not by
+    // them too, so the union must have them: they are dirty too.
+    let enclosing: BoxIndex | undefined;
+    for (let r = 0; r < firstClean; r++) {
+      const x = all.xy[all.start[r]], y = all.xy[all.start[r] + 1];
+      const w = winding.windingAt(x, y, 0, cleanPoint);
+      if (w === 0) continue;
+      again = true;
+      if (Number.isNaN(w)) {
+        dirty[cleanOf(winding.on)] = 1;
+        continue;
+      }
+      if (!enclosing) {
+        const box = new Float64Array(4 * (all.count - firstClean));
+        for (let c = firstClean; c < all.count; c++) all.boxInto(c, box, 4 * (c - firstClean));
+        enclosing = new BoxIndex(box, all.count - firstClean);
+      }
+      enclosing.containing(x, y, x, y, (k) => {
+        const c = firstClean + k;
+        if (!dirty[cleanRing[k]] && pointInRing(all.xy, all.start[c], all.start[c + 1], x, y) > 0) dirty[cleanRing[k]] = 1;
+        return false;
+      });
+    }
+  }
+  let rings = kept;
+  if (d.count) {
+    union(d);
+    insertTouchingVertices(d);
+    relink(d);
+    rings = splitPinches(d).concat(kept);
+  }
+  assignHoles(rings, rs);
+  return tinyArea2 > 0 ? dropTinyRings(rs, tinyArea2) : 0;
+}
+
+// Scratch for repairPass (the repair is not re-entrant).
+const dirtyRings = new RingSet(), allRings = new RingSet();
 
 /** Tiny rings (slivers the repair made) go, and with a tiny exterior its holes; returns how many went. */
 function dropTinyRings(rs: RingSet, tinyArea2: number): number {
@@ -212,7 +306,7 @@ function insertTouchingVertices(rs: RingSet): void {
  * (OGC forbids a hole that cuts the interior in two); one touching at a point comes out as a ring
  * through that vertex twice, which splitPinches then parts into exterior and hole.
  */
-function relink(rs: RingSet): void {
+export function relink(rs: RingSet): void {
   const xy = rs.xy, points = rs.n >> 1;
   const next = ringSuccessors(rs.start, rs.count, points);
   // The points at each vertex, as chains through a hash table of flat arrays (a Map of arrays made
@@ -223,31 +317,50 @@ function relink(rs: RingSet): void {
     link[p] = head[h];
     head[h] = p;
   }
-  const angle = (p: number) => Math.atan2(xy[2 * next[p] + 1] - xy[2 * p + 1], xy[2 * next[p]] - xy[2 * p]);
-  const follow = new Int32Array(points);
+  const prev = new Int32Array(points);
+  for (let p = 0; p < points; p++) prev[next[p]] = p;
+  const follow = new Int32Array(points).fill(-1);
   let shared = false;
-  for (let p = 0; p < points; p++) {
-    const v = next[p], vx = xy[2 * v], vy = xy[2 * v + 1], first = head[bucket(vx, vy, size)];
+  // At a vertex where several rings meet: its edges in clockwise order (decreasing angle, the
+  // incoming ones by the direction back along them), each incoming edge paired with the next
+  // outgoing one not taken by an incoming edge after it, as brackets pair. Where the rings alternate
+  // in and out around the vertex (the union's output should) that is the first edge clockwise; where
+  // Clipper2 leaves two rings crossing at a shared vertex, it is still one way out for each way in,
+  // so every edge stays in one ring and the area is kept (the next pass merges them).
+  const around: { e: number; angle: number; out: boolean }[] = [];
+  const open: number[] = [];
+  for (let v = 0; v < points; v++) {
+    if (follow[prev[v]] >= 0) continue;
+    const vx = xy[2 * v], vy = xy[2 * v + 1], first = head[bucket(vx, vy, size)];
     let leaving = 0;
     for (let e = first; e >= 0 && leaving < 2; e = link[e]) if (xy[2 * e] === vx && xy[2 * e + 1] === vy) leaving++;
     if (leaving === 1) {
-      follow[p] = v;
+      follow[prev[v]] = v;
       continue;
     }
     shared = true;
-    // From the direction back along the incoming edge, turn clockwise (decreasing angle).
-    const back = Math.atan2(xy[2 * p + 1] - vy, xy[2 * p] - vx);
-    let best = -1, bestTurn = Infinity;
+    around.length = 0;
     for (let e = first; e >= 0; e = link[e]) {
       if (xy[2 * e] !== vx || xy[2 * e + 1] !== vy) continue;
-      let turn = back - angle(e);
-      while (turn <= 0) turn += 2 * Math.PI;
-      while (turn > 2 * Math.PI) turn -= 2 * Math.PI;
-      if (turn < bestTurn) (bestTurn = turn), (best = e);
+      const n = next[e], p = prev[e];
+      around.push({ e, angle: Math.atan2(xy[2 * n + 1] - vy, xy[2 * n] - vx), out: true });
+      around.push({ e: p, angle: Math.atan2(xy[2 * p + 1] - vy, xy[2 * p] - vx), out: false });
     }
-    follow[p] = best;
+    // At equal angles the outgoing edge first: leaving straight back is the last way out.
+    around.sort((s, t) => t.angle - s.angle || (s.out === t.out ? 0 : s.out ? -1 : 1));
+    open.length = 0;
+    for (let k = 0, m = around.length; k < 2 * m; k++) {
+      const it = around[k % m];
+      if (!it.out) {
+        if (k < m) open.push(it.e);
+      } else if (open.length && !taken(it.e)) follow[open.pop() as number] = it.e;
+    }
   }
   if (!shared) return;
+  function taken(e: number): boolean {
+    for (const it of around) if (!it.out && follow[it.e] === e) return true;
+    return false;
+  }
   const old = xy.slice(0, rs.n);
   const seen = new Uint8Array(points);
   rs.reset();

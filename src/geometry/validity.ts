@@ -16,29 +16,22 @@ import { ringSuccessors, someEdgePair } from './segment-grid.js';
 
 export function isValidPolygon(rs: RingSet): boolean {
   if (rs.count === 0) return true;
-  return edgesDisjoint(rs, false) && nestingValid(rs);
+  const xy = rs.xy, points = rs.n >> 1;
+  const next = ringSuccessors(rs.start, rs.count, points);
+  return !someEdgePair(xy, points, next, (a, c) => edgesMeet(xy, next, a, c)) && nestingValid(rs);
 }
 
 /**
- * Do edges of the rings cross, overlap, or end inside one another? Meeting at a vertex both have
- * is allowed (repair.ts leaves rings touching so). False when clean.
+ * Do edges a → next[a] and c → next[c] meet where rule 1 above forbids? Consecutive edges of a ring
+ * (c → a → an, or a → c → cn) share a vertex and meet nowhere else unless they fold back along each
+ * other (a spike); any other pair may not meet at all.
  */
-export function edgesCross(rs: RingSet): boolean {
-  return !edgesDisjoint(rs, true);
-}
-
-function edgesDisjoint(rs: RingSet, sharedVertices: boolean): boolean {
-  const xy = rs.xy, points = rs.n >> 1;
-  const next = ringSuccessors(rs.start, rs.count, points);
-  return !someEdgePair(xy, points, next, (a, c) => {
-    const an = next[a], cn = next[c];
-    const ax = xy[2 * a], ay = xy[2 * a + 1], bx = xy[2 * an], by = xy[2 * an + 1];
-    const cx = xy[2 * c], cy = xy[2 * c + 1], dx = xy[2 * cn], dy = xy[2 * cn + 1];
-    // Consecutive edges of a ring (c → a → an, or a → c → cn) share a vertex and meet nowhere
-    // else unless they fold back along each other (a spike).
-    if (cn === a || an === c) return (cn === a && folds(cx, cy, ax, ay, bx, by)) || (an === c && folds(ax, ay, bx, by, dx, dy));
-    return sharedVertices ? segmentsTangle(ax, ay, bx, by, cx, cy, dx, dy) : segmentsMeet(ax, ay, bx, by, cx, cy, dx, dy);
-  });
+export function edgesMeet(xy: ArrayLike<number>, next: Int32Array, a: number, c: number): boolean {
+  const an = next[a], cn = next[c];
+  const ax = xy[2 * a], ay = xy[2 * a + 1], bx = xy[2 * an], by = xy[2 * an + 1];
+  const cx = xy[2 * c], cy = xy[2 * c + 1], dx = xy[2 * cn], dy = xy[2 * cn + 1];
+  if (cn === a || an === c) return (cn === a && folds(cx, cy, ax, ay, bx, by)) || (an === c && folds(ax, ay, bx, by, dx, dy));
+  return segmentsMeet(ax, ay, bx, by, cx, cy, dx, dy);
 }
 
 /** Does the path p → q → s turn back on itself at q (collinear, s on the p side)? */
@@ -60,18 +53,6 @@ function segmentsMeet(ax: number, ay: number, bx: number, by: number, cx: number
     (d3 === 0 && within(ax, ay, bx, by, cx, cy)) ||
     (d4 === 0 && within(ax, ay, bx, by, dx, dy))
   );
-}
-
-/** Like segmentsMeet, but segments that only share an end point do not count. */
-function segmentsTangle(ax: number, ay: number, bx: number, by: number, cx: number, cy: number, dx: number, dy: number): boolean {
-  const shared = (ax === cx && ay === cy) || (ax === dx && ay === dy) || (bx === cx && by === cy) || (bx === dx && by === dy);
-  if (!shared) return segmentsMeet(ax, ay, bx, by, cx, cy, dx, dy);
-  // Sharing an end, they meet elsewhere only if collinear and overlapping.
-  const d3 = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
-  const d4 = (bx - ax) * (dy - ay) - (by - ay) * (dx - ax);
-  if (d3 !== 0 || d4 !== 0) return false;
-  const [px, py, qx, qy, sx, sy] = ax === cx && ay === cy ? [bx, by, ax, ay, dx, dy] : ax === dx && ay === dy ? [bx, by, ax, ay, cx, cy] : bx === cx && by === cy ? [ax, ay, bx, by, dx, dy] : [ax, ay, bx, by, cx, cy];
-  return folds(px, py, qx, qy, sx, sy);
 }
 
 /** Is the point (collinear with ab) within ab's bounding box? */

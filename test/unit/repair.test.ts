@@ -2,7 +2,7 @@
 // repaired, with the area the positive fill rule gives (GEOS's verdict: test/e2e/repair-geos.test.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isValidPolygon, polygonProblem } from '../../dist/internals.js';
+import { isValidPolygon, polygonProblem, relink } from '../../dist/internals.js';
 import { area, repaired, ringSet, sq, wkt } from '../repair-cases.js';
 
 for (const { c, rs, before } of repaired) {
@@ -22,4 +22,27 @@ test('check: a valid polygon with holes and an island in a lake passes without r
   // Each exterior is followed by its own holes: the island (20–30) sits in the first lake.
   const rs = ringSet([sq(0, 0, 100, 100), sq(10, 10, 50, 50, false), sq(60, 60, 70, 70, false), sq(20, 20, 30, 30), sq(200, 0, 210, 10)]);
   assert.equal(isValidPolygon(rs), true);
+});
+
+test('repair: a ring that meets no other comes out as it was, collinear vertex and all', () => {
+  // The union would drop (120, 0), which lies on the edge from (100, 0) to (140, 0): only the rings
+  // that meet another go through it.
+  const { rs } = repaired.find((r) => r.c.name.startsWith('rings meeting nothing')) ?? assert.fail('case missing');
+  const rings: string[] = [];
+  for (let r = 0; r < rs.count; r++) rings.push(Array.from(rs.xy.subarray(rs.start[r], rs.start[r + 1])).join(' '));
+  assert.ok(rings.includes('100 0 120 0 140 0 140 40 100 40'), `kept verbatim in ${wkt(rs)}`);
+});
+
+test('relink: two rings crossing at a shared vertex keep every edge and the area', () => {
+  // Seen in Clipper2's output on the countries (z5): around (563, 3320) the edges run in, out, out,
+  // in (clockwise), so "the first edge clockwise" sent both incoming edges out the same way and lost
+  // two fifths of the polygon-tile's area. Each way in now has its own way out.
+  const rs = ringSet([
+    [[562, 3322], [563, 3320], [564, 3318], [570, 3330]],
+    [[564, 3319], [563, 3320], [562, 3320], [555, 3310]],
+  ]);
+  const before = area(rs), points = rs.n / 2;
+  relink(rs);
+  assert.equal(area(rs), before, `area kept in ${Array.from(rs.xy.subarray(0, rs.n)).join(" ")}`);
+  assert.equal(rs.n / 2, points, 'every vertex kept');
 });
