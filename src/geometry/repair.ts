@@ -131,7 +131,7 @@ function repairPass(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing: 
         // On a snapped edge: the snapping bent an edge onto it, so it is dirty too.
         dirty[cleanRing[r - firstClean]] = 1;
         again = true;
-      } else if (shoelace2(all.xy, s, e) > 0 ? w === 0 : w === 1) kept.push(makeRing(Array.from(all.xy.subarray(s, e))));
+      } else if (shoelace2(all.xy, s, e) > 0 ? w === 0 : w === 1) kept.push(makeRing(all.xy.subarray(s, e)));
     }
     // A dirty ring inside clean ones (an island and its lake inside the land) is filled or not by
     // them too, so the union must have them: they are dirty too.
@@ -241,7 +241,7 @@ function union(rs: RingSet): void {
 
 /** A ring as flat integer pairs, with its bounding box and twice its signed area. */
 interface Ring {
-  xy: number[];
+  xy: ArrayLike<number>;
   box: [number, number, number, number];
   area2: number;
 }
@@ -427,7 +427,7 @@ function splitPinches(rs: RingSet): Ring[] {
   return out;
 }
 
-function makeRing(xy: number[]): Ring {
+function makeRing(xy: ArrayLike<number>): Ring {
   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, a = 0;
   for (let i = 0, j = xy.length - 2; i < xy.length; j = i, i += 2) {
     const x = xy[i], y = xy[i + 1];
