@@ -161,6 +161,20 @@ function repairPass(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing: 
   if (d.count) {
     union(d);
     insertTouchingVertices(d);
+    if (kept.length) {
+      // Only the dirty rings were snapped, so a vertex of their union may lie inside an edge of a
+      // ring kept as it was, or one of its vertices inside an edge of the union: exact on the grid,
+      // a crossing once a reader georeferences the integers in floating point (GEOS:
+      // "Self-intersection", 11 countries polygon-tiles at z0–7). Such vertices go into both.
+      const unionRings = d.count, unionPoints = d.n >> 1;
+      for (const k of kept) d.add(k.xy, k.xy.length, true);
+      insertVerticesBetween(d, unionPoints);
+      all.reset();
+      for (let r = unionRings; r < d.count; r++) all.add(d.xy.subarray(d.start[r], d.start[r + 1]), d.start[r + 1] - d.start[r], true);
+      for (let r = 0; r < all.count; r++) kept[r] = makeRing(all.xy.subarray(all.start[r], all.start[r + 1]));
+      d.count = unionRings;
+      d.n = d.start[unionRings];
+    }
     relink(d);
     rings = splitPinches(d).concat(kept);
   }
@@ -273,8 +287,56 @@ function insertTouchingVertices(rs: RingSet): void {
     if (strictlyInside(cx, cy, dx, dy, bx, by)) add(c, bx, by);
     return false;
   });
+  applyInserts(rs, inserts);
+}
+
+/**
+ * A vertex of one group of rings (points before `apart`, or from it on) lying inside an edge of the
+ * other is added to that edge. Only an edge whose ends differ by a multiple of k > 1 in both
+ * coordinates has grid points inside it (k - 1 of them): those are looked up among the vertices.
+ */
+function insertVerticesBetween(rs: RingSet, apart: number): void {
+  const xy = rs.xy, points = rs.n >> 1;
+  const next = ringSuccessors(rs.start, rs.count, points);
+  const size = bucketsFor(points), head = new Int32Array(size).fill(-1), link = new Int32Array(points);
+  for (let p = 0; p < points; p++) {
+    const h = bucket(xy[2 * p], xy[2 * p + 1], size);
+    link[p] = head[h];
+    head[h] = p;
+  }
+  const inserts = new Map<number, number[]>();
+  for (let p = 0; p < points; p++) {
+    const q = next[p], dx = xy[2 * q] - xy[2 * p], dy = xy[2 * q + 1] - xy[2 * p + 1];
+    const k = gcd(Math.abs(dx), Math.abs(dy));
+    if (k < 2) continue;
+    const mine = p < apart;
+    for (let i = 1; i < k; i++) {
+      const x = xy[2 * p] + (i * dx) / k, y = xy[2 * p + 1] + (i * dy) / k;
+      for (let v = head[bucket(x, y, size)]; v >= 0; v = link[v]) {
+        if (xy[2 * v] !== x || xy[2 * v + 1] !== y || v < apart === mine) continue;
+        const list = inserts.get(p);
+        if (!list) inserts.set(p, [x, y]);
+        else if (list[list.length - 2] !== x || list[list.length - 1] !== y) list.push(x, y);
+        break;
+      }
+    }
+  }
+  applyInserts(rs, inserts);
+}
+
+function gcd(a: number, b: number): number {
+  while (b) {
+    const t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
+/** Rewrites the rings with the points to insert after each point (edge start → x, y pairs). */
+function applyInserts(rs: RingSet, inserts: Map<number, number[]>): void {
   if (!inserts.size) return;
-  const old = xy.slice(0, rs.n), starts = rs.start.slice(0, rs.count + 1), count = rs.count;
+  const old = rs.xy.slice(0, rs.n), starts = rs.start.slice(0, rs.count + 1), count = rs.count;
   rs.reset();
   for (let r = 0; r < count; r++) {
     for (let i = starts[r]; i < starts[r + 1]; i += 2) {

@@ -64,6 +64,10 @@ function check(name: string, input: string, args: string[]): void {
   process.stdout.write(`${name}: ${v.polygons} polygons in tiles, ${v.invalid} invalid (${(100 * share).toFixed(3)}%); ${r.stderr.split('\n').find((l) => /polygons in tiles/.test(l))?.trim()}\n`);
   assert.ok(v.polygons > 500, `${name}: enough polygons to judge (${v.polygons})`);
   assert.ok(share <= 0.001, `${name}: ${v.invalid} of ${v.polygons} polygons invalid, e.g. ${JSON.stringify(v.examples.slice(0, 5))}`);
+  // The issue's goal is 99.9%; every polygon of all three has been valid since the repair was judged
+  // by the exact check, and a repair that only some rings go through once left 11 of the countries'
+  // (a vertex inside another ring's edge, crossing it once georeferenced): none may come back.
+  assert.equal(v.invalid, 0, `${name}: polygons GEOS finds invalid, e.g. ${JSON.stringify(v.examples.slice(0, 5))}`);
 
   // The same build without repair and tiny-ring reduction: what the tiles drew before.
   assert.equal(runCli([input, '-o', raw, '-z', '7', '-q', '--no-polygon-repair', '--no-tiny-polygon-reduction', ...args]).status, 0);
