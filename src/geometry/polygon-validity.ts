@@ -46,18 +46,22 @@ export function polygonProblem(rs: RingSet, ringIndex?: ArrayLike<number>): Poly
 /**
  * polygonProblem without the fast check first: for rings that touch at shared vertices by design
  * (repair.ts's output), which the fast check always doubts, so that running it would be wasted.
+ * With `fresh` (a flag per ring), edges of two rings not flagged are known not to meet (rings the
+ * repair kept as they were) and are not compared.
  */
-export function exactProblem(rs: RingSet, ringIndex?: ArrayLike<number>): PolygonProblem | undefined {
+export function exactProblem(rs: RingSet, ringIndex?: ArrayLike<number>, fresh?: Uint8Array): PolygonProblem | undefined {
   if (rs.count === 0) return undefined;
   const name = (r: number) => `ring ${ringIndex ? ringIndex[r] : r}`;
   const xy = rs.xy, points = rs.n >> 1;
   const next = ringSuccessors(rs.start, rs.count, points);
   const ringOf = new Int32Array(points);
   const owner = new Int32Array(rs.count); // the exterior each ring belongs to
+  const focus = fresh ? new Uint8Array(points) : undefined;
   for (let r = 0, ext = 0; r < rs.count; r++) {
     if (rs.exterior[r]) ext = r;
     owner[r] = ext;
     for (let p = rs.start[r] >> 1; p < rs.start[r + 1] >> 1; p++) ringOf[p] = r;
+    if (focus && fresh?.[r]) focus.fill(1, rs.start[r] >> 1, rs.start[r + 1] >> 1);
   }
 
   // 1. Edge pairs: crossings and overlaps are invalid at once; touching points are collected.
@@ -133,7 +137,7 @@ export function exactProblem(rs: RingSet, ringIndex?: ArrayLike<number>): Polygo
       touch(x, y, ra, rc);
       return false;
     }
-  });
+  }, focus);
   if (problem) return problem;
 
   // 2. Touches between rings of one polygon must not close a loop.

@@ -64,8 +64,9 @@ function repairPasses(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing
   // pass, from a cleaner start, resolves them. Each pass is judged by the exact OGC check, so what
   // the build writes is what `mvt-build validate` accepts.
   for (let pass = 0; pass < 3; pass++) {
-    dropped += repairPass(rs, tinyArea2, spikes, everyRing);
-    if (!exactProblem(rs)) return dropped;
+    const done = repairPass(rs, tinyArea2, spikes, everyRing);
+    dropped += done.dropped;
+    if (!exactProblem(rs, undefined, done.fresh)) return dropped;
   }
   return -1;
 }
@@ -80,7 +81,7 @@ function repairPasses(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing
  * a hole). A tiny lake going with an island in it leaves the island inside the land: tiny rings
  * (under `tinyArea2`) go after, and the pass returns how many went.
  */
-function repairPass(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing: boolean): number {
+function repairPass(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing: boolean): { dropped: number; fresh?: Uint8Array } {
   const xy = rs.xy, points = rs.n >> 1, count = rs.count;
   const dirty = new Uint8Array(count);
   if (everyRing) dirty.fill(1);
@@ -178,15 +179,17 @@ function repairPass(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing: 
     relink(d);
     rings = splitPinches(d).concat(kept);
   }
-  assignHoles(rings, rs);
-  return tinyArea2 > 0 ? dropTinyRings(rs, tinyArea2) : 0;
+  // Rings kept as they were meet no other ring but where the union's do: the exact check need not
+  // pair their edges with each other (most of a country's points).
+  const fresh = assignHoles(rings, rs);
+  return { dropped: tinyArea2 > 0 ? dropTinyRings(rs, tinyArea2, fresh) : 0, fresh: everyRing ? undefined : fresh };
 }
 
 // Scratch for repairPass (the repair is not re-entrant).
 const dirtyRings = new RingSet(), allRings = new RingSet();
 
 /** Tiny rings (slivers the repair made) go, and with a tiny exterior its holes; returns how many went. */
-function dropTinyRings(rs: RingSet, tinyArea2: number): number {
+function dropTinyRings(rs: RingSet, tinyArea2: number, flags: Uint8Array): number {
   const xy = rs.xy;
   let w = 0, out = 0, keep = false;
   for (let r = 0, count = rs.count; r < count; r++) {
@@ -197,6 +200,7 @@ function dropTinyRings(rs: RingSet, tinyArea2: number): number {
     }
     xy.copyWithin(w, s, e);
     w += e - s;
+    flags[out] = flags[r];
     rs.exterior[out] = exterior ? 1 : 0;
     rs.start[++out] = w;
   }
@@ -258,6 +262,8 @@ interface Ring {
   xy: ArrayLike<number>;
   box: [number, number, number, number];
   area2: number;
+  /** Made by this pass's union (not a ring kept as it was). */
+  fresh: boolean;
 }
 
 /**
@@ -463,7 +469,7 @@ function splitPinches(rs: RingSet): Ring[] {
   const out: Ring[] = [];
   const emit = (xy: number[]) => {
     if (xy.length < 6) return;
-    const ring = makeRing(xy);
+    const ring = makeRing(xy, true);
     if (ring.area2 !== 0) out.push(ring);
   };
   for (let r = 0; r < rs.count; r++) {
@@ -489,7 +495,7 @@ function splitPinches(rs: RingSet): Ring[] {
   return out;
 }
 
-function makeRing(xy: ArrayLike<number>): Ring {
+function makeRing(xy: ArrayLike<number>, fresh = false): Ring {
   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, a = 0;
   for (let i = 0, j = xy.length - 2; i < xy.length; j = i, i += 2) {
     const x = xy[i], y = xy[i + 1];
@@ -499,15 +505,16 @@ function makeRing(xy: ArrayLike<number>): Ring {
     if (y > y1) y1 = y;
     a += (xy[j] - x) * (y + xy[j + 1]);
   }
-  return { xy, box: [x0, y0, x1, y1], area2: a };
+  return { xy, box: [x0, y0, x1, y1], area2: a, fresh };
 }
 
 /**
  * Writes the rings into `rs`, each exterior (positive) followed by the holes (negative) whose
  * smallest holding exterior it is; rings touch only at shared vertices now, so the first vertex of
- * a hole that is not on an exterior's boundary tells whether that exterior holds it.
+ * a hole that is not on an exterior's boundary tells whether that exterior holds it. Returns each
+ * ring's `fresh`, in rs's order.
  */
-function assignHoles(rings: Ring[], rs: RingSet): void {
+function assignHoles(rings: Ring[], rs: RingSet): Uint8Array {
   // Smallest first: the first exterior found to hold a hole is the one it belongs to.
   const exteriors = rings.filter((r) => r.area2 > 0);
   const bySize = exteriors.map((_, e) => e).sort((a, b) => exteriors[a].area2 - exteriors[b].area2 || a - b);
@@ -535,8 +542,14 @@ function assignHoles(rings: Ring[], rs: RingSet): void {
     });
   }
   rs.reset();
+  const fresh = new Uint8Array(rings.length);
   exteriors.forEach((ext, e) => {
+    fresh[rs.count] = ext.fresh ? 1 : 0;
     rs.add(ext.xy, ext.xy.length, true);
-    for (const h of holesOf[e]) rs.add(h.xy, h.xy.length, false);
+    for (const h of holesOf[e]) {
+      fresh[rs.count] = h.fresh ? 1 : 0;
+      rs.add(h.xy, h.xy.length, false);
+    }
   });
+  return fresh;
 }

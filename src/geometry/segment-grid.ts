@@ -7,9 +7,10 @@
 /**
  * Calls `f(a, c)` once for every pair of edges whose bounding boxes meet (closed), where edge p runs
  * from point p to point next[p] of `xy` (x, y pairs; `points` of them). Stops when f returns true,
- * and returns true then.
+ * and returns true then. With `focus` (a flag per point), only pairs in which one edge is flagged:
+ * a cell without a flagged edge is skipped whole.
  */
-export function someEdgePair(xy: ArrayLike<number>, points: number, next: Int32Array, f: (a: number, c: number) => boolean): boolean {
+export function someEdgePair(xy: ArrayLike<number>, points: number, next: Int32Array, f: (a: number, c: number) => boolean, focus?: Uint8Array): boolean {
   if (points < 2) return false;
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
   for (let p = 0; p < points; p++) {
@@ -56,12 +57,19 @@ export function someEdgePair(xy: ArrayLike<number>, points: number, next: Int32A
   for (let k = 0; k < cells; k++) {
     const e = first[k + 1];
     if (e - first[k] < 2) continue;
+    if (focus) {
+      let any = false;
+      for (let i = first[k]; i < e && !any; i++) any = focus[edges[i]] === 1;
+      if (!any) continue;
+    }
     const cx = k % cols, cy = (k - cx) / cols;
     for (let i = first[k]; i < e; i++) {
       const a = edges[i];
       const ax0 = box[4 * a], ay0 = box[4 * a + 1], ax1 = box[4 * a + 2], ay1 = box[4 * a + 3];
+      const aOut = focus !== undefined && focus[a] === 0;
       for (let j = i + 1; j < e; j++) {
         const c = edges[j];
+        if (aOut && focus[c] === 0) continue;
         const cx0 = box[4 * c], cy0 = box[4 * c + 1];
         if (cx0 > ax1 || box[4 * c + 2] < ax0 || cy0 > ay1 || box[4 * c + 3] < ay0) continue;
         // Report from one cell only: the one holding the overlap's lowest corner.
