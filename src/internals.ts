@@ -16,7 +16,7 @@ export { computeImportance } from './geometry/simplify.js';
 export { clipGeometry } from './geometry/clip.js';
 export { encodeGeometry, ringArea, TINY_AREA2, type TileFrame } from './geometry/quantize.js';
 export { RingSet } from './geometry/ring-set.js';
-export { isValidPolygon } from './geometry/validity.js';
+export { isValidPolygon, pointInRing } from './geometry/validity.js';
 export { relink, repairPolygon } from './geometry/repair.js';
 export { tileGeometry, trimTilerBuffers, type TilerOptions, type FragmentSink } from './tiler/tile-feature.js';
 export { encodeProperties, decodeProperties, writeFragment, readHead } from './tiler/fragment-codec.js';

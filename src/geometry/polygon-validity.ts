@@ -46,8 +46,8 @@ export function polygonProblem(rs: RingSet, ringIndex?: ArrayLike<number>): Poly
 /**
  * polygonProblem without the fast check first: for rings that touch at shared vertices by design
  * (repair.ts's output), which the fast check always doubts, so that running it would be wasted.
- * With `fresh` (a flag per ring), edges of two rings not flagged are known not to meet (rings the
- * repair kept as they were) and are not compared.
+ * With `fresh` (a flag per ring), edges of rings not flagged are known not to meet each other or
+ * themselves (rings the repair kept as they were) and are not compared.
  */
 export function exactProblem(rs: RingSet, ringIndex?: ArrayLike<number>, fresh?: Uint8Array): PolygonProblem | undefined {
   if (rs.count === 0) return undefined;

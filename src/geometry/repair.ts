@@ -65,6 +65,9 @@ function repairPasses(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing
   // the build writes is what `mvt-build validate` accepts.
   for (let pass = 0; pass < 3; pass++) {
     const done = repairPass(rs, tinyArea2, spikes, everyRing);
+    // A lake kept as it was that no exterior holds any more (snapping moved the shore past it):
+    // this attempt has lost it, the next one starts from the rings as given.
+    if (done.lost) return -1;
     dropped += done.dropped;
     if (!exactProblem(rs, undefined, done.fresh)) return dropped;
   }
@@ -81,7 +84,7 @@ function repairPasses(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing
  * a hole). A tiny lake going with an island in it leaves the island inside the land: tiny rings
  * (under `tinyArea2`) go after, and the pass returns how many went.
  */
-function repairPass(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing: boolean): { dropped: number; fresh?: Uint8Array } {
+function repairPass(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing: boolean): { dropped: number; fresh?: Uint8Array; lost: boolean } {
   const xy = rs.xy, points = rs.n >> 1, count = rs.count;
   const dirty = new Uint8Array(count);
   if (everyRing) dirty.fill(1);
@@ -103,9 +106,13 @@ function repairPass(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing: 
     if (spikes) removeSpikes(d);
     kept.length = 0;
     if (d.count === count) break;
-    // The rings the union sees: the dirty ones as snapped, and the clean ones.
+    // Which clean rings bound the union is asked of the rings as given: they meet no clean ring, so
+    // the answer is exact. (Asked of the snapped rings, it could be wrong without a sign: snapping
+    // moves an edge by up to half a unit, and a vertex of an island just off a shore that it passed
+    // over would be inside the land.) Where snapping did move an edge over a clean ring, the union
+    // now crosses that ring or holds it: the exact check sees it, and the next pass has it dirty.
     all.reset();
-    for (let r = 0; r < d.count; r++) all.add(d.xy.subarray(d.start[r], d.start[r + 1]), d.start[r + 1] - d.start[r], true);
+    for (let r = 0; r < count; r++) if (dirty[r]) all.add(xy.subarray(rs.start[r], rs.start[r + 1]), rs.start[r + 1] - rs.start[r], true);
     const firstClean = all.count, cleanPoint = all.n >> 1;
     const cleanRing: number[] = []; // all's clean rings → rs's
     for (let r = 0; r < count; r++) {
@@ -114,38 +121,19 @@ function repairPass(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing: 
       all.add(xy.subarray(rs.start[r], rs.start[r + 1]), rs.start[r + 1] - rs.start[r], true);
     }
     const winding = new WindingBands(all.xy, all.n >> 1, ringSuccessors(all.start, all.count, all.n >> 1));
-    /** The clean ring (in rs) of one of all's points. */
-    const cleanOf = (p: number) => {
-      let lo = firstClean, hi = all.count - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (all.start[mid] <= 2 * p) lo = mid;
-        else hi = mid - 1;
-      }
-      return cleanRing[lo - firstClean];
-    };
     again = false;
     for (let r = firstClean; r < all.count; r++) {
       const s = all.start[r], e = all.start[r + 1];
       const w = winding.windingAt(all.xy[s], all.xy[s + 1], s >> 1, e >> 1);
-      if (Number.isNaN(w)) {
-        // On a snapped edge: the snapping bent an edge onto it, so it is dirty too.
-        dirty[cleanRing[r - firstClean]] = 1;
-        again = true;
-      } else if (shoelace2(all.xy, s, e) > 0 ? w === 0 : w === 1) kept.push(makeRing(all.xy.subarray(s, e)));
+      if (shoelace2(all.xy, s, e) > 0 ? w === 0 : w === 1) kept.push(makeRing(all.xy.subarray(s, e)));
     }
     // A dirty ring inside clean ones (an island and its lake inside the land) is filled or not by
     // them too, so the union must have them: they are dirty too.
     let enclosing: BoxIndex | undefined;
     for (let r = 0; r < firstClean; r++) {
       const x = all.xy[all.start[r]], y = all.xy[all.start[r] + 1];
-      const w = winding.windingAt(x, y, 0, cleanPoint);
-      if (w === 0) continue;
+      if (winding.windingAt(x, y, 0, cleanPoint) === 0) continue;
       again = true;
-      if (Number.isNaN(w)) {
-        dirty[cleanOf(winding.on)] = 1;
-        continue;
-      }
       if (!enclosing) {
         const box = new Float64Array(4 * (all.count - firstClean));
         for (let c = firstClean; c < all.count; c++) all.boxInto(c, box, 4 * (c - firstClean));
@@ -181,8 +169,8 @@ function repairPass(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing: 
   }
   // Rings kept as they were meet no other ring but where the union's do: the exact check need not
   // pair their edges with each other (most of a country's points).
-  const fresh = assignHoles(rings, rs);
-  return { dropped: tinyArea2 > 0 ? dropTinyRings(rs, tinyArea2, fresh) : 0, fresh: everyRing ? undefined : fresh };
+  const { fresh, lost } = assignHoles(rings, rs);
+  return { dropped: tinyArea2 > 0 ? dropTinyRings(rs, tinyArea2, fresh) : 0, fresh: everyRing ? undefined : fresh, lost };
 }
 
 // Scratch for repairPass (the repair is not re-entrant).
@@ -316,6 +304,18 @@ function insertVerticesBetween(rs: RingSet, apart: number): void {
     const k = gcd(Math.abs(dx), Math.abs(dy));
     if (k < 2) continue;
     const mine = p < apart;
+    if (k > 1024) {
+      // A long edge along a grid line (the buffered tile edge): the other group's vertices, once.
+      for (let v = 0; v < points; v++) {
+        if (v < apart === mine) continue;
+        const x = xy[2 * v], y = xy[2 * v + 1];
+        if (!strictlyInside(xy[2 * p], xy[2 * p + 1], xy[2 * q], xy[2 * q + 1], x, y)) continue;
+        const list = inserts.get(p);
+        if (list) list.push(x, y);
+        else inserts.set(p, [x, y]);
+      }
+      continue;
+    }
     for (let i = 1; i < k; i++) {
       const x = xy[2 * p] + (i * dx) / k, y = xy[2 * p + 1] + (i * dy) / k;
       for (let v = head[bucket(x, y, size)]; v >= 0; v = link[v]) {
@@ -368,7 +368,7 @@ function applyInserts(rs: RingSet, inserts: Map<number, number[]>): void {
 /**
  * Re-traces the rings where several meet at a vertex so that each ring bounds one connected piece
  * of the filled area: coming into a vertex, a ring leaves by the first edge clockwise from the one
- * it came in by. The filled side is to the left of every edge after the union (exteriors wind
+ * it came in by (not taken by another way in: see the pairing below). The filled side is to the left of every edge after the union (exteriors wind
  * counter-clockwise in x-right, y-up terms, holes clockwise), so this hugs the filled wedge it is
  * in. A hole touching its exterior at two points thus becomes two parts touching at two points
  * (OGC forbids a hole that cuts the interior in two); one touching at a point comes out as a ring
@@ -512,15 +512,16 @@ function makeRing(xy: ArrayLike<number>, fresh = false): Ring {
  * Writes the rings into `rs`, each exterior (positive) followed by the holes (negative) whose
  * smallest holding exterior it is; rings touch only at shared vertices now, so the first vertex of
  * a hole that is not on an exterior's boundary tells whether that exterior holds it. Returns each
- * ring's `fresh`, in rs's order.
+ * ring's `fresh`, in rs's order, and whether a hole not fresh found no exterior.
  */
-function assignHoles(rings: Ring[], rs: RingSet): Uint8Array {
+function assignHoles(rings: Ring[], rs: RingSet): { fresh: Uint8Array; lost: boolean } {
   // Smallest first: the first exterior found to hold a hole is the one it belongs to.
   const exteriors = rings.filter((r) => r.area2 > 0);
   const bySize = exteriors.map((_, e) => e).sort((a, b) => exteriors[a].area2 - exteriors[b].area2 || a - b);
   const boxes = new Int32Array(4 * exteriors.length);
   bySize.forEach((e, k) => boxes.set(exteriors[e].box, 4 * k));
   const holesOf = exteriors.map((): Ring[] => []);
+  const held = new Set<Ring>();
   const bands = new Map<Ring, EdgeBands>();
   const where = (ext: Ring, x: number, y: number) => {
     if (ext.xy.length < 256) return pointInRing(ext.xy, 0, ext.xy.length, x, y);
@@ -538,6 +539,7 @@ function assignHoles(rings: Ring[], rs: RingSet): Uint8Array {
       for (let i = 0; i < hole.xy.length && inside === 0; i += 2) inside = where(ext, hole.xy[i], hole.xy[i + 1]);
       if (inside <= 0) return false;
       holesOf[bySize[k]].push(hole);
+      held.add(hole);
       return true;
     });
   }
@@ -551,5 +553,9 @@ function assignHoles(rings: Ring[], rs: RingSet): Uint8Array {
       rs.add(h.xy, h.xy.length, false);
     }
   });
-  return fresh;
+  // Holes the union made go when no exterior holds them (a lake whose land rounding took away);
+  // a hole kept as it was always had one, so losing it is the snapping's doing.
+  let lost = false;
+  for (const ring of rings) if (ring.area2 < 0 && !ring.fresh && !held.has(ring)) lost = true;
+  return { fresh, lost };
 }

@@ -2,7 +2,7 @@
 // repaired, with the area the positive fill rule gives (GEOS's verdict: test/e2e/repair-geos.test.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isValidPolygon, polygonProblem, relink } from '../../dist/internals.js';
+import { isValidPolygon, pointInRing, polygonProblem, relink, repairPolygon } from '../../dist/internals.js';
 import { area, repaired, ringSet, sq, wkt } from '../repair-cases.js';
 
 for (const { c, rs, before } of repaired) {
@@ -45,4 +45,20 @@ test('relink: two rings crossing at a shared vertex keep every edge and the area
   relink(rs);
   assert.equal(area(rs), before, `area kept in ${Array.from(rs.xy.subarray(0, rs.n)).join(" ")}`);
   assert.equal(rs.n / 2, points, 'every vertex kept');
+});
+
+test('repair: an island just off a shore that snapping bends stays (its side is judged on the rings as given)', () => {
+  // The shore (7, 3) → (0, 0) of the land (dirty: a square shares an edge with its bottom) passes
+  // through the pixel of (1, 1), a vertex of a bowtie, and is bent through it: bent, it runs above
+  // (2, 1), the island's first vertex, which lies just above the shore as given. Judged on the
+  // snapped rings, the island was inside the land and went; it must still be drawn.
+  const island = [[2, 1], [3, 2], [2, 2]];
+  const rs = ringSet([[[7, 3], [0, 0], [0, -10], [7, -10]], sq(3, -12, 4, -10), [[1, 1], [-1, 3], [-1, 1], [1, 3]], island]);
+  repairPolygon(rs);
+  let w = 0; // winding number of the result at a point inside the island
+  for (let r = 0; r < rs.count; r++) {
+    if (pointInRing(rs.xy, rs.start[r], rs.start[r + 1], 2.3, 1.7) > 0) w += rs.area2(r) > 0 ? 1 : -1;
+  }
+  assert.equal(w, 1, `the island's inside is filled in ${wkt(rs)}`);
+  assert.equal(polygonProblem(rs)?.message, undefined, `valid: ${wkt(rs)}`);
 });
