@@ -5,6 +5,8 @@
 // x range with thousands of islands), made a third of a repair's time. A uniform grid answers it
 // from the one cell that holds the query box's lowest corner.
 
+import { gridCells } from './segment-grid.js';
+
 export class BoxIndex {
   private readonly minX: number;
   private readonly minY: number;
@@ -27,12 +29,9 @@ export class BoxIndex {
     if (!count) minX = minY = maxX = maxY = 0;
     // About as many cells as items: rings here are mostly small islands and lakes, so most cover
     // one cell; the few large ones cover many.
-    const span = Math.max(maxX - minX, maxY - minY, 1);
-    this.cell = Math.max(1, Math.ceil(span / Math.max(1, Math.floor(Math.sqrt(count)))));
+    ({ cell: this.cell, cols: this.cols, rows: this.rows } = gridCells(minX, minY, maxX, maxY, count));
     this.minX = minX;
     this.minY = minY;
-    this.cols = Math.floor((maxX - minX) / this.cell) + 1;
-    this.rows = Math.floor((maxY - minY) / this.cell) + 1;
     const cells = this.cols * this.rows;
     const first = new Int32Array(cells + 1);
     const each = (f: (i: number, k: number) => void) => {

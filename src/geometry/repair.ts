@@ -100,12 +100,8 @@ function repairPass(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing: 
   const d = dirtyRings, all = allRings;
   const kept: Ring[] = [];
   for (let again = true; again; ) {
-    d.reset();
-    for (let r = 0; r < count; r++) if (dirty[r]) d.add(xy.subarray(rs.start[r], rs.start[r + 1]), rs.start[r + 1] - rs.start[r], true);
-    if (d.count) snapRound(d);
-    if (spikes) removeSpikes(d);
     kept.length = 0;
-    if (d.count === count) break;
+    if (dirty.indexOf(0) < 0) break;
     // Which clean rings bound the union is asked of the rings as given: they meet no clean ring, so
     // the answer is exact. (Asked of the snapped rings, it could be wrong without a sign: snapping
     // moves an edge by up to half a unit, and a vertex of an island just off a shore that it passed
@@ -146,6 +142,11 @@ function repairPass(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing: 
       });
     }
   }
+  // The dirty rings, settled, snapped once.
+  d.reset();
+  for (let r = 0; r < count; r++) if (dirty[r]) d.add(xy.subarray(rs.start[r], rs.start[r + 1]), rs.start[r + 1] - rs.start[r], true);
+  if (d.count) snapRound(d);
+  if (spikes) removeSpikes(d);
   let rings = kept;
   if (d.count) {
     union(d);
@@ -292,12 +293,7 @@ function insertTouchingVertices(rs: RingSet): void {
 function insertVerticesBetween(rs: RingSet, apart: number): void {
   const xy = rs.xy, points = rs.n >> 1;
   const next = ringSuccessors(rs.start, rs.count, points);
-  const size = bucketsFor(points), head = new Int32Array(size).fill(-1), link = new Int32Array(points);
-  for (let p = 0; p < points; p++) {
-    const h = bucket(xy[2 * p], xy[2 * p + 1], size);
-    link[p] = head[h];
-    head[h] = p;
-  }
+  const { size, head, link } = pointsByVertex(xy, points);
   const inserts = new Map<number, number[]>();
   for (let p = 0; p < points; p++) {
     const q = next[p], dx = xy[2 * q] - xy[2 * p], dy = xy[2 * q + 1] - xy[2 * p + 1];
@@ -368,23 +364,16 @@ function applyInserts(rs: RingSet, inserts: Map<number, number[]>): void {
 /**
  * Re-traces the rings where several meet at a vertex so that each ring bounds one connected piece
  * of the filled area: coming into a vertex, a ring leaves by the first edge clockwise from the one
- * it came in by (not taken by another way in: see the pairing below). The filled side is to the left of every edge after the union (exteriors wind
- * counter-clockwise in x-right, y-up terms, holes clockwise), so this hugs the filled wedge it is
- * in. A hole touching its exterior at two points thus becomes two parts touching at two points
+ * it came in by (not taken by another way in: see the pairing below). The filled side is to the
+ * left of every edge after the union (exteriors wind counter-clockwise in x-right, y-up terms,
+ * holes clockwise), so this hugs the filled wedge it is in. A hole touching its exterior at two points thus becomes two parts touching at two points
  * (OGC forbids a hole that cuts the interior in two); one touching at a point comes out as a ring
  * through that vertex twice, which splitPinches then parts into exterior and hole.
  */
 export function relink(rs: RingSet): void {
   const xy = rs.xy, points = rs.n >> 1;
   const next = ringSuccessors(rs.start, rs.count, points);
-  // The points at each vertex, as chains through a hash table of flat arrays (a Map of arrays made
-  // an allocation per vertex): link[p] is the next point, in increasing order, of p's bucket.
-  const size = bucketsFor(points), head = new Int32Array(size).fill(-1), link = new Int32Array(points);
-  for (let p = points - 1; p >= 0; p--) {
-    const h = bucket(xy[2 * p], xy[2 * p + 1], size);
-    link[p] = head[h];
-    head[h] = p;
-  }
+  const { size, head, link } = pointsByVertex(xy, points);
   const prev = new Int32Array(points);
   for (let p = 0; p < points; p++) prev[next[p]] = p;
   const follow = new Int32Array(points).fill(-1);
@@ -446,10 +435,22 @@ export function relink(rs: RingSet): void {
   }
 }
 
-/** A power of two at least twice `points`, for bucket(). */
-const bucketsFor = (points: number) => 2 ** Math.ceil(Math.log2(2 * points + 2));
+/**
+ * The points at each vertex, as chains through a hash table of flat arrays (a Map of arrays made an
+ * allocation per vertex): head[bucket(x, y, size)] is the first point of a bucket, link[p] the next
+ * one after p, in increasing order (-1 ends a chain).
+ */
+function pointsByVertex(xy: Int32Array, points: number): { size: number; head: Int32Array; link: Int32Array } {
+  const size = 2 ** Math.ceil(Math.log2(2 * points + 2)), head = new Int32Array(size).fill(-1), link = new Int32Array(points);
+  for (let p = points - 1; p >= 0; p--) {
+    const h = bucket(xy[2 * p], xy[2 * p + 1], size);
+    link[p] = head[h];
+    head[h] = p;
+  }
+  return { size, head, link };
+}
 
-/** The hash bucket of a grid point, of `size` (a power of two). */
+/** The hash bucket of a grid point, of `size` (a power of two, at least twice the points). */
 function bucket(x: number, y: number, size: number): number {
   return (Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca77)) & (size - 1);
 }

@@ -22,9 +22,7 @@ export function someEdgePair(xy: ArrayLike<number>, points: number, next: Int32A
   }
   // About one edge per cell, and never more cells than 4 per edge: edges here are short (a few
   // units after simplification) except along the tile's clip edges.
-  const span = Math.max(maxX - minX, maxY - minY, 1);
-  const cell = Math.max(1, Math.ceil(span / Math.max(1, Math.floor(Math.sqrt(points)))));
-  const cols = Math.floor((maxX - minX) / cell) + 1, rows = Math.floor((maxY - minY) / cell) + 1;
+  const { cell, cols, rows } = gridCells(minX, minY, maxX, maxY, points);
   // Each edge's bounding box, and the cells it covers, once (flat arrays: nothing allocated per
   // edge or pair, and no callback per cell).
   const box = scratchBox(4 * points), span4 = scratchSpan(4 * points);
@@ -79,6 +77,16 @@ export function someEdgePair(xy: ArrayLike<number>, points: number, next: Int32A
     }
   }
   return false;
+}
+
+/**
+ * The uniform grid the grids here share (edge pairs; box-index.ts, snap-round.ts): square cells of a
+ * whole number of units over [minX, maxX] × [minY, maxY], about `count` of them.
+ */
+export function gridCells(minX: number, minY: number, maxX: number, maxY: number, count: number): { cell: number; cols: number; rows: number } {
+  const span = Math.max(maxX - minX, maxY - minY, 1);
+  const cell = Math.max(1, Math.ceil(span / Math.max(1, Math.floor(Math.sqrt(count)))));
+  return { cell, cols: Math.floor((maxX - minX) / cell) + 1, rows: Math.floor((maxY - minY) / cell) + 1 };
 }
 
 /** next[p]: the point after p in its ring, for rings xy[start[r] … start[r + 1]) (ints, 2 per point). */

@@ -8,7 +8,7 @@
 // Pixels are unit squares centred on integer points; tests run on doubled coordinates so that pixel
 // edges are integers and every orientation test is exact (coordinates stay far below 2^24).
 import type { RingSet } from './ring-set.js';
-import { ringSuccessors, someEdgePair } from './segment-grid.js';
+import { gridCells, ringSuccessors, someEdgePair } from './segment-grid.js';
 
 export function snapRound(rs: RingSet): void {
   const xy = rs.xy, points = rs.n >> 1;
@@ -97,12 +97,9 @@ class HotGrid {
       if (y < minY) minY = y;
       if (y > maxY) maxY = y;
     }
-    const span = Math.max(maxX - minX, maxY - minY, 1);
-    this.cell = Math.max(1, Math.ceil(span / Math.max(1, Math.floor(Math.sqrt(count)))));
+    ({ cell: this.cell, cols: this.cols, rows: this.rows } = gridCells(minX, minY, maxX, maxY, count));
     this.minX = minX;
     this.minY = minY;
-    this.cols = Math.floor((maxX - minX) / this.cell) + 1;
-    this.rows = Math.floor((maxY - minY) / this.cell) + 1;
     const cells = this.cols * this.rows;
     const first = new Int32Array(cells + 1), key = new Int32Array(count);
     for (let k = 0; k < count; k++) {
