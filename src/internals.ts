@@ -18,6 +18,7 @@ export { encodeGeometry, ringArea, TINY_AREA2, type TileFrame } from './geometry
 export { RingSet } from './geometry/ring-set.js';
 export { isValidPolygon, pointInRing } from './geometry/validity.js';
 export { relink, repairPolygon } from './geometry/repair.js';
+export { WindingRows } from './geometry/winding.js';
 export { tileGeometry, trimTilerBuffers, type TilerOptions, type FragmentSink } from './tiler/tile-feature.js';
 export { encodeProperties, decodeProperties, writeFragment, readHead } from './tiler/fragment-codec.js';
 export { SpillingTileStore, type TileStore, type TileRecords, type StoreOptions } from './tiler/tile-store.js';

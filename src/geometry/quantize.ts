@@ -3,7 +3,7 @@
 import { repairPolygon } from './repair.js';
 import { foldsBack, RingSet, shoelace2, unspikeClosing } from './ring-set.js';
 import { type RunGeometry, toRuns } from './runs.js';
-import { isValidPolygon } from './validity.js';
+import { checkPolygon } from './validity.js';
 import { LINESTRING, POINT, type Geometry } from '../model/geometry.js';
 
 /** Where a tile sits and how finely it is drawn. */
@@ -131,8 +131,11 @@ export function encodeRuns(g: RunGeometry, f: TileFrame, cmds: Commands): boolea
     rings.add(tiny, tinyN, true);
     polygonStats.tinyRings--;
   }
-  if (rings.count && f.repair !== false && !isValidPolygon(rings)) {
-    polygonStats.tinyRings += repairPolygon(rings, tinyLimit);
+  if (rings.count && f.repair !== false) {
+    if (meeting.length < rings.count) meeting = new Uint8Array(Math.max(rings.count, 2 * meeting.length));
+  }
+  if (rings.count && f.repair !== false && !checkPolygon(rings, meeting)) {
+    polygonStats.tinyRings += repairPolygon(rings, tinyLimit, meeting);
     polygonStats.repaired++;
   }
   for (let r = 0; r < rings.count; r++) {
@@ -167,6 +170,8 @@ function addSquare(x: number, y: number): void {
   rings.add(square, 8, true);
 }
 const square = new Int32Array(8);
+/** Rings whose edges meet another's, from the check to the repair (one flag per ring). */
+let meeting = new Uint8Array(64);
 
 /** Encodes one Geometry for one tile (convenience form of encodeRuns). */
 export function encodeGeometry(g: Geometry, f: TileFrame): number[] | null {

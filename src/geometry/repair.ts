@@ -17,17 +17,17 @@ import { exactProblem } from './polygon-validity.js';
 import { RingSet, removeSpikes, shoelace2 } from './ring-set.js';
 import { ringSuccessors, someEdgePair } from './segment-grid.js';
 import { snapRound } from './snap-round.js';
-import { EdgeBands, edgesMeet, pointInRing, within } from './validity.js';
-import { WindingBands } from './winding.js';
+import { EdgeBands, edgesMeet, pointInRing, ringsOfPoints, within } from './validity.js';
+import { WindingRows } from './winding.js';
 
 /**
  * Replaces the rings of `rs` with a valid equivalent: each exterior followed by its holes. Rings
  * under `tinyArea2` (twice the area, tile units²) that the repair leaves go before the result is
  * judged (so no pass is spent on a sliver that would not be written); returns how many went.
  */
-export function repairPolygon(rs: RingSet, tinyArea2 = 0): number {
+export function repairPolygon(rs: RingSet, tinyArea2 = 0, meeting?: Uint8Array): number {
   const original = { xy: rs.xy.slice(0, rs.n), start: rs.start.slice(0, rs.count + 1), exterior: rs.exterior.slice(0, rs.count) };
-  let dropped = repairRings(rs, tinyArea2);
+  let dropped = repairRings(rs, tinyArea2, meeting?.slice(0, rs.count));
   if (rs.count > 0) return dropped;
   // Holes that rounding made as large as their exterior cancel it: the feature keeps its exteriors
   // rather than vanish from the tile (GDAL's MakeValid keeps it too).
@@ -39,7 +39,8 @@ export function repairPolygon(rs: RingSet, tinyArea2 = 0): number {
   return dropped;
 }
 
-function repairRings(rs: RingSet, tinyArea2: number): number {
+/** `meeting`: the rings of `rs` whose edges meet another's (validity.ts's checkPolygon), when known. */
+function repairRings(rs: RingSet, tinyArea2: number, meeting?: Uint8Array): number {
   const given = { xy: rs.xy.slice(0, rs.n), start: rs.start.slice(0, rs.count + 1), exterior: rs.exterior.slice(0, rs.count) };
   // First the rings that need it only (see repairPass); where that leaves the result invalid, every
   // ring. First without taking spikes out: that keeps the most of each part. Spikes run back along
@@ -49,7 +50,7 @@ function repairRings(rs: RingSet, tinyArea2: number): number {
   for (const [spikes, everyRing] of [[false, false], [false, true], [true, true]]) {
     rs.reset();
     for (let r = 0; r < given.exterior.length; r++) rs.add(given.xy.subarray(given.start[r], given.start[r + 1]), given.start[r + 1] - given.start[r], given.exterior[r] === 1);
-    const dropped = repairPasses(rs, tinyArea2, spikes, everyRing);
+    const dropped = repairPasses(rs, tinyArea2, spikes, everyRing, everyRing ? undefined : meeting);
     if (dropped >= 0) return dropped;
   }
   keepValidParts(rs);
@@ -57,14 +58,15 @@ function repairRings(rs: RingSet, tinyArea2: number): number {
 }
 
 /** Up to three passes; how many tiny rings went, or −1 when the result is still invalid. */
-function repairPasses(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing: boolean): number {
+function repairPasses(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing: boolean, meeting?: Uint8Array): number {
   let dropped = 0;
   // Rarely (an island and its lake left sharing an edge, a part that Clipper2 rounds onto another
   // near a fold) one pass leaves rings that still run along, across or inside each other; the next
   // pass, from a cleaner start, resolves them. Each pass is judged by the exact OGC check, so what
   // the build writes is what `mvt-build validate` accepts.
   for (let pass = 0; pass < 3; pass++) {
-    const done = repairPass(rs, tinyArea2, spikes, everyRing);
+    // The first pass has the rings as given, whose meeting edges the caller may have found.
+    const done = repairPass(rs, tinyArea2, spikes, everyRing, pass === 0 ? meeting : undefined);
     // A lake kept as it was that no exterior holds any more (snapping moved the shore past it):
     // this attempt has lost it, the next one starts from the rings as given.
     if (done.lost) return -1;
@@ -84,14 +86,14 @@ function repairPasses(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing
  * a hole). A tiny lake going with an island in it leaves the island inside the land: tiny rings
  * (under `tinyArea2`) go after, and the pass returns how many went.
  */
-function repairPass(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing: boolean): { dropped: number; fresh?: Uint8Array; lost: boolean } {
+function repairPass(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing: boolean, meeting?: Uint8Array): { dropped: number; fresh?: Uint8Array; lost: boolean } {
   const xy = rs.xy, points = rs.n >> 1, count = rs.count;
   const dirty = new Uint8Array(count);
   if (everyRing) dirty.fill(1);
+  else if (meeting) dirty.set(meeting.subarray(0, count));
   else {
     const next = ringSuccessors(rs.start, count, points);
-    const ringOf = new Int32Array(points);
-    for (let r = 0; r < count; r++) ringOf.fill(r, rs.start[r] >> 1, rs.start[r + 1] >> 1);
+    const ringOf = ringsOfPoints(rs);
     someEdgePair(xy, points, next, (a, c) => {
       if (edgesMeet(xy, next, a, c)) dirty[ringOf[a]] = dirty[ringOf[c]] = 1;
       return false;
@@ -109,18 +111,18 @@ function repairPass(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing: 
     // now crosses that ring or holds it: the exact check sees it, and the next pass has it dirty.
     all.reset();
     for (let r = 0; r < count; r++) if (dirty[r]) all.add(xy.subarray(rs.start[r], rs.start[r + 1]), rs.start[r + 1] - rs.start[r], true);
-    const firstClean = all.count, cleanPoint = all.n >> 1;
+    const firstClean = all.count;
     const cleanRing: number[] = []; // all's clean rings → rs's
     for (let r = 0; r < count; r++) {
       if (dirty[r]) continue;
       cleanRing.push(r);
       all.add(xy.subarray(rs.start[r], rs.start[r + 1]), rs.start[r + 1] - rs.start[r], true);
     }
-    const winding = new WindingBands(all.xy, all.n >> 1, ringSuccessors(all.start, all.count, all.n >> 1));
+    const winding = new WindingRows(all.xy, all.start, all.count, firstClean);
     again = false;
     for (let r = firstClean; r < all.count; r++) {
       const s = all.start[r], e = all.start[r + 1];
-      const w = winding.windingAt(all.xy[s], all.xy[s + 1], s >> 1, e >> 1);
+      const w = winding.ofRing(r);
       if (shoelace2(all.xy, s, e) > 0 ? w === 0 : w === 1) kept.push(makeRing(all.xy.subarray(s, e)));
     }
     // A dirty ring inside clean ones (an island and its lake inside the land) is filled or not by
@@ -128,7 +130,7 @@ function repairPass(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing: 
     let enclosing: BoxIndex | undefined;
     for (let r = 0; r < firstClean; r++) {
       const x = all.xy[all.start[r]], y = all.xy[all.start[r] + 1];
-      if (winding.windingAt(x, y, 0, cleanPoint) === 0) continue;
+      if (winding.ofRest(r) === 0) continue;
       again = true;
       if (!enclosing) {
         const box = new Float64Array(4 * (all.count - firstClean));

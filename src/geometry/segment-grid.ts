@@ -40,26 +40,32 @@ export function someEdgePair(xy: ArrayLike<number>, points: number, next: Int32A
     span4[4 * p + 3] = Math.floor((hy - minY) / cell);
   }
   const cells = cols * rows;
+  // With a focus, only the cells a flagged edge covers are filled: the other edges (most of them,
+  // rings the repair kept as they were) go into those cells alone.
+  let hot: Uint8Array | undefined;
+  if (focus) {
+    hot = new Uint8Array(cells);
+    for (let p = 0; p < points; p++) {
+      if (focus[p] === 0) continue;
+      const x0 = span4[4 * p], y0 = span4[4 * p + 1], x1 = span4[4 * p + 2], y1 = span4[4 * p + 3];
+      for (let cy = y0; cy <= y1; cy++) for (let cx = x0; cx <= x1; cx++) hot[cy * cols + cx] = 1;
+    }
+  }
   const first = new Int32Array(cells + 1);
   for (let p = 0; p < points; p++) {
     const x0 = span4[4 * p], y0 = span4[4 * p + 1], x1 = span4[4 * p + 2], y1 = span4[4 * p + 3];
-    for (let cy = y0; cy <= y1; cy++) for (let cx = x0; cx <= x1; cx++) first[cy * cols + cx + 1]++;
+    for (let cy = y0; cy <= y1; cy++) for (let cx = x0; cx <= x1; cx++) if (!hot || hot[cy * cols + cx]) first[cy * cols + cx + 1]++;
   }
   for (let k = 0; k < cells; k++) first[k + 1] += first[k];
   const edges = new Int32Array(first[cells]);
   const fill = first.slice(0, cells);
   for (let p = 0; p < points; p++) {
     const x0 = span4[4 * p], y0 = span4[4 * p + 1], x1 = span4[4 * p + 2], y1 = span4[4 * p + 3];
-    for (let cy = y0; cy <= y1; cy++) for (let cx = x0; cx <= x1; cx++) edges[fill[cy * cols + cx]++] = p;
+    for (let cy = y0; cy <= y1; cy++) for (let cx = x0; cx <= x1; cx++) if (!hot || hot[cy * cols + cx]) edges[fill[cy * cols + cx]++] = p;
   }
   for (let k = 0; k < cells; k++) {
     const e = first[k + 1];
     if (e - first[k] < 2) continue;
-    if (focus) {
-      let any = false;
-      for (let i = first[k]; i < e && !any; i++) any = focus[edges[i]] === 1;
-      if (!any) continue;
-    }
     const cx = k % cols, cy = (k - cx) / cols;
     for (let i = first[k]; i < e; i++) {
       const a = edges[i];

@@ -22,6 +22,35 @@ export function isValidPolygon(rs: RingSet): boolean {
 }
 
 /**
+ * isValidPolygon for the tiler, which repairs what it doubts: every ring with an edge that meets
+ * another (rule 1) is flagged in `meeting` (one per ring, cleared first), and the answer is false
+ * when any is or when nesting fails. The repair starts from those flags (repair.ts's dirty rings)
+ * instead of pairing every edge again.
+ */
+export function checkPolygon(rs: RingSet, meeting: Uint8Array): boolean {
+  meeting.fill(0, 0, rs.count);
+  if (rs.count === 0) return true;
+  const xy = rs.xy, points = rs.n >> 1;
+  const next = ringSuccessors(rs.start, rs.count, points);
+  const ringOf = ringsOfPoints(rs);
+  let any = false;
+  someEdgePair(xy, points, next, (a, c) => {
+    if (edgesMeet(xy, next, a, c)) any = true, (meeting[ringOf[a]] = meeting[ringOf[c]] = 1);
+    return false;
+  });
+  return !any && nestingValid(rs);
+}
+
+/** ringOf[p]: the ring point p of `rs` belongs to (scratch, overwritten by the next call). */
+export function ringsOfPoints(rs: RingSet): Int32Array {
+  const points = rs.n >> 1;
+  if (ringOfScratch.length < points) ringOfScratch = new Int32Array(Math.max(points, 2 * ringOfScratch.length));
+  for (let r = 0; r < rs.count; r++) ringOfScratch.fill(r, rs.start[r] >> 1, rs.start[r + 1] >> 1);
+  return ringOfScratch;
+}
+let ringOfScratch = new Int32Array(1 << 10);
+
+/**
  * Do edges a → next[a] and c → next[c] meet where rule 1 above forbids? Consecutive edges of a ring
  * (c → a → an, or a → c → cn) share a vertex and meet nowhere else unless they fold back along each
  * other (a spike); any other pair may not meet at all.
