@@ -105,23 +105,32 @@ export class TileChoice {
     this.layers.forEach((layer, l) => {
       const keep = new Uint8Array(layer.features.length);
       const last = new Map<number, number>(); // geometry type → the last kept feature of it
+      // coalesce-smallest: the last kept feature of each type that is itself not above the threshold.
+      // tippecanoe merges a small feature only into such a one (find_feature_to_accumulate_onto with
+      // the threshold for its bound), so small features gather among themselves and a large one
+      // never swallows its small neighbours; with none before it, a small feature stays.
+      const lastSmall = new Map<number, number>();
       const donors = new Map<number, number[]>(); // kept feature → those merged into it
       let merged = 0; // sizes merged since the last kept feature (tippecanoe's coalesced_area)
       for (const s of this.walks[l]) {
         const type = layer.features[s.i].type;
         if (s.droppable && (this.summed ? s.value + merged : s.value) <= threshold) {
-          if (this.verb === 'drop' || (this.verb === 'cluster' && type !== POINT)) c.dropped++;
-          else {
-            const into = last.get(type)!;
+          const into = this.summed ? lastSmall.get(type) : last.get(type);
+          if (this.verb === 'drop' || (this.verb === 'cluster' && type !== POINT)) {
+            c.dropped++;
+            continue;
+          }
+          if (into !== undefined) {
             let list = donors.get(into);
             if (!list) donors.set(into, (list = []));
             list.push(s.i);
             merged += s.value;
+            continue;
           }
-          continue;
         }
         keep[s.i] = 1;
         last.set(type, s.i);
+        if (s.value <= threshold) lastSmall.set(type, s.i);
         merged = 0;
       }
       let clusters = 0;

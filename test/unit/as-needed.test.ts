@@ -222,4 +222,11 @@ test('coalesce-smallest: a feature gives way only while it and those merged sinc
   // drop-smallest has no such sum: everything that can go goes.
   const dropped = new TileChoice(layers, ranks, 'drop-smallest', frame).at(7);
   assert.deepEqual([dropped.kept, dropped.dropped], [1, 4]);
+  // A large feature first: the small ones do not merge into it (tippecanoe merges only into a kept
+  // feature that is itself under the threshold); the first small one stays and gathers the others.
+  const big = { order: Float64Array.from([0, 1, 2, 3, 4]), value: Float64Array.from([100, 3, 3, 3, 3]), byGap: 0 };
+  const gathered = new TileChoice(layers, big, 'coalesce-smallest', frame).at(7);
+  assert.deepEqual([gathered.kept, gathered.coalesced], [3, 2], 'the big one, the 2nd with the 3rd and 4th (3 + 3 + 3 > 7 stops there), the 5th');
+  const intoBig = gathered.layers[0].features.map((f) => f.seq);
+  assert.deepEqual(intoBig, [0, 1, 4]);
 });
