@@ -133,10 +133,10 @@ export function encodeRuns(g: RunGeometry, f: TileFrame, cmds: Commands): boolea
   }
   if (rings.count && f.repair !== false) {
     if (meeting.length < rings.count) meeting = new Uint8Array(Math.max(rings.count, 2 * meeting.length));
-  }
-  if (rings.count && f.repair !== false && !checkPolygon(rings, meeting)) {
-    polygonStats.tinyRings += repairPolygon(rings, tinyLimit, meeting);
-    polygonStats.repaired++;
+    if (!checkPolygon(rings, meeting)) {
+      polygonStats.tinyRings += repairPolygon(rings, tinyLimit, meeting);
+      polygonStats.repaired++;
+    }
   }
   for (let r = 0; r < rings.count; r++) {
     const s = rings.start[r];

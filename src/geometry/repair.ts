@@ -24,8 +24,12 @@ import { WindingRows } from './winding.js';
  * Replaces the rings of `rs` with a valid equivalent: each exterior followed by its holes. Rings
  * under `tinyArea2` (twice the area, tile units²) that the repair leaves go before the result is
  * judged (so no pass is spent on a sliver that would not be written); returns how many went.
+ * `meeting`, when given, flags every ring whose edges meet another's or its own (validity.ts's
+ * checkPolygon): the repair starts from those instead of finding them again.
  */
 export function repairPolygon(rs: RingSet, tinyArea2 = 0, meeting?: Uint8Array): number {
+  // A ring missing from the flags would be taken for one that meets nothing.
+  if (meeting && meeting.length < rs.count) throw new RangeError(`repairPolygon: ${meeting.length} meeting flags for ${rs.count} rings`);
   const original = { xy: rs.xy.slice(0, rs.n), start: rs.start.slice(0, rs.count + 1), exterior: rs.exterior.slice(0, rs.count) };
   let dropped = repairRings(rs, tinyArea2, meeting?.slice(0, rs.count));
   if (rs.count > 0) return dropped;

@@ -20,10 +20,11 @@
 const UP_FIRST = 0, DOWN_FIRST = 1, UP_REST = 2, DOWN_REST = 3, LISTS = 4;
 
 export class WindingRows {
-  private readonly minY: number;
-  /** Row index of height y at rowOf[y - minY]; -1 for rows no query asks about. */
-  private readonly rowOf: Int32Array;
-  /** Crossings (x) of row i's list l at cross[first[LISTS * i + l]] … cross[first[LISTS * i + l + 1]] - 1, sorted. */
+  /** The heights asked about (each ring's first vertex), ascending, once each: row k is heights[k]. */
+  private readonly heights: Int32Array;
+  /** Where heights are dense enough: nextRow[y - heights[0]] is the first row at or above y. */
+  private readonly nextRow: Int32Array | undefined;
+  /** Crossings (x) of row k's list l at cross[first[LISTS * k + l]] … cross[first[LISTS * k + l + 1]] - 1, sorted. */
   private readonly first: Int32Array;
   private readonly cross: Float64Array;
 
@@ -37,26 +38,29 @@ export class WindingRows {
     count: number,
     split: number,
   ) {
-    let minY = Infinity, maxY = -Infinity;
-    for (let r = 0; r < count; r++) {
-      const y = xy[start[r] + 1];
-      if (y < minY) minY = y;
-      if (y > maxY) maxY = y;
-    }
-    if (count === 0) minY = maxY = 0;
-    this.minY = minY;
-    // One slot per height between the lowest and highest query: tiles are a few thousand units high.
-    const rowOf = new Int32Array(maxY - minY + 1).fill(-1);
+    const ys = new Float64Array(count);
+    for (let r = 0; r < count; r++) ys[r] = xy[start[r] + 1];
+    ys.sort();
     let rows = 0;
-    for (let r = 0; r < count; r++) {
-      const k = xy[start[r] + 1] - minY;
-      if (rowOf[k] < 0) rowOf[k] = rows++;
+    for (let r = 0; r < count; r++) if (r === 0 || ys[r] !== ys[r - 1]) ys[rows++] = ys[r];
+    const heights = Int32Array.from(ys.subarray(0, rows));
+    this.heights = heights;
+    // A table from height to row where the rows span a few thousand units (a tile); a binary search
+    // where they are sparse (extents up to 2^24 are allowed, options.ts).
+    const span = rows ? heights[rows - 1] - heights[0] + 2 : 0;
+    if (rows && span <= 8 * rows + 65536) {
+      const next = new Int32Array(span);
+      for (let k = 0, y = heights[0]; y < heights[0] + span; y++) {
+        while (k < rows && heights[k] < y) k++;
+        next[y - heights[0]] = k;
+      }
+      this.nextRow = next;
     }
-    this.rowOf = rowOf;
     const first = new Int32Array(LISTS * rows + 1);
     const splitPoint = start[split];
     let cross = new Float64Array(0), fill = first;
-    // Two passes over the edges (count, then fill) into one flat array.
+    // Two passes over the edges (count, then fill) into one flat array. An edge from y0 to y1 crosses
+    // the rows at heights min … max - 1 (see the top); only the rows asked about are visited.
     for (let pass = 0; pass < 2; pass++) {
       for (let r = 0; r < count; r++) {
         const s = start[r], e = start[r + 1], rest = s >= splitPoint ? UP_REST : UP_FIRST;
@@ -66,14 +70,12 @@ export class WindingRows {
           if (y0 === y1) continue;
           const list = rest + (y1 > y0 ? 0 : 1);
           // biome-ignore lint/complexity/useMathMinMax: no calls on the hot path (see clip.ts)
-          const lo = (y0 < y1 ? y0 : y1) < minY ? minY : y0 < y1 ? y0 : y1;
-          // biome-ignore lint/complexity/useMathMinMax: no calls on the hot path (see clip.ts)
-          const hi = (y0 < y1 ? y1 : y0) > maxY + 1 ? maxY + 1 : y0 < y1 ? y1 : y0;
-          for (let y = lo; y < hi; y++) {
-            const row = rowOf[y - minY];
-            if (row < 0) continue;
-            if (pass === 0) first[LISTS * row + list + 1]++;
-            else cross[fill[LISTS * row + list]++] = x0 + ((x1 - x0) * (y - y0)) / (y1 - y0);
+          const lo = y0 < y1 ? y0 : y1;
+          // biome-ignore lint/complexity/useMathMinMax: as above
+          const hi = y0 < y1 ? y1 : y0;
+          for (let k = this.firstRow(lo); k < rows && heights[k] < hi; k++) {
+            if (pass === 0) first[LISTS * k + list + 1]++;
+            else cross[fill[LISTS * k + list]++] = x0 + ((x1 - x0) * (heights[k] - y0)) / (y1 - y0);
           }
         }
       }
@@ -86,6 +88,21 @@ export class WindingRows {
     for (let k = 0; k < LISTS * rows; k++) sortRange(cross, first[k], first[k + 1]);
     this.first = first;
     this.cross = cross;
+  }
+
+  /** The first row whose height is at least y. */
+  private firstRow(y: number): number {
+    const heights = this.heights, rows = heights.length;
+    if (rows === 0 || y <= heights[0]) return 0;
+    if (y > heights[rows - 1]) return rows;
+    if (this.nextRow) return this.nextRow[y - heights[0]];
+    let lo = 0, hi = rows;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (heights[mid] < y) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** The winding number at ring r's first vertex of every ring but r. */
@@ -101,14 +118,14 @@ export class WindingRows {
         if (x < x0 + ((x1 - x0) * (y - y0)) / (y1 - y0)) own--;
       }
     }
-    const at = LISTS * this.rowOf[y - this.minY];
+    const at = LISTS * this.firstRow(y);
     return this.right(at + UP_FIRST, x) - this.right(at + DOWN_FIRST, x) + this.right(at + UP_REST, x) - this.right(at + DOWN_REST, x) - own;
   }
 
   /** The winding number at ring r's first vertex of the rings from `split` on (r not among them). */
   ofRest(r: number): number {
     const xy = this.xy, s = this.start[r], x = xy[s];
-    const at = LISTS * this.rowOf[xy[s + 1] - this.minY];
+    const at = LISTS * this.firstRow(xy[s + 1]);
     return this.right(at + UP_REST, x) - this.right(at + DOWN_REST, x);
   }
 
