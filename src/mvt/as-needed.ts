@@ -7,9 +7,12 @@
 //   drop      left out
 //   cluster   (points) merged into the last kept point before it, which counts it (`point_count` …)
 //             and moves to the mean of the points it stands for; a line or polygon is dropped
-//   coalesce  its geometry added to the last kept feature of its type before it, which keeps its own
+//   coalesce  its geometry added to the last kept feature of its type before it (by size: the last
+//             kept one that is itself not above the threshold, as tippecanoe has it), which keeps its own
 //             attributes (the merged feature's are lost, as tippecanoe documents); the union is drawn
-//             again with the tile's validity rules, so polygons are repaired (geometry/repair.ts).
+//             again with the tile's validity rules, so polygons are repaired (geometry/repair.ts),
+//             after a closing by one unit that dissolves the borders neighbours shared in the
+//             source (geometry/close-gaps.ts).
 //             By size (coalesce-smallest), as in tippecanoe, a feature gives way only while its size
 //             and those merged since the last kept feature sum to no more than the threshold: what
 //             is merged into one feature never outweighs what the threshold lets stand alone
@@ -18,7 +21,8 @@
 import type { TileFrame } from '../geometry/quantize.js';
 import type { PropertyValue } from '../model/attributes.js';
 import type { FeatureRanks, Ranking } from '../model/feature-ranks.js';
-import { POINT } from '../model/geometry.js';
+import { closeGaps } from '../geometry/close-gaps.js';
+import { POINT, POLYGON } from '../model/geometry.js';
 import { decodeCommands } from './commands.js';
 import type { TileFeature, TileLayer } from './encode-tile.js';
 import { redraw } from './redraw.js';
@@ -146,7 +150,8 @@ export class TileChoice {
           features.push(clusterFeature(f, others));
         } else {
           c.coalesced += others.length;
-          features.push(redraw(f, [f, ...others].flatMap((g) => decodeCommands(g.geometry)), this.frame) ?? f);
+          const parts = [f, ...others].flatMap((g) => decodeCommands(g.geometry));
+          features.push(redraw(f, f.type === POLYGON ? closeGaps(parts) : parts, this.frame) ?? f);
         }
       });
       if (clusters) c.clusteredLayers.push(layer.name);

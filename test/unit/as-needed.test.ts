@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { test } from 'node:test';
-import { buildTileset, POLYGON } from '../../dist/index.js';
+import { buildTileset, decodeCommands, POLYGON } from '../../dist/index.js';
 import { abbreviate, bitReverse32, carriesThresholds, rankFeatures, ThinningKeys, TileChoice, zoomThresholds } from '../../dist/internals.js';
 import { MemorySink } from '../memory-sink.js';
 
@@ -203,6 +203,21 @@ test('sizes are not carried to shallower zooms, densities are: points under drop
   // densest: a sized feature's gap is at least its size over π (the square of half its extent)
   const densest = rankFeatures(keys, 'densest', 3, 0);
   assert.deepEqual([...densest.value], [Infinity, (0.5 * 4 ** 26) / Math.PI, 20]);
+});
+
+test('coalescing closes the gap that separately rounded neighbours leave along their shared border', () => {
+  // Two 10 × 10 squares, 1 unit apart (a border that rounding pulled open) and a third 3 units off:
+  // the first two become one ring with the gap filled (21 × 10); the third stays a ring of its own.
+  // moveTo (x0, 0), lineTo by (w, 0), (0, 10), (-w, 0) (zigzagged deltas), closePath
+  const ring = (x0: number, x1: number) => [9, x0 << 1, 0, 26, (x1 - x0) << 1, 0, 0, 20, ((x1 - x0) << 1) - 1, 0, 15];
+  const features = [ring(0, 10), ring(11, 21), ring(24, 34)].map((geometry, i) => ({ type: POLYGON as typeof POLYGON, geometry, properties: [] as [string, string][], seq: i }));
+  const ranks = { order: Float64Array.from([0, 1, 2]), value: Float64Array.from([3, 3, 3]), byGap: 0 };
+  const frame = { scale: 1, x: 0, y: 0, extent: 1, sqTolerance: 0 }; // as limits.ts draws merged features: tile units in, tile units out
+  const merged = new TileChoice([{ name: 'l', extent: 4096, features }], ranks, 'coalesce-smallest', frame).at(100);
+  assert.deepEqual([merged.kept, merged.coalesced], [1, 2]);
+  const rings = decodeCommands(merged.layers[0].features[0].geometry);
+  const area = (r: number[]) => { let a = 0; for (let i = 0; i < r.length; i += 2) { const j = (i + 2) % r.length; a += r[i] * r[j + 1] - r[j] * r[i + 1]; } return a / 2; };
+  assert.deepEqual(rings.map(area).sort((a, b) => a - b), [100, 210], 'the 1-unit gap is filled, the 3-unit one is not');
 });
 
 test('coalesce-smallest: a feature gives way only while it and those merged since the last kept one sum to the threshold', () => {
