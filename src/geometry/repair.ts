@@ -17,7 +17,7 @@ import { exactProblem } from './polygon-validity.js';
 import { RingSet, removeSpikes, shoelace2 } from './ring-set.js';
 import { ringSuccessors, someEdgePair } from './segment-grid.js';
 import { snapRound } from './snap-round.js';
-import { EdgeBands, edgesMeet, pointInRing, ringsOfPoints, within } from './validity.js';
+import { EdgeBands, flagMeetingRings, pointInRing, within } from './validity.js';
 import { WindingRows } from './winding.js';
 
 /**
@@ -91,18 +91,11 @@ function repairPasses(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing
  * (under `tinyArea2`) go after, and the pass returns how many went.
  */
 function repairPass(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing: boolean, meeting?: Uint8Array): { dropped: number; fresh?: Uint8Array; lost: boolean } {
-  const xy = rs.xy, points = rs.n >> 1, count = rs.count;
+  const xy = rs.xy, count = rs.count;
   const dirty = new Uint8Array(count);
   if (everyRing) dirty.fill(1);
   else if (meeting) dirty.set(meeting.subarray(0, count));
-  else {
-    const next = ringSuccessors(rs.start, count, points);
-    const ringOf = ringsOfPoints(rs);
-    someEdgePair(xy, points, next, (a, c) => {
-      if (edgesMeet(xy, next, a, c)) dirty[ringOf[a]] = dirty[ringOf[c]] = 1;
-      return false;
-    });
-  }
+  else flagMeetingRings(rs, dirty);
   const d = dirtyRings, all = allRings;
   const kept: Ring[] = [];
   for (let again = true; again; ) {
@@ -164,10 +157,12 @@ function repairPass(rs: RingSet, tinyArea2: number, spikes: boolean, everyRing: 
       // "Self-intersection", 11 countries polygon-tiles at z0–7). Such vertices go into both.
       const unionRings = d.count, unionPoints = d.n >> 1;
       for (const k of kept) d.add(k.xy, k.xy.length, true);
-      insertVerticesBetween(d, unionPoints);
-      all.reset();
-      for (let r = unionRings; r < d.count; r++) all.add(d.xy.subarray(d.start[r], d.start[r + 1]), d.start[r + 1] - d.start[r], true);
-      for (let r = 0; r < all.count; r++) kept[r] = makeRing(all.xy.subarray(all.start[r], all.start[r + 1]));
+      if (insertVerticesBetween(d, unionPoints)) {
+        // The kept rings as they came out, vertices added (when none were, they stand as they are).
+        all.reset();
+        for (let r = unionRings; r < d.count; r++) all.add(d.xy.subarray(d.start[r], d.start[r + 1]), d.start[r + 1] - d.start[r], true);
+        for (let r = 0; r < all.count; r++) kept[r] = makeRing(all.xy.subarray(all.start[r], all.start[r + 1]));
+      }
       d.count = unionRings;
       d.n = d.start[unionRings];
     }
@@ -295,8 +290,9 @@ function insertTouchingVertices(rs: RingSet): void {
  * A vertex of one group of rings (points before `apart`, or from it on) lying inside an edge of the
  * other is added to that edge. Only an edge whose ends differ by a multiple of k > 1 in both
  * coordinates has grid points inside it (k - 1 of them): those are looked up among the vertices.
+ * Returns whether any was added.
  */
-function insertVerticesBetween(rs: RingSet, apart: number): void {
+function insertVerticesBetween(rs: RingSet, apart: number): boolean {
   const xy = rs.xy, points = rs.n >> 1;
   const next = ringSuccessors(rs.start, rs.count, points);
   const { size, head, link } = pointsByVertex(xy, points);
@@ -329,7 +325,7 @@ function insertVerticesBetween(rs: RingSet, apart: number): void {
       }
     }
   }
-  applyInserts(rs, inserts);
+  return applyInserts(rs, inserts);
 }
 
 function gcd(a: number, b: number): number {
@@ -341,9 +337,9 @@ function gcd(a: number, b: number): number {
   return a;
 }
 
-/** Rewrites the rings with the points to insert after each point (edge start → x, y pairs). */
-function applyInserts(rs: RingSet, inserts: Map<number, number[]>): void {
-  if (!inserts.size) return;
+/** Rewrites the rings with the points to insert after each point (edge start → x, y pairs); false when there are none. */
+function applyInserts(rs: RingSet, inserts: Map<number, number[]>): boolean {
+  if (!inserts.size) return false;
   const old = rs.xy.slice(0, rs.n), starts = rs.start.slice(0, rs.count + 1), count = rs.count;
   rs.reset();
   for (let r = 0; r < count; r++) {
@@ -365,6 +361,7 @@ function applyInserts(rs: RingSet, inserts: Map<number, number[]>): void {
     }
     rs.close(false);
   }
+  return true;
 }
 
 /**

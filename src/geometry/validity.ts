@@ -28,27 +28,29 @@ export function isValidPolygon(rs: RingSet): boolean {
  * instead of pairing every edge again.
  */
 export function checkPolygon(rs: RingSet, meeting: Uint8Array): boolean {
+  return !flagMeetingRings(rs, meeting) && nestingValid(rs);
+}
+
+/**
+ * Flags in `meeting` (one per ring, cleared first) every ring with an edge that meets another edge
+ * where rule 1 forbids (edgesMeet); returns whether any does.
+ */
+export function flagMeetingRings(rs: RingSet, meeting: Uint8Array): boolean {
   meeting.fill(0, 0, rs.count);
-  if (rs.count === 0) return true;
+  if (rs.count === 0) return false;
   const xy = rs.xy, points = rs.n >> 1;
   const next = ringSuccessors(rs.start, rs.count, points);
-  const ringOf = ringsOfPoints(rs);
+  if (ringOf.length < points) ringOf = new Int32Array(Math.max(points, 2 * ringOf.length));
+  for (let r = 0; r < rs.count; r++) ringOf.fill(r, rs.start[r] >> 1, rs.start[r + 1] >> 1);
   let any = false;
   someEdgePair(xy, points, next, (a, c) => {
     if (edgesMeet(xy, next, a, c)) any = true, (meeting[ringOf[a]] = meeting[ringOf[c]] = 1);
     return false;
   });
-  return !any && nestingValid(rs);
+  return any;
 }
-
-/** ringOf[p]: the ring point p of `rs` belongs to (scratch, overwritten by the next call). */
-export function ringsOfPoints(rs: RingSet): Int32Array {
-  const points = rs.n >> 1;
-  if (ringOfScratch.length < points) ringOfScratch = new Int32Array(Math.max(points, 2 * ringOfScratch.length));
-  for (let r = 0; r < rs.count; r++) ringOfScratch.fill(r, rs.start[r] >> 1, rs.start[r + 1] >> 1);
-  return ringOfScratch;
-}
-let ringOfScratch = new Int32Array(1 << 10);
+// flagMeetingRings's point → ring table, grown as needed and reused.
+let ringOf = new Int32Array(1 << 10);
 
 /**
  * Do edges a → next[a] and c → next[c] meet where rule 1 above forbids? Consecutive edges of a ring
