@@ -19,6 +19,7 @@ export const DEFAULTS = {
   maxSize: 500_000, //                 bytes per tile after compression (GDAL MAX_SIZE)
   maxFeatures: 200_000, //             features per tile (GDAL MAX_FEATURES)
   memoryBudget: 256 * 2 ** 20, //      bytes of tile fragments held before spilling to the temp dir
+  giantTileBytes: 16 << 20, //         a spilled tile this large is read from the run files by its encoding thread
   // Generalization, after tippecanoe (src/generalize/); each off unless asked for.
   excludeAll: false, //                tippecanoe -X: keep no property but those of --include
   generateIds: false, //               tippecanoe -ai: give features without an id their input position + 1

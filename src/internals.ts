@@ -22,7 +22,7 @@ export { WindingRows } from './geometry/winding.js';
 export { tileGeometry, trimTilerBuffers, type TilerOptions, type FragmentSink } from './tiler/tile-feature.js';
 export { encodeProperties, decodeProperties, writeFragment, readHead } from './tiler/fragment-codec.js';
 export { SpillingTileStore, type TileStore, type TileRecords, type StoreOptions } from './tiler/tile-store.js';
-export { mergeRuns, reduceRuns, RunWriter, MERGE_FAN_IN } from './tiler/run-merge.js';
+export { mergeRuns, reduceRuns, RunWriter, MERGE_FAN_IN, groupRecords, tileRecords, type RunGroup } from './tiler/run-merge.js';
 export { valueTag } from './mvt/values.js';
 export { encodeWithinLimits, type TileLimits, type LimitReport } from './mvt/limits.js';
 export { gzipTile } from './mvt/gzip.js';
@@ -51,3 +51,4 @@ export { compareOrder, orderKeys, type OrderField } from './generalize/order.js'
 export { abbreviate, CLUSTER_FIELDS, fitThreshold, TileChoice, type AsNeeded } from './mvt/as-needed.js';
 export { bitReverse32, carriesThresholds, rankFeatures, zoomThresholds } from './generalize/as-needed-rank.js';
 export { ContentIds, contentKey } from './writers/content-ids.js';
+export { removeTree } from './temporaries.js';

@@ -2,7 +2,7 @@
 // directory), and the removal of those a dead build left behind. A name holds its owner, `PID@HOST`,
 // so a later run can tell a temporary of a crashed or killed build from one a running build still uses.
 import { randomBytes } from 'node:crypto';
-import { readdir, rm } from 'node:fs/promises';
+import { lstat, opendir, readdir, rm, rmdir, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -60,7 +60,7 @@ export async function removeStaleTemporaries(dir: string, prefix: string): Promi
     const m = pattern.exec(name);
     if (!m || !isStale(Number(m[2]), m[3], m[1])) continue;
     try {
-      await rm(join(dir, name), { recursive: true, force: true });
+      await removeTree(join(dir, name));
       removed.add(m[1]);
     } catch {
       // not ours to remove after all (permissions): it stays, and so does the next run's attempt
@@ -71,4 +71,46 @@ export async function removeStaleTemporaries(dir: string, prefix: string): Promi
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Files unlinked at once by removeTree: enough to keep the disk busy, few enough to stay small. */
+const UNLINKS_IN_FLIGHT = 32;
+
+/**
+ * Deletes a file or a directory tree (nothing to do when it is not there), depth first, one directory
+ * open per level and at most UNLINKS_IN_FLIGHT unlinks at once. Node 20's `rm(…, { recursive })`
+ * starts an unlink for every entry of a directory tree at once: replacing a tileset of 760,000 tiles
+ * (--force on 10x the cities z0-14) held 600 MB of heap for 45 s, more than the build itself.
+ */
+export async function removeTree(path: string): Promise<void> {
+  let isDir: boolean;
+  try {
+    isDir = (await lstat(path)).isDirectory();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  if (!isDir) return rm(path, { force: true });
+  const pending = new Set<Promise<void>>();
+  let failure: unknown;
+  const gone = (file: string) => {
+    const p: Promise<void> = unlink(file)
+      .catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'ENOENT') failure ??= e;
+      })
+      .finally(() => pending.delete(p));
+    pending.add(p);
+  };
+  for await (const entry of await opendir(path)) {
+    const child = join(path, entry.name);
+    if (entry.isDirectory()) await removeTree(child);
+    else gone(child);
+    if (pending.size >= UNLINKS_IN_FLIGHT) await Promise.race(pending);
+    if (failure) break;
+  }
+  await Promise.all(pending);
+  if (failure) throw failure;
+  await rmdir(path).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT') throw e;
+  });
 }

@@ -5,6 +5,7 @@ import { DEFAULTS } from '../defaults.js';
 import type { RawFeature } from '../readers/geojson.js';
 import type { BatchItem } from '../readers/item.js';
 import type { EncodeBatch } from '../stages/encode.js';
+import { GROUP_READ_BUFFER } from '../tiler/run-merge.js';
 import type { TileStore } from '../tiler/tile-store.js';
 
 export interface ItemBatch {
@@ -51,9 +52,11 @@ export interface TileBatch {
 export async function* tileBatches(store: TileStore, again = false): AsyncGenerator<TileBatch> {
   let batch: TileBatch = { tiles: [], bytes: 0 };
   for await (const t of store.tiles(again)) {
-    batch.tiles.push({ z: t.z, x: t.x, y: t.y, records: t.records });
-    batch.bytes += t.records.length;
-    if (batch.tiles.length >= DEFAULTS.encodeTiles || batch.bytes >= DEFAULTS.encodeBytes) {
+    // A giant tile read from the run files by its thread (t.groups) weighs only its read buffers
+    // here, and ends its batch: the tiles after it go to another thread meanwhile.
+    batch.tiles.push(t.groups ? { z: t.z, x: t.x, y: t.y, records: t.records, groups: t.groups, count: t.count } : { z: t.z, x: t.x, y: t.y, records: t.records });
+    batch.bytes += t.groups ? t.groups.length * GROUP_READ_BUFFER : t.records.length;
+    if (t.groups || batch.tiles.length >= DEFAULTS.encodeTiles || batch.bytes >= DEFAULTS.encodeBytes) {
       yield packed(batch);
       batch = { tiles: [], bytes: 0 };
     }

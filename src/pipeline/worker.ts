@@ -21,7 +21,7 @@ const collect = runInNewContext('gc') as () => void;
  * zoom-0 tile can be a hundred megabytes. Each is an exactly sized buffer of its own (ByteWriter.finish).
  */
 export default async function run(task: Task): Promise<unknown> {
-  const giant = task.kind === 'encode' && task.batch.tiles.some((t) => t.records.length > DEFAULTS.collectAfterTileBytes);
+  const giant = task.kind === 'encode' && task.batch.tiles.some((t) => t.groups !== undefined || t.records.length > DEFAULTS.collectAfterTileBytes);
   const result = await runTask(task);
   if (giant) {
     task.batch.tiles = []; // the last reference to the records

@@ -4,7 +4,7 @@
 // attribute side files, with --compress brotli siblings — renamed into place whole, then the layer
 // map pointed at it under its own lock, then --keep's cleanup. A failure, Ctrl-C or kill leaves the
 // live tileset and the layer map as they were; a later run removes what a killed one left.
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { buildTileset, type BuildSummary } from '../build.js';
 import { RESERVED_ENTRIES, treeDirectory } from '../dimensions/template.js';
@@ -15,7 +15,7 @@ import type { LayerConf, LayerInput } from '../options.js';
 import { resolveCrs } from '../projection/crs.js';
 import { parseTilingScheme } from '../scheme/tiling-scheme.js';
 import { DEFAULTS } from '../defaults.js';
-import { ownedName, releaseName, removeStaleTemporaries } from '../temporaries.js';
+import { ownedName, releaseName, removeStaleTemporaries, removeTree } from '../temporaries.js';
 import { lockPathOf, type OutputLock } from '../writers/output-lock.js';
 import { AttributePages, centimetreDecimals, reservedColumn, RESERVED_COLUMNS } from './attributes.js';
 import { sizeAndCompress, type FileStats } from './compress.js';
@@ -189,7 +189,7 @@ export async function publish(o: PublishOptions): Promise<PublishSummary> {
     } catch (e) {
       throw new InputError(`cannot move the finished tileset into place: ${(e as Error).message}`, finalDir);
     }
-    await rm(staging, { recursive: true, force: true });
+    await removeTree(staging);
     releaseName(staging);
     staging = undefined;
     for (const t of trees) t.build.output = t.directory ? join(finalDir, ...t.directory.split('/')) : finalDir;
@@ -214,7 +214,7 @@ export async function publish(o: PublishOptions): Promise<PublishSummary> {
     };
   } finally {
     if (staging) {
-      await rm(staging, { recursive: true, force: true });
+      await removeTree(staging);
       releaseName(staging);
     }
     await tileLock?.release();

@@ -2,10 +2,10 @@
 // old ones stay, so that pages already loaded (their browser caches, their id → attribute lookups)
 // keep working; --keep N removes all but the N most recent, never the one the layer map points to.
 import { randomInt } from 'node:crypto';
-import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { readdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
-import { ownedName, releaseName } from '../temporaries.js';
+import { ownedName, releaseName, removeTree } from '../temporaries.js';
 
 const HEX2 = /^[0-9a-f]{2}$/i;
 
@@ -39,7 +39,7 @@ export async function removeOldTilesets(destdir: string, keep: number, protect: 
     if (protect.has(name.toLowerCase())) continue;
     const aside = join(destdir, ownedName(tempPrefix));
     await rename(join(destdir, name), aside);
-    await rm(aside, { recursive: true, force: true });
+    await removeTree(aside);
     releaseName(aside);
     removed.push(name);
   }

@@ -12,6 +12,7 @@ import type { FeatureRanks } from '../model/feature-ranks.js';
 import type { Ranked } from '../mvt/as-needed.js';
 import { drawnSize, encodeRanked, encodeWithinLimits, fitRanked, type LimitReport } from '../mvt/limits.js';
 import { AT_LAYER, AT_LENGTH, AT_SEQ, ByteWriter, HEADER, decodeProperties, readHead } from '../tiler/fragment-codec.js';
+import { groupRecords, tileRecords, type RunGroup } from '../tiler/run-merge.js';
 import { keepLargestRecords } from './select-largest.js';
 
 /** What the encoder needs to know about each output layer; serializable. */
@@ -45,7 +46,11 @@ export interface EncodeBatch {
    * Absent: GDAL's limits alone.
    */
   ranked?: { strategy: Ranked; ranks: FeatureRanks; thresholds?: number[] };
-  tiles: { z: number; x: number; y: number; records: Uint8Array }[];
+  /**
+   * With `groups`, a giant tile whose records are read here from the store's run files (`records`
+   * is then empty, and `count` says how many there are).
+   */
+  tiles: { z: number; x: number; y: number; records: Uint8Array; groups?: RunGroup[]; count?: number }[];
 }
 
 /** What encoding a batch changed, for the summary. */
@@ -82,9 +87,20 @@ export function encodeTiles(b: EncodeBatch, out: TileOut): EncodeReport {
   const zooms = new Map<number, [number, number]>(); // z → features written, thinned
   const limits = { maxSize: b.maxSize, maxFeatures: b.maxFeatures, gzipLevel: b.gzipLevel, tinyArea2: b.tinyArea2, repair: b.repair };
   for (const t of b.tiles) {
-    let records = t.records;
     const counts = zooms.get(t.z) ?? [0, 0];
     zooms.set(t.z, counts);
+    // A giant tile that nothing but the encoder changes is encoded straight from the run files.
+    const plain = !b.minzooms && !b.order && (b.ranked?.thresholds?.[t.z] ?? -Infinity) === -Infinity;
+    if (t.groups && plain && t.count! <= b.maxFeatures) {
+      const raw = encodeRecordStream(groupRecords(t.groups), b, maps);
+      const packed = b.gzipLevel ? gzipTile(raw, b.gzipLevel) : raw;
+      if (packed.length <= b.maxSize) {
+        counts[0] += t.count!;
+        out(t.z, t.x, t.y, packed);
+        continue;
+      }
+    }
+    let records = tileRecords(t);
     if (b.minzooms) {
       const kept = thinRecords(records, t.z, b.minzooms);
       counts[1] += kept.thinned;
@@ -152,7 +168,7 @@ export function fitTiles(b: EncodeBatch): number[] {
     return (b.gzipLevel ? gzipTile(raw, b.gzipLevel) : raw).length;
   };
   for (const t of b.tiles) {
-    const records = b.minzooms ? thinRecords(t.records, t.z, b.minzooms).records : t.records;
+    const records = b.minzooms ? thinRecords(tileRecords(t), t.z, b.minzooms).records : tileRecords(t);
     if (records.length === 0) continue;
     if (verbOf(strategy) === 'drop') {
       // On the records: each try streams the features it keeps through the encoder.
@@ -224,4 +240,40 @@ function* featuresOf(records: Uint8Array, view: DataView, start: number, end: nu
     yield { id: h.id, type: h.type, geometry: records.subarray(h.propsEnd, pos + h.length), properties: decodeProperties(records, pos + HEADER, h.propsEnd), seq: h.seq };
     pos += h.length;
   }
+}
+
+/**
+ * The tile of a stream of records (sorted by layer, as a tile's records are), each record read as
+ * it comes and forgotten. Each layer is encoded as it ends, and the layers are put in name order
+ * after: the same bytes as encodeTile over all of them at once, which writes them in that order.
+ */
+function encodeRecordStream(stream: Iterable<Uint8Array>, b: EncodeBatch, maps: { fieldTypes: Map<string, FieldType>; realFields: Set<string> }[]): Uint8Array {
+  const it = stream[Symbol.iterator]();
+  let cur = it.next();
+  const layerOf = (rec: Uint8Array) => rec[AT_LAYER] | (rec[AT_LAYER + 1] << 8);
+  const encoded: { name: string; data: Uint8Array }[] = [];
+  try {
+    while (!cur.done) {
+      const layer = layerOf(cur.value);
+      function* features(): Generator<TileFeature> {
+        for (; !cur.done && layerOf(cur.value) === layer; cur = it.next()) {
+          const rec = cur.value;
+          yield* featuresOf(rec, new DataView(rec.buffer, rec.byteOffset, rec.byteLength), 0, rec.length);
+        }
+      }
+      const info = b.layers[layer];
+      encoded.push({ name: info.name, data: encodeTile([{ name: info.name, extent: b.extent, features: features(), fieldTypes: maps[layer].fieldTypes, realFields: maps[layer].realFields }]) });
+    }
+  } finally {
+    it.return?.(); // closes the run files when encoding stopped half-way
+  }
+  encoded.sort((p, q) => (p.name < q.name ? -1 : p.name > q.name ? 1 : 0));
+  if (encoded.length === 1) return encoded[0].data;
+  const out = new Uint8Array(encoded.reduce((sum, e) => sum + e.data.length, 0));
+  let o = 0;
+  for (const e of encoded) {
+    out.set(e.data, o);
+    o += e.data.length;
+  }
+  return out;
 }

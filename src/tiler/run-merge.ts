@@ -11,6 +11,11 @@
 // the records. The merge reads those sizes before it copies a tile, so each tile it hands out is
 // allocated once at its exact size: a zoom-0 tile of ten million points is hundreds of megabytes,
 // and growing a buffer by doubling would hold up to twice that, plus the exact copy handed on.
+//
+// A tile larger still is not copied at all (`giantBytes`): the merge hands out where its records lie
+// in the run files (RunGroup) and skips them, and the encoding thread reads them itself, in order,
+// through a small buffer per run (groupRecords). The zoom-0 tile of 10x the cities is 184 MB of
+// records; gathered, it was the build's peak (851 MB against a 650 MB plateau while reading).
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { AT_LENGTH, AT_X, AT_Y, AT_Z, ByteWriter, compareRecords } from './fragment-codec.js';
 import type { TileRecords } from './tile-store.js';
@@ -18,6 +23,8 @@ import type { TileRecords } from './tile-store.js';
 /** Runs open at once. 16 × READ_BUFFER = 32 MiB of read buffers, whatever the input's size. */
 export const MERGE_FAN_IN = 16;
 const READ_BUFFER = 2 << 20;
+/** A giant tile's group is read through a smaller buffer: up to MERGE_FAN_IN of them at once. */
+export const GROUP_READ_BUFFER = 1 << 20;
 /** Writes of a run are gathered into blocks of this size: tiles are mostly small. */
 const WRITE_BUFFER = 4 << 20;
 /** Each tile's group in a run file starts with its records' bytes and count (u32 each). */
@@ -68,28 +75,56 @@ export class RunWriter {
   }
 }
 
-/** Reads one run file record by record through a buffer. */
+/** Where one run file holds a tile's records: `bytes` from `offset`, `count` records (serializable). */
+export interface RunGroup {
+  path: string;
+  offset: number;
+  bytes: number;
+  count: number;
+}
+
+/** Reads one run file record by record through a buffer; or only one group of it. */
 class RunReader {
   private fd: number;
-  private buf = new Uint8Array(READ_BUFFER);
-  view = new DataView(this.buf.buffer);
+  private buf: Uint8Array;
+  view: DataView;
   pos = 0;
   private end = 0;
   private eof = false;
+  /** File offset of the buffer's end: where the next read starts. */
+  private filePos = 0;
+  /** Where reading stops: the file's end, or the end of the one group read. */
+  private readonly limit: number;
+  private readonly group: boolean;
   /** The current record's tile in this run: bytes and records in all (as its group header says). */
   tileBytes = 0;
   tileCount = 0;
   /** Bytes of the current tile's group from the current record on. */
   private left = 0;
 
-  constructor(path: string) {
+  constructor(readonly path: string, group?: RunGroup) {
+    this.group = group !== undefined;
+    this.buf = new Uint8Array(group ? Math.min(GROUP_READ_BUFFER, group.bytes) : READ_BUFFER);
+    this.view = new DataView(this.buf.buffer);
+    this.limit = group ? group.offset + group.bytes : Infinity;
+    if (group) {
+      this.filePos = group.offset;
+      this.tileBytes = this.left = group.bytes;
+      this.tileCount = group.count;
+    }
     this.fd = openSync(path, 'r');
     this.fill();
+  }
+
+  /** File offset of the current record. */
+  get offset(): number {
+    return this.filePos - (this.end - this.pos);
   }
 
   /** Makes sure the whole current record is in the buffer (after a group's header); false at the end of the file. */
   private fill(): boolean {
     if (this.left === 0) {
+      if (this.group) return false;
       if (!this.need(GROUP_HEADER)) {
         if (this.end > this.pos) throw new Error('truncated run file');
         return false;
@@ -118,11 +153,24 @@ class RunReader {
       this.view = new DataView(next.buffer);
     }
     while (!this.eof && this.end < n) {
-      const got = readSync(this.fd, this.buf, this.end, this.buf.length - this.end, null);
+      const got = readSync(this.fd, this.buf, this.end, Math.min(this.buf.length - this.end, this.limit - this.filePos), this.filePos);
       if (got === 0) this.eof = true;
       this.end += got;
+      this.filePos += got;
     }
     return this.end - this.pos >= n;
+  }
+
+  /** Passes over the rest of the current tile's group without reading it (its first record read). */
+  skipGroup(): void {
+    const buffered = this.end - this.pos;
+    if (this.left <= buffered) this.pos += this.left;
+    else {
+      this.filePos += this.left - buffered;
+      this.pos = this.end = 0;
+    }
+    this.left = 0;
+    if (!this.fill() && this.end - this.pos > 0) throw new Error('truncated run file');
   }
 
   get done(): boolean {
@@ -153,6 +201,12 @@ class RunHeap {
   private readonly h: RunReader[] = [];
 
   constructor(readers: RunReader[]) {
+    this.rebuild(readers);
+  }
+
+  /** Orders the readers anew (after some of them moved on their own: skipGroup). */
+  rebuild(readers: RunReader[]): void {
+    this.h.length = 0;
     for (const r of readers) if (!r.done) this.h.push(r);
     for (let i = (this.h.length >> 1) - 1; i >= 0; i--) this.down(i);
   }
@@ -193,9 +247,14 @@ class RunHeap {
 
 /**
  * The merged tiles of open runs, in order: for each, its z/x/y, bytes and record count; `take` then
- * gets each of its records in order (a view valid until the next record is taken).
+ * gets each of its records in order (a view valid until the next record is taken). A tile of
+ * `giantBytes` or more comes with its groups instead, and `take` gets none of it.
  */
-function* mergedTiles(readers: RunReader[], take: (rec: Uint8Array) => void): Generator<{ z: number; x: number; y: number; bytes: number; count: number }> {
+function* mergedTiles(
+  readers: RunReader[],
+  take: (rec: Uint8Array) => void,
+  giantBytes = Infinity,
+): Generator<{ z: number; x: number; y: number; bytes: number; count: number; groups?: RunGroup[] }> {
   const heap = new RunHeap(readers);
   while (heap.size) {
     const top = heap.top();
@@ -208,6 +267,17 @@ function* mergedTiles(readers: RunReader[], take: (rec: Uint8Array) => void): Ge
         bytes += r.tileBytes;
         count += r.tileCount;
       }
+    }
+    if (bytes >= giantBytes) {
+      const groups: RunGroup[] = [];
+      for (const r of readers) {
+        if (r.done || !r.holds(z, x, y)) continue;
+        groups.push({ path: r.path, offset: r.offset, bytes: r.tileBytes, count: r.tileCount });
+        r.skipGroup();
+      }
+      heap.rebuild(readers);
+      yield { z, x, y, bytes, count, groups };
+      continue;
     }
     yield { z, x, y, bytes, count };
     // Its records are the smallest left in every run, so the heap gives all of them next.
@@ -257,8 +327,12 @@ export function reduceRuns(paths: readonly string[], scratch: (i: number) => str
   return runs;
 }
 
-/** Tiles in z, x, y order from at most MERGE_FAN_IN sorted run files (see reduceRuns). */
-export function* mergeRuns(runs: readonly string[]): Generator<TileRecords> {
+/**
+ * Tiles in z, x, y order from at most MERGE_FAN_IN sorted run files (see reduceRuns). A tile of
+ * `giantBytes` of records or more comes as its groups in the run files, with no records: the files
+ * must then stay until it has been read (groupRecords).
+ */
+export function* mergeRuns(runs: readonly string[], giantBytes = Infinity): Generator<TileRecords> {
   if (runs.length > MERGE_FAN_IN) throw new Error(`${runs.length} runs to merge at once: reduceRuns first`);
   const readers = runs.map((p) => new RunReader(p));
   try {
@@ -270,8 +344,13 @@ export function* mergeRuns(runs: readonly string[]): Generator<TileRecords> {
       o += rec.length;
     };
     let last: TileRecords | undefined;
-    for (const t of mergedTiles(readers, take)) {
+    for (const t of mergedTiles(readers, take, giantBytes)) {
       if (last) yield finished(last, o);
+      last = undefined;
+      if (t.groups) {
+        yield { z: t.z, x: t.x, y: t.y, records: new Uint8Array(0), count: t.count, groups: t.groups };
+        continue;
+      }
       out = new Uint8Array(t.bytes);
       o = 0;
       last = { z: t.z, x: t.x, y: t.y, records: out, count: t.count };
@@ -285,4 +364,40 @@ export function* mergeRuns(runs: readonly string[]): Generator<TileRecords> {
 function finished(t: TileRecords, filled: number): TileRecords {
   if (filled !== t.records.length) throw new Error(`corrupt run file: tile ${t.z}/${t.x}/${t.y} holds ${filled} bytes, its headers say ${t.records.length}`);
   return t;
+}
+
+/**
+ * A giant tile's records, in order, read from its groups in the run files (a view each, valid until
+ * the next is asked for); checks that the groups hold what their headers said.
+ */
+export function* groupRecords(groups: readonly RunGroup[]): Generator<Uint8Array> {
+  const readers = groups.map((g) => new RunReader(g.path, g));
+  try {
+    const heap = new RunHeap(readers);
+    let n = 0;
+    while (heap.size) {
+      const r = heap.top();
+      yield r.current();
+      r.next();
+      heap.advanced();
+      n++;
+    }
+    const count = groups.reduce((sum, g) => sum + g.count, 0);
+    if (n !== count) throw new Error(`corrupt run file: a tile's groups hold ${n} records, their headers say ${count}`);
+  } finally {
+    for (const r of readers) r.close();
+  }
+}
+
+/** A tile's records in one buffer: its own, or those of its groups gathered (see mergeRuns). */
+export function tileRecords(t: { records: Uint8Array; groups?: readonly RunGroup[] }): Uint8Array {
+  if (!t.groups) return t.records;
+  const out = new Uint8Array(t.groups.reduce((sum, g) => sum + g.bytes, 0));
+  let o = 0;
+  for (const rec of groupRecords(t.groups)) {
+    out.set(rec, o);
+    o += rec.length;
+  }
+  if (o !== out.length) throw new Error(`corrupt run file: a tile's groups hold ${o} bytes, their headers say ${out.length}`);
+  return out;
 }

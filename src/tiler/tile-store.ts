@@ -10,15 +10,20 @@ import { DEFAULTS } from '../defaults.js';
 import { InputError } from '../errors.js';
 import { ownedName, releaseName } from '../temporaries.js';
 import { AT_LAYER, AT_LENGTH, AT_SEQ, AT_X, AT_Y, AT_Z } from './fragment-codec.js';
-import { mergeRuns, reduceRuns, RunWriter } from './run-merge.js';
+import { mergeRuns, reduceRuns, type RunGroup, RunWriter } from './run-merge.js';
 
 export interface TileRecords {
   z: number;
   x: number;
   y: number;
-  /** The tile's fragment records, concatenated, sorted by layer then input order. */
+  /** The tile's fragment records, concatenated, sorted by layer then input order (empty when `groups`). */
   records: Uint8Array;
   count: number;
+  /**
+   * A giant tile merged from run files: where its records lie in them, read by whoever encodes it
+   * (run-merge.ts groupRecords, tileRecords) while the store is not disposed.
+   */
+  groups?: RunGroup[];
 }
 
 export interface TileStore {
@@ -44,6 +49,8 @@ export interface StoreOptions {
   tempDir?: string;
   matrixWidthZ0: number;
   matrixHeightZ0: number;
+  /** Tiles of this many bytes of records, once spilled, are handed out as their groups (default DEFAULTS.giantTileBytes). */
+  giantTileBytes?: number;
 }
 
 /** Spill directories are `mvt-build-spill-PID@HOST-RANDOM` in the temporary directory. */
@@ -241,7 +248,7 @@ export class SpillingTileStore implements TileStore {
     // Few enough runs to open at once: the list is kept, so that a second reading (again) finds them.
     const dir = this.dir!;
     this.runs = reduceRuns(this.runs, () => join(dir, `merge-${this.merges++}.bin`));
-    yield* mergeRuns(this.runs);
+    yield* mergeRuns(this.runs, this.o.giantTileBytes ?? DEFAULTS.giantTileBytes);
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 // A {z}/{x}/{y}.pbf directory plus metadata.json, built in a temporary sibling and renamed into place.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { metadataJson, type TilesetMetadata } from './metadata.js';
@@ -10,7 +10,7 @@ import { checkParentDirectory } from './output-path.js';
 import { allocated } from './directory-writer.js';
 import type { ThreadWriterSpec, TileSink } from './sink.js';
 import { DEFAULTS } from '../defaults.js';
-import { ownedName, releaseName, removeStaleTemporaries } from '../temporaries.js';
+import { ownedName, releaseName, removeStaleTemporaries, removeTree } from '../temporaries.js';
 
 export interface DirectoryOptions {
   /** Replace a non-empty output directory. */
@@ -125,7 +125,7 @@ export class DirectorySink implements TileSink {
     }
     this.committed = true;
     // Until the old tileset is gone, `.old` carries our pid: if we die deleting it, the next run does.
-    if (old) await rm(old, { recursive: true, force: true });
+    if (old) await removeTree(old);
     releaseName(this.temp);
     await this.lock?.release();
   }
@@ -149,7 +149,7 @@ export class DirectorySink implements TileSink {
 
   async abort(): Promise<void> {
     try {
-      if (this.temp && !this.committed) await rm(this.temp, { recursive: true, force: true });
+      if (this.temp && !this.committed) await removeTree(this.temp);
       if (this.temp) releaseName(this.temp);
     } finally {
       await this.lock?.release();
