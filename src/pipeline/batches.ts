@@ -5,8 +5,8 @@ import { DEFAULTS } from '../defaults.js';
 import type { RawFeature } from '../readers/geojson.js';
 import type { BatchItem } from '../readers/item.js';
 import type { EncodeBatch } from '../stages/encode.js';
-import { GROUP_READ_BUFFER } from '../tiler/run-merge.js';
-import type { TileStore } from '../tiler/tile-store.js';
+import { GROUP_READ_BUFFER, groupBytes } from '../tiler/run-merge.js';
+import type { TileRecords, TileStore } from '../tiler/tile-store.js';
 
 export interface ItemBatch {
   items: BatchItem[];
@@ -49,13 +49,17 @@ export interface TileBatch {
  * The store's tiles in order, cut into batches of DEFAULTS.encodeTiles tiles or DEFAULTS.encodeBytes
  * of records; `again` leaves the store readable once more (TileStore.tiles).
  */
-export async function* tileBatches(store: TileStore, again = false): AsyncGenerator<TileBatch> {
+export async function* tileBatches(store: TileStore, again = false, streams?: (t: TileRecords, bytes: number) => boolean): AsyncGenerator<TileBatch> {
   let batch: TileBatch = { tiles: [], bytes: 0 };
   for await (const t of store.tiles(again)) {
-    // A giant tile read from the run files by its thread (t.groups) weighs only its read buffers
-    // here, and ends its batch: the tiles after it go to another thread meanwhile.
+    // A giant tile read from the run files by its thread (t.groups) ends its batch: the tiles after
+    // it go to another thread meanwhile. It weighs its records' bytes, which the thread gathers,
+    // unless `streams` says that they go from the files straight into the encoder.
     batch.tiles.push(t.groups ? { z: t.z, x: t.x, y: t.y, records: t.records, groups: t.groups, count: t.count } : { z: t.z, x: t.x, y: t.y, records: t.records });
-    batch.bytes += t.groups ? t.groups.length * GROUP_READ_BUFFER : t.records.length;
+    if (t.groups) {
+      const bytes = groupBytes(t.groups);
+      batch.bytes += streams?.(t, bytes) ? t.groups.length * GROUP_READ_BUFFER : bytes;
+    } else batch.bytes += t.records.length;
     if (t.groups || batch.tiles.length >= DEFAULTS.encodeTiles || batch.bytes >= DEFAULTS.encodeBytes) {
       yield packed(batch);
       batch = { tiles: [], bytes: 0 };

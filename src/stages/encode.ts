@@ -12,7 +12,7 @@ import type { FeatureRanks } from '../model/feature-ranks.js';
 import type { Ranked } from '../mvt/as-needed.js';
 import { drawnSize, encodeRanked, encodeWithinLimits, fitRanked, type LimitReport } from '../mvt/limits.js';
 import { AT_LAYER, AT_LENGTH, AT_SEQ, ByteWriter, HEADER, decodeProperties, readHead } from '../tiler/fragment-codec.js';
-import { groupRecords, tileRecords, type RunGroup } from '../tiler/run-merge.js';
+import { groupBytes, groupRecords, tileRecords, type RunGroup } from '../tiler/run-merge.js';
 import { keepLargestRecords } from './select-largest.js';
 
 /** What the encoder needs to know about each output layer; serializable. */
@@ -90,8 +90,7 @@ export function encodeTiles(b: EncodeBatch, out: TileOut): EncodeReport {
     const counts = zooms.get(t.z) ?? [0, 0];
     zooms.set(t.z, counts);
     // A giant tile that nothing but the encoder changes is encoded straight from the run files.
-    const plain = !b.minzooms && !b.order && (b.ranked?.thresholds?.[t.z] ?? -Infinity) === -Infinity;
-    if (t.groups && plain && t.count! <= b.maxFeatures) {
+    if (t.groups && streamsFromRuns(b, t.z, t.count!, groupBytes(t.groups))) {
       const raw = encodeRecordStream(groupRecords(t.groups), b, maps);
       const packed = b.gzipLevel ? gzipTile(raw, b.gzipLevel) : raw;
       if (packed.length <= b.maxSize) {
@@ -149,6 +148,16 @@ export function encodeTiles(b: EncodeBatch, out: TileOut): EncodeReport {
     out(t.z, t.x, t.y, data);
   }
   return { limited, clusteredLayers: [...clusteredLayers], zooms: [...zooms].flatMap(([z, [written, thinned]]) => [z, written, thinned]) };
+}
+
+/**
+ * Whether a giant tile (EncodeBatch.tiles[].groups) of `count` records, `bytes` long, is encoded
+ * straight from the run files: when no thinning, order or threshold needs its features at once and
+ * it may fit the limits. A tile of records 64 times MAX_SIZE will not (an encoded point takes a
+ * fifth to a tenth of its record), so it is gathered at once rather than encoded twice.
+ */
+export function streamsFromRuns(b: Pick<EncodeBatch, 'minzooms' | 'order' | 'ranked' | 'maxFeatures' | 'maxSize'>, z: number, count: number, bytes: number): boolean {
+  return !b.minzooms && !b.order && (b.ranked?.thresholds?.[z] ?? -Infinity) === -Infinity && count <= b.maxFeatures && bytes / 64 <= b.maxSize;
 }
 
 const changed = (r: LimitReport) => Boolean(r.reducedExtent || r.droppedForCount || r.droppedForSize || r.droppedAsNeeded || r.clustered || r.coalesced);
@@ -235,11 +244,13 @@ function ordered(features: Iterable<TileFeature>, order: OrderField[]): TileFeat
 }
 
 function* featuresOf(records: Uint8Array, view: DataView, start: number, end: number): Generator<TileFeature> {
-  for (let pos = start; pos < end; ) {
-    const h = readHead(view, pos);
-    yield { id: h.id, type: h.type, geometry: records.subarray(h.propsEnd, pos + h.length), properties: decodeProperties(records, pos + HEADER, h.propsEnd), seq: h.seq };
-    pos += h.length;
-  }
+  for (let pos = start; pos < end; pos += view.getUint32(pos + AT_LENGTH, true)) yield featureAt(records, view, pos);
+}
+
+/** The feature of the record at `pos` (its geometry a view of the records). */
+function featureAt(records: Uint8Array, view: DataView, pos: number): TileFeature {
+  const h = readHead(view, pos);
+  return { id: h.id, type: h.type, geometry: records.subarray(h.propsEnd, pos + h.length), properties: decodeProperties(records, pos + HEADER, h.propsEnd), seq: h.seq };
 }
 
 /**
@@ -258,7 +269,7 @@ function encodeRecordStream(stream: Iterable<Uint8Array>, b: EncodeBatch, maps: 
       function* features(): Generator<TileFeature> {
         for (; !cur.done && layerOf(cur.value) === layer; cur = it.next()) {
           const rec = cur.value;
-          yield* featuresOf(rec, new DataView(rec.buffer, rec.byteOffset, rec.byteLength), 0, rec.length);
+          yield featureAt(rec, new DataView(rec.buffer, rec.byteOffset, rec.byteLength), 0);
         }
       }
       const info = b.layers[layer];

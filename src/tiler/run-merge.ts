@@ -113,7 +113,12 @@ class RunReader {
       this.tileCount = group.count;
     }
     this.fd = openSync(path, 'r');
-    this.fill();
+    try {
+      this.fill();
+    } catch (e) {
+      closeSync(this.fd);
+      throw e;
+    }
   }
 
   /** File offset of the current record. */
@@ -194,6 +199,18 @@ class RunReader {
   close(): void {
     closeSync(this.fd);
   }
+}
+
+/** A reader for each; when one cannot be opened, those already open are closed (no descriptor left behind). */
+function openAll<T>(items: readonly T[], open: (item: T) => RunReader): RunReader[] {
+  const readers: RunReader[] = [];
+  try {
+    for (const item of items) readers.push(open(item));
+  } catch (e) {
+    for (const r of readers) r.close();
+    throw e;
+  }
+  return readers;
 }
 
 /** A min-heap of run readers keyed by their current record. */
@@ -296,7 +313,7 @@ function* mergedTiles(
  * so the disk holds each record about once (plus the group being merged).
  */
 function mergeInto(paths: string[], out: string): void {
-  const readers = paths.map((p) => new RunReader(p));
+  const readers = openAll(paths, (p) => new RunReader(p));
   const w = new RunWriter(out);
   try {
     for (const t of mergedTiles(readers, (rec) => w.record(rec))) w.tile(t.bytes, t.count);
@@ -334,7 +351,7 @@ export function reduceRuns(paths: readonly string[], scratch: (i: number) => str
  */
 export function* mergeRuns(runs: readonly string[], giantBytes = Infinity): Generator<TileRecords> {
   if (runs.length > MERGE_FAN_IN) throw new Error(`${runs.length} runs to merge at once: reduceRuns first`);
-  const readers = runs.map((p) => new RunReader(p));
+  const readers = openAll(runs, (p) => new RunReader(p));
   try {
     // Each tile's records go straight into one buffer of the size the runs' group headers give.
     let out = new Uint8Array(0);
@@ -371,7 +388,7 @@ function finished(t: TileRecords, filled: number): TileRecords {
  * the next is asked for); checks that the groups hold what their headers said.
  */
 export function* groupRecords(groups: readonly RunGroup[]): Generator<Uint8Array> {
-  const readers = groups.map((g) => new RunReader(g.path, g));
+  const readers = openAll(groups, (g) => new RunReader(g.path, g));
   try {
     const heap = new RunHeap(readers);
     let n = 0;
@@ -389,10 +406,13 @@ export function* groupRecords(groups: readonly RunGroup[]): Generator<Uint8Array
   }
 }
 
+/** Bytes of records in a giant tile's groups. */
+export const groupBytes = (groups: readonly RunGroup[]) => groups.reduce((sum, g) => sum + g.bytes, 0);
+
 /** A tile's records in one buffer: its own, or those of its groups gathered (see mergeRuns). */
 export function tileRecords(t: { records: Uint8Array; groups?: readonly RunGroup[] }): Uint8Array {
   if (!t.groups) return t.records;
-  const out = new Uint8Array(t.groups.reduce((sum, g) => sum + g.bytes, 0));
+  const out = new Uint8Array(groupBytes(t.groups));
   let o = 0;
   for (const rec of groupRecords(t.groups)) {
     out.set(rec, o);

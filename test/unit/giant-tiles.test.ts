@@ -58,8 +58,9 @@ test('a spilled store hands out a giant tile as its groups in the run files; its
 
     // Encoded: the same bytes streamed from the run files as from the gathered records, with
     // the layers in name order ("b-second" is layer 0), raw and gzipped; and when the tile is over
-    // MAX_SIZE, the same reduced tile from the fallback.
-    for (const [gzipLevel, maxSize] of [[0, 2 ** 31], [6, 2 ** 31], [0, 400_000]]) {
+    // MAX_SIZE, the same reduced tile from the fallback (400,000: tried streamed first; 50,000: far
+    // over, gathered at once).
+    for (const [gzipLevel, maxSize] of [[0, 2 ** 31], [6, 2 ** 31], [0, 400_000], [0, 50_000]]) {
       const batch = (tiles: Got[]): EncodeBatch => ({
         layers: [{ name: 'b-second', fieldTypes: [['name', 'String'], ['n', 'Number']], realFields: [] }, { name: 'a-first', fieldTypes: [['name', 'String'], ['n', 'Number']], realFields: [] }],
         extent: 4096, gzipLevel, maxSize, maxFeatures: 200_000, tinyArea2: 0, repair: true,

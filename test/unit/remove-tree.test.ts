@@ -20,6 +20,9 @@ test('removeTree deletes a tree of directories and files, a lone file, and nothi
       for (let y = 0; y < 70; y++) writeFileSync(join(tree, '5', String(x), `${y}.pbf`), 'x');
       writeFileSync(join(tree, '5', String(x), 'deep', 'f'), 'x');
     }
+    // More names in one directory than one sweep reads (4,096): it is read again after the first deletions.
+    mkdirSync(join(tree, '13', '0'), { recursive: true });
+    for (let y = 0; y < 5000; y++) writeFileSync(join(tree, '13', '0', `${y}.pbf`), 'x');
     writeFileSync(join(tree, 'metadata.json'), '{}');
     symlinkSync(keep, join(tree, 'link'));
     await removeTree(tree);
