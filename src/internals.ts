@@ -52,3 +52,4 @@ export { abbreviate, CLUSTER_FIELDS, fitThreshold, TileChoice, type AsNeeded } f
 export { bitReverse32, carriesThresholds, rankFeatures, zoomThresholds } from './generalize/as-needed-rank.js';
 export { ContentIds, contentKey } from './writers/content-ids.js';
 export { removeTree } from './temporaries.js';
+export { keepLargestRecords, keepLargestRecordStream } from './stages/select-largest.js';

@@ -13,7 +13,7 @@ import type { Ranked } from '../mvt/as-needed.js';
 import { drawnSize, encodeRanked, encodeWithinLimits, fitRanked, type LimitReport } from '../mvt/limits.js';
 import { AT_LAYER, AT_LENGTH, AT_SEQ, ByteWriter, HEADER, decodeProperties, readHead } from '../tiler/fragment-codec.js';
 import { groupBytes, groupRecords, tileRecords, type RunGroup } from '../tiler/run-merge.js';
-import { keepLargestRecords } from './select-largest.js';
+import { keepLargestRecords, keepLargestRecordStream } from './select-largest.js';
 
 /** What the encoder needs to know about each output layer; serializable. */
 export interface EncodeLayer {
@@ -99,7 +99,14 @@ export function encodeTiles(b: EncodeBatch, out: TileOut): EncodeReport {
         continue;
       }
     }
-    let records = tileRecords(t);
+    // A giant tile over MAX_FEATURES that only they change keeps its largest straight from the run
+    // files (never held whole); any other is gathered.
+    let overCount = 0;
+    let records: Uint8Array;
+    if (t.groups && selectsFromRuns(b, t.count!)) {
+      records = keepLargestRecordStream(groupRecords(t.groups), b.maxFeatures);
+      overCount = t.count! - b.maxFeatures;
+    } else records = tileRecords(t);
     if (b.minzooms) {
       const kept = thinRecords(records, t.z, b.minzooms);
       counts[1] += kept.thinned;
@@ -118,7 +125,6 @@ export function encodeTiles(b: EncodeBatch, out: TileOut): EncodeReport {
     let n = countRecords(records);
     // Over MAX_FEATURES, the largest are chosen from the records themselves, streaming (GDAL's
     // order, the same features as mvt/limits.ts would keep): the rest is then never decoded.
-    let overCount = 0;
     if (n > b.maxFeatures && !b.order && !b.ranked) {
       records = keepLargestRecords(records, b.maxFeatures);
       overCount = n - b.maxFeatures;
@@ -150,14 +156,32 @@ export function encodeTiles(b: EncodeBatch, out: TileOut): EncodeReport {
   return { limited, clusteredLayers: [...clusteredLayers], zooms: [...zooms].flatMap(([z, [written, thinned]]) => [z, written, thinned]) };
 }
 
+type GiantTileRules = Pick<EncodeBatch, 'minzooms' | 'order' | 'ranked' | 'maxFeatures' | 'maxSize'>;
+
 /**
  * Whether a giant tile (EncodeBatch.tiles[].groups) of `count` records, `bytes` long, is encoded
  * straight from the run files: when no thinning, order or threshold needs its features at once and
  * it may fit the limits. A tile of records 64 times MAX_SIZE will not (an encoded point takes a
  * fifth to a tenth of its record), so it is gathered at once rather than encoded twice.
  */
-export function streamsFromRuns(b: Pick<EncodeBatch, 'minzooms' | 'order' | 'ranked' | 'maxFeatures' | 'maxSize'>, z: number, count: number, bytes: number): boolean {
+export function streamsFromRuns(b: GiantTileRules, z: number, count: number, bytes: number): boolean {
   return !b.minzooms && !b.order && (b.ranked?.thresholds?.[z] ?? -Infinity) === -Infinity && count <= b.maxFeatures && bytes / 64 <= b.maxSize;
+}
+
+/** Whether a giant tile over MAX_FEATURES keeps its largest features as its records stream by. */
+function selectsFromRuns(b: GiantTileRules, count: number): boolean {
+  return !b.minzooms && !b.order && !b.ranked && count > b.maxFeatures;
+}
+
+/**
+ * About the bytes of records a thread holds at once to encode a giant tile of `count` records,
+ * `bytes` long: the run files' read buffers when they stream into the encoder, the kept share
+ * when it keeps its largest as they stream, else all of them (gathered).
+ */
+export function giantTileWeight(b: GiantTileRules, z: number, count: number, bytes: number, readBuffers: number): number {
+  if (streamsFromRuns(b, z, count, bytes)) return readBuffers;
+  if (selectsFromRuns(b, count)) return readBuffers + Math.ceil((bytes * b.maxFeatures) / count);
+  return bytes;
 }
 
 const changed = (r: LimitReport) => Boolean(r.reducedExtent || r.droppedForCount || r.droppedForSize || r.droppedAsNeeded || r.clustered || r.coalesced);

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { encodeProperties, encodeTiles, type EncodeBatch, SpillingTileStore, tileRecords, writeFragment } from '../../dist/internals.js';
+import { encodeProperties, encodeTiles, type EncodeBatch, keepLargestRecords, keepLargestRecordStream, SpillingTileStore, tileRecords, writeFragment } from '../../dist/internals.js';
 import { ByteWriter } from '../../dist/tiler/fragment-codec.js';
 
 /** Point records: z/x/y, layer, seq, a name and a number each (as the readers' fragments are). */
@@ -59,11 +59,11 @@ test('a spilled store hands out a giant tile as its groups in the run files; its
     // Encoded: the same bytes streamed from the run files as from the gathered records, with
     // the layers in name order ("b-second" is layer 0), raw and gzipped; and when the tile is over
     // MAX_SIZE, the same reduced tile from the fallback (400,000: tried streamed first; 50,000: far
-    // over, gathered at once).
-    for (const [gzipLevel, maxSize] of [[0, 2 ** 31], [6, 2 ** 31], [0, 400_000], [0, 50_000]]) {
+    // over, gathered at once); and over MAX_FEATURES (40,000 of 60,000), the largest kept as they stream by.
+    for (const [gzipLevel, maxSize, maxFeatures] of [[0, 2 ** 31, 200_000], [6, 2 ** 31, 200_000], [0, 400_000, 200_000], [0, 50_000, 200_000], [0, 2 ** 31, 40_000]]) {
       const batch = (tiles: Got[]): EncodeBatch => ({
         layers: [{ name: 'b-second', fieldTypes: [['name', 'String'], ['n', 'Number']], realFields: [] }, { name: 'a-first', fieldTypes: [['name', 'String'], ['n', 'Number']], realFields: [] }],
-        extent: 4096, gzipLevel, maxSize, maxFeatures: 200_000, tinyArea2: 0, repair: true,
+        extent: 4096, gzipLevel, maxSize, maxFeatures, tinyArea2: 0, repair: true,
         tiles: tiles.map((t) => ({ z: t.z, x: t.x, y: t.y, records: t.records, ...(t.groups && { groups: t.groups as never, count: t.count }) })),
       });
       const encode = (tiles: Got[]) => {
@@ -73,13 +73,44 @@ test('a spilled store hands out a giant tile as its groups in the run files; its
       };
       const ea = encode(a), eb = encode(b);
       assert.equal(eb.out.length, a.length);
-      assert.deepEqual(eb.out, ea.out, `gzip ${gzipLevel}, max size ${maxSize}`);
+      assert.deepEqual(eb.out, ea.out, `gzip ${gzipLevel}, max size ${maxSize}, max features ${maxFeatures}`);
       assert.deepEqual(eb.report, ea.report);
-      if (maxSize < 2 ** 31) assert.ok(ea.report.limited.length > 0, 'the limit changed the zoom-0 tile');
+      if (maxSize < 2 ** 31 || maxFeatures < 60_000) assert.ok(ea.report.limited.length > 0, 'the limit changed the zoom-0 tile');
     }
   } finally {
     gathered.dispose();
     grouped.dispose();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the largest features kept from a stream of records are those kept from the gathered records, in the same order, through evictions and the arena compacted', () => {
+  // Lines and polygons of growing and shrinking sizes between points, so that newcomers keep evicting
+  // the kept: megabytes of copies for 100 kept records, more than the arena keeps before compacting.
+  const w = new ByteWriter(1 << 20);
+  let s = 7;
+  const rnd = (n: number) => ((s = (s * 1103515245 + 12345) % 2 ** 31), s % n);
+  for (let seq = 0; seq < 30_000; seq++) {
+    const type = seq % 5 === 0 ? 1 : seq % 5 < 3 ? 2 : 3;
+    // Mostly growing (each newcomer evicts the smallest kept), with some noise and some shrinking.
+    const side = seq % 7 === 0 ? 2 + rnd(100) : 2 + Math.floor(seq / 4) + rnd(20);
+    // A line of one segment, or a square ring, `side` units long: its length or area is its size.
+    const commands = type === 1 ? [9, 2 * rnd(4096), 2 * rnd(4096)] : type === 2 ? [9, 0, 0, 10, 2 * side, 0] : [9, 0, 0, 26, 2 * side, 0, 0, 2 * side, 2 * side - 1, 0, 15];
+    const pad = encodeProperties([['pad', 'x'.repeat(200 + rnd(100))]]);
+    writeFragment(w, { z: 0, x: 0, y: 0, layer: 0, type, seq, id: seq }, pad, commands);
+  }
+  const records = w.finish();
+  const view = new DataView(records.buffer);
+  const stream = function* () {
+    for (let pos = 0; pos < records.length; pos += view.getUint32(pos, true)) {
+      // Each record in a buffer of its own that is overwritten after: a copy that is kept by reference fails.
+      const rec = records.slice(pos, pos + view.getUint32(pos, true));
+      yield rec;
+      rec.fill(0xff);
+    }
+  };
+  for (const keep of [1, 100, 7000, 40_000]) {
+    const a = keepLargestRecords(records, keep), b = keepLargestRecordStream(stream(), keep);
+    assert.ok(Buffer.from(b).equals(Buffer.from(a)), `keep ${keep}`);
   }
 });
