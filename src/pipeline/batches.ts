@@ -49,16 +49,18 @@ export interface TileBatch {
  * The store's tiles in order, cut into batches of DEFAULTS.encodeTiles tiles or DEFAULTS.encodeBytes
  * of records; `again` leaves the store readable once more (TileStore.tiles).
  */
-export async function* tileBatches(store: TileStore, again = false, weigh?: (t: TileRecords, bytes: number, readBuffers: number) => number): AsyncGenerator<TileBatch> {
+export async function* tileBatches(store: TileStore, again = false, streams?: (t: TileRecords, bytes: number) => boolean): AsyncGenerator<TileBatch> {
   let batch: TileBatch = { tiles: [], bytes: 0 };
   for await (const t of store.tiles(again)) {
     // A giant tile read from the run files by its thread (t.groups) ends its batch: the tiles after
-    // it go to another thread meanwhile. It weighs what its thread will hold of its records: all
-    // of them (gathered) unless `weigh` knows better.
+    // it go to another thread meanwhile. It weighs what its thread will hold of its records: only
+    // the read buffers when `streams` says they go from the files straight into the encoder, else
+    // all of them. (Keeping its largest as they stream by holds the kept ones, up to three times
+    // while the arena is compacted, and the largest are the longest records: that counts as all.)
     batch.tiles.push(t.groups ? { z: t.z, x: t.x, y: t.y, records: t.records, groups: t.groups, count: t.count } : { z: t.z, x: t.x, y: t.y, records: t.records });
     if (t.groups) {
       const bytes = groupBytes(t.groups);
-      batch.bytes += weigh ? weigh(t, bytes, t.groups.length * GROUP_READ_BUFFER) : bytes;
+      batch.bytes += streams?.(t, bytes) ? t.groups.length * GROUP_READ_BUFFER : bytes;
     } else batch.bytes += t.records.length;
     if (t.groups || batch.tiles.length >= DEFAULTS.encodeTiles || batch.bytes >= DEFAULTS.encodeBytes) {
       yield packed(batch);

@@ -6,7 +6,7 @@ import { InputError } from '../errors.js';
 import type { LayerSchema } from '../model/layer-schema.js';
 import { CLUSTER_FIELDS } from '../mvt/as-needed.js';
 import type { BuildOptions, Progress } from '../options.js';
-import { type EncodeBatch, type EncodeLayer, giantTileWeight } from '../stages/encode.js';
+import { type EncodeBatch, type EncodeLayer, streamsFromRuns } from '../stages/encode.js';
 import type { TileStore } from '../tiler/tile-store.js';
 import type { TileSink } from '../writers/sink.js';
 import { tileBatches } from './batches.js';
@@ -59,7 +59,7 @@ export async function encodePhase(
   });
   // Thinning's first zooms and the strategy's ranks go to every batch: shared memory, not copied.
   const shared = { ...plan.encode, layers, ...(minzooms && { minzooms }), ...(ranked && { ranked }) };
-  for await (const part of tileBatches(store, false, (t, bytes, buffers) => giantTileWeight(shared, t.z, t.count, bytes, buffers))) {
+  for await (const part of tileBatches(store, false, (t, bytes) => streamsFromRuns(shared, t.z, t.count, bytes))) {
     const b: EncodeBatch = { ...shared, tiles: part.tiles };
     await encoding.submit(pool.run<EncodedBatch>({ kind: 'encode', batch: b, writer, ...(runs && { keys: true }) }), part.bytes);
     // Writing is the slow end: do not let encoded tiles pile up in memory.

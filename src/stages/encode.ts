@@ -173,17 +173,6 @@ function selectsFromRuns(b: GiantTileRules, count: number): boolean {
   return !b.minzooms && !b.order && !b.ranked && count > b.maxFeatures;
 }
 
-/**
- * At most the bytes of records a thread holds at once to encode a giant tile of `count` records,
- * `bytes` long: the run files' read buffers when they stream into the encoder, else all of them.
- * Keeping the largest as they stream holds the kept ones (up to three times, while the arena is
- * compacted), and the largest are the longest records: the kept share of features says nothing
- * of the share of bytes, so that counts as all of them too.
- */
-export function giantTileWeight(b: GiantTileRules, z: number, count: number, bytes: number, readBuffers: number): number {
-  return streamsFromRuns(b, z, count, bytes) ? readBuffers : bytes;
-}
-
 const changed = (r: LimitReport) => Boolean(r.reducedExtent || r.droppedForCount || r.droppedForSize || r.droppedAsNeeded || r.clustered || r.coalesced);
 
 /**
